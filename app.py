@@ -1,0 +1,25 @@
+"""nnviz: the entry point and router. Run with `streamlit run app.py`.
+
+It only lays out the navigation; each page lives in pages/. The body is
+guarded so that a process which imports this file (a multiprocessing child
+re-imports the entry script as __mp_main__) does not start the app again.
+"""
+
+import streamlit as st
+
+from pages import _session as session
+
+
+def main() -> None:
+    st.set_page_config(page_title="nnviz — see a neural network think", page_icon="🧠", layout="wide")
+    page = st.navigation(
+        [
+            st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
+        ]
+    )
+    session.enter_page(page.url_path)
+    page.run()
+
+
+if __name__ == "__main__":
+    main()

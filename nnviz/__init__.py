@@ -1,0 +1,1 @@
+"""nnviz: a classroom neural-network playground (pure package: no streamlit)."""

@@ -1,0 +1,98 @@
+"""One look for every nnviz figure: fonts big enough for a projector, and colours that mean the same thing everywhere.
+
+Colour meanings (shared by all pages, so a student learns them once):
+- POSITIVE (blue) / NEGATIVE (red): the sign of a weight or a contribution. Blue vs red
+  stays distinguishable with the common red-green colour blindnesses (ColorBrewer RdBu).
+- DIVERGING_SCALE: the same red-white-blue as a continuous scale, white = 0.
+- VALUE_SCALE (viridis): how active a neuron is, dark = off, yellow = strongly on.
+  Perceptually uniform and colour-blind safe, and unlike red/blue, so it never reads as a sign.
+- INK_SCALE: input pixels, white paper with dark ink.
+- DIGIT_COLORS: one colour per digit 0-9 (Tableau 10, a colour-blind-aware palette);
+  figures also print the digit itself, so colour is never the only cue.
+
+Usage: build a figure, then `apply_style(fig, height=...)`; title axes with plain words.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT_FAMILY = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
+FONT_SIZE = 17  # readable from the back of a classroom
+SMALL_FONT_SIZE = 14  # tick labels, secondary annotations
+TEXT_COLOR = "#222222"
+MUTED_COLOR = "#666666"
+GRID_COLOR = "#e6e6e6"
+
+POSITIVE = "#2166ac"
+NEGATIVE = "#b2182b"
+NEUTRAL = "#8c8c8c"
+HIGHLIGHT = "#f28e2b"  # winner / selected rings: orange stands out against blue, red and viridis
+
+DIVERGING_SCALE = [
+    [0.0, "#67001f"],
+    [0.15, NEGATIVE],
+    [0.3, "#d6604d"],
+    [0.42, "#f4a582"],
+    [0.5, "#f7f7f7"],
+    [0.58, "#92c5de"],
+    [0.7, "#4393c3"],
+    [0.85, POSITIVE],
+    [1.0, "#053061"],
+]
+VALUE_SCALE = "Viridis"
+INK_SCALE = [[0.0, "#ffffff"], [1.0, "#111111"]]
+
+DIGIT_COLORS = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
+
+
+def apply_style(fig: go.Figure, height: int = 480, show_legend: bool | None = None) -> go.Figure:
+    """Give `fig` the shared look (fonts, white background, margins); returns the same figure."""
+    layout: dict = {
+        "template": "plotly_white",
+        "height": height,
+        "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOR},
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": FONT_SIZE}},
+        "legend": {"font": {"size": SMALL_FONT_SIZE}},
+        "margin": {"l": 70, "r": 30, "t": 40, "b": 60},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+    }
+    if show_legend is not None:
+        layout["showlegend"] = show_legend
+    fig.update_layout(layout)
+    return fig
+
+
+def axis(title: str, **extra: object) -> dict:
+    """A layout axis dict with a title in the shared font sizes (pass range=..., etc. as extras)."""
+    return {
+        "title": {"text": title, "font": {"size": FONT_SIZE}},
+        "tickfont": {"size": SMALL_FONT_SIZE},
+        "gridcolor": GRID_COLOR,
+        "zerolinecolor": "#bbbbbb",
+        **extra,
+    }
+
+
+def hidden_axis(**extra: object) -> dict:
+    """An axis with no ticks, grid or line: for diagrams and image grids where numbers mean nothing."""
+    return {
+        "visible": False,
+        "showgrid": False,
+        "zeroline": False,
+        "showticklabels": False,
+        "fixedrange": True,
+        **extra,
+    }

@@ -1,0 +1,108 @@
+"""Figures of the Draw page: the 784 inputs, each hidden layer, the 10 outputs.
+
+Each builder takes plain arrays and returns a `go.Figure`; none of them knows
+about Streamlit. They are rebuilt on every stroke, so they stay small: one
+trace each, no per-neuron annotations.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from nnviz.figure_style import ACCENT, ACTIVATION_SCALE, BAR, VALUE_SCALE, apply_style
+from nnviz.network import IMAGE_SIDE
+
+# Activations whose values are bounded, so the colour scale can be fixed.
+_ACTIVATION_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+
+
+def _hidden_axes(fig: go.Figure) -> None:
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
+
+
+def input_figure(pixels: np.ndarray, height: int = 300) -> go.Figure:
+    """The 28×28 input neurons as a greyscale image; hover shows row, column and value.
+
+    pixels: (784,) floats in 0..1 (0 = black, no ink; 1 = white, full ink).
+    """
+    grid = np.asarray(pixels, dtype=np.float32).reshape(IMAGE_SIDE, IMAGE_SIDE)
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid,
+            zmin=0.0,
+            zmax=1.0,
+            colorscale=ACTIVATION_SCALE,
+            colorbar={"title": {"text": "value"}, "thickness": 14, "tickvals": [0, 0.5, 1]},
+            hovertemplate="row %{y}, column %{x}<br>value %{z:.2f}<extra></extra>",
+        )
+    )
+    _hidden_axes(fig)
+    return apply_style(fig, height=height)
+
+
+def grid_shape(n: int) -> tuple[int, int]:
+    """(rows, columns) for n neurons: about twice as wide as tall, exact if a divisor fits."""
+    target = max(1, round(math.sqrt(n / 2)))
+    for rows in range(target, 0, -1):
+        if n % rows == 0 and n // rows <= 4 * rows:
+            return rows, n // rows
+    return target, math.ceil(n / target)
+
+
+def layer_figure(values: np.ndarray, activation: str, height: int = 260) -> go.Figure:
+    """One hidden layer as a grid of neurons coloured by activation.
+
+    values: (n,) activations of the layer for one input. Bounded activations
+    (sigmoid 0..1, tanh -1..1) get a fixed colour range; ReLU's 0..∞ is scaled
+    to this input's largest value so the pattern stays visible. Unused grid
+    cells are blank. Hover shows the neuron's number and value.
+    """
+    values = np.asarray(values, dtype=np.float32).ravel()
+    rows, cols = grid_shape(values.size)
+    padded = np.full(rows * cols, np.nan, dtype=np.float32)
+    padded[: values.size] = values
+    numbers = np.arange(rows * cols).reshape(rows, cols)
+    zmin, zmax = _ACTIVATION_RANGES.get(activation, (0.0, max(float(values.max(initial=0.0)), 1e-6)))
+    fig = go.Figure(
+        go.Heatmap(
+            z=padded.reshape(rows, cols),
+            customdata=numbers,
+            zmin=zmin,
+            zmax=zmax,
+            colorscale=VALUE_SCALE,
+            xgap=2,
+            ygap=2,
+            colorbar={"title": {"text": "activation"}, "thickness": 14},
+            hovertemplate="neuron %{customdata}<br>activation %{z:.2f}<extra></extra>",
+        )
+    )
+    _hidden_axes(fig)
+    return apply_style(fig, height=height)
+
+
+def output_figure(probabilities: np.ndarray, digits: tuple[int, ...], height: int = 300) -> go.Figure:
+    """One bar per output neuron with its probability; the winner is highlighted.
+
+    probabilities: (n_outputs,) in 0..1 summing to 1; digits: the digit of each output.
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float64).ravel()
+    winner = int(probabilities.argmax())
+    labels = [str(d) for d in digits]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=probabilities,
+            marker_color=[ACCENT if i == winner else BAR for i in range(len(labels))],
+            text=[f"{p:.0%}" for p in probabilities],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="digit %{x}: %{y:.1%}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title_text="digit", type="category", tickfont={"size": 20})
+    fig.update_yaxes(title_text="probability", range=[0, 1.12], tickformat=".0%", dtick=0.25)
+    return apply_style(fig, height=height)

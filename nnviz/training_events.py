@@ -1,0 +1,61 @@
+"""What a training run reports while it runs, as small picklable dataclasses.
+
+The training loop yields these; the worker process forwards them over a pipe;
+the Train page polls and draws them. No UI object is ever touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+WeightArrays = list[tuple[np.ndarray, np.ndarray]]  # [(weights (n_in, n_out), bias (n_out,)), ...]
+
+
+@dataclass(frozen=True)
+class BatchEvent:
+    """Training loss after some batches (reported several times per epoch).
+
+    epoch: 1-based; step: batches done in this epoch; steps_per_epoch: batches per epoch;
+    samples_seen: training examples processed so far in the whole run; loss: mean
+    loss over the batches since the previous BatchEvent.
+    """
+
+    epoch: int
+    step: int
+    steps_per_epoch: int
+    samples_seen: int
+    loss: float
+    seconds: float  # since training started
+
+
+@dataclass(frozen=True)
+class EpochEvent:
+    """End of an epoch: averages and a snapshot of the weights as they are now."""
+
+    epoch: int
+    epochs: int
+    train_loss: float
+    val_loss: float
+    val_accuracy: float  # 0..1
+    weights: WeightArrays
+    seconds: float
+
+
+@dataclass(frozen=True)
+class FinishedEvent:
+    """The run is over.
+
+    status: "completed", "stopped" (the user pressed Stop), "diverged" (loss became
+    NaN or exploded), "timeout" (wall-clock limit) or "failed" (worker error).
+    epochs_done: complete epochs; weights: the final weights, or None if there are
+    none worth keeping; test_accuracy: 0..1 on the test set, or None; message: a
+    plain sentence for the page.
+    """
+
+    status: str
+    epochs_done: int
+    weights: WeightArrays | None
+    test_accuracy: float | None
+    message: str

@@ -1,0 +1,139 @@
+"""Streamlit glue: session-state keys, cached loaders and the per-session model.
+
+This is the only place that knows how state is kept between reruns. Pages ask
+it for "the model of this session" and "the current input" and never touch
+session-state keys themselves. What is cached with `st.cache_resource` is
+shared by every session and never mutated: the default model, the test
+digits, the trainer pool. What belongs to one user (their model, their
+drawing) lives in `st.session_state`, so it never leaks into another session.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from nnviz.data import DataUnavailableError, load_mnist_test
+from nnviz.default_model import load_default_network
+from nnviz.network import Network
+
+# Session-state keys, all in one place.
+NETWORK = "nnviz_network"  # this session's trained Network, or absent for the default model
+SNAPSHOTS = "nnviz_snapshots"  # per-epoch weight arrays of the session's trained model
+INPUT = "nnviz_input"  # CurrentInput or absent
+DRAWING = "nnviz_drawing"  # the canvas's Fabric.js JSON, to restore it after a page switch
+CANVAS_GENERATION = "nnviz_canvas_generation"  # bumped to give the canvas a new key (clears it)
+CANVAS_MOUNT = "nnviz_canvas_mount"  # (generation, drawing) the canvas was mounted with
+CURRENT_PAGE = "nnviz_current_page"  # the page that ran last, to notice a page switch
+
+
+@dataclass(frozen=True)
+class CurrentInput:
+    """What the network looks at right now.
+
+    pixels: (784,) float32 in 0..1. source: "drawing" or "test digit".
+    true_label: the test digit's label (None for a drawing); test_index: its index.
+    """
+
+    pixels: np.ndarray
+    source: str
+    true_label: int | None = None
+    test_index: int | None = None
+
+
+@st.cache_resource(show_spinner=False)
+def default_network() -> Network:
+    """The shipped default model, loaded once per server (read-only, shared)."""
+    return load_default_network()
+
+
+@st.cache_resource(show_spinner="Loading the MNIST test digits…")
+def _test_digits() -> tuple[np.ndarray, np.ndarray] | str:
+    # A failure is cached as its message too: retrying a missing folder on every rerun helps no one.
+    try:
+        return load_mnist_test(os.environ.get("NNVIZ_DATA_DIR") or None)
+    except DataUnavailableError as exc:
+        return str(exc)
+
+
+def test_digits() -> tuple[np.ndarray, np.ndarray]:
+    """(x_test (10000, 784) float32 0..1, y_test (10000,) int) — raises DataUnavailableError."""
+    loaded = _test_digits()
+    if isinstance(loaded, str):
+        raise DataUnavailableError(loaded)
+    return loaded
+
+
+def active_network() -> Network:
+    """The model this session uses: the one trained on the Train page, else the default."""
+    return st.session_state.get(NETWORK) or default_network()
+
+
+def is_default_network() -> bool:
+    return st.session_state.get(NETWORK) is None
+
+
+def set_session_network(network: Network | None, snapshots: list | None = None) -> None:
+    """Make `network` this session's model (None: back to the default)."""
+    st.session_state[NETWORK] = network
+    st.session_state[SNAPSHOTS] = snapshots
+
+
+def session_snapshots() -> list | None:
+    return st.session_state.get(SNAPSHOTS)
+
+
+def current_input() -> CurrentInput | None:
+    return st.session_state.get(INPUT)
+
+
+def set_current_input(value: CurrentInput | None) -> None:
+    st.session_state[INPUT] = value
+
+
+def saved_drawing() -> dict | None:
+    return st.session_state.get(DRAWING)
+
+
+def save_drawing(drawing: dict | None) -> None:
+    st.session_state[DRAWING] = drawing
+
+
+def clear_canvas() -> None:
+    """Forget the drawing and give the canvas a new key, which is the only way to empty it from Python."""
+    st.session_state[DRAWING] = None
+    st.session_state[CANVAS_GENERATION] = st.session_state.get(CANVAS_GENERATION, 0) + 1
+
+
+def canvas_key(page: str) -> str:
+    """The canvas's widget key on `page`: a new generation means a fresh, empty canvas."""
+    return f"{page}_canvas_{st.session_state.get(CANVAS_GENERATION, 0)}"
+
+
+def enter_page(page: str) -> None:
+    """Called by the router on every run with the page about to run.
+
+    On arrival from another page the canvas is about to be mounted afresh, so
+    the drawing it should show is captured now.
+    """
+    if st.session_state.get(CURRENT_PAGE) != page:
+        st.session_state[CURRENT_PAGE] = page
+        st.session_state[CANVAS_MOUNT] = None
+
+
+def canvas_initial_drawing() -> dict | None:
+    """The drawing to mount the canvas with, frozen for the whole visit to a page.
+
+    The canvas forgets its strokes when its page is left, so it is remounted
+    with the saved drawing. Passing each new drawing back in would redraw the
+    canvas under the pen, so the value is captured once per mount.
+    """
+    generation = st.session_state.get(CANVAS_GENERATION, 0)
+    mount = st.session_state.get(CANVAS_MOUNT)
+    if mount is None or mount[0] != generation:
+        mount = (generation, saved_drawing())
+        st.session_state[CANVAS_MOUNT] = mount
+    return mount[1]

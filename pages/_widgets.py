@@ -1,0 +1,99 @@
+"""Page pieces shared by several pages: the drawing canvas and the model badge."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+from nnviz.data import DataUnavailableError
+from nnviz.preprocess import canvas_to_input
+from pages import _session as session
+
+CANVAS_SIDE = 280  # 10 screen pixels per input pixel
+PEN_WIDTH = 20  # thick like MNIST's strokes once scaled to 28 × 28
+_LAST_IMAGE = "nnviz_last_canvas_image"  # digest of the last canvas image turned into an input
+
+
+def drawing_canvas(page: str) -> session.CurrentInput | None:
+    """The drawing canvas with its buttons; returns the session's current input.
+
+    A new stroke replaces the input with the drawing; a blank canvas or a speck
+    empties it. The drawing is saved so the canvas comes back after a page switch.
+    """
+    result = st_canvas(
+        stroke_width=PEN_WIDTH,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        width=CANVAS_SIDE,
+        height=CANVAS_SIDE,
+        drawing_mode="freedraw",
+        initial_drawing=session.canvas_initial_drawing(),
+        return_image_data=True,
+        key=session.canvas_key(page),
+    )
+    image_bytes = result.image_bytes
+    if image_bytes is not None:
+        # Reruns from other widgets hand back the same image: skip decoding it again.
+        digest = hashlib.blake2b(image_bytes, digest_size=16).digest()
+        if st.session_state.get(_LAST_IMAGE) != digest:
+            st.session_state[_LAST_IMAGE] = digest
+            session.save_drawing(result.json_data)
+            pixels = canvas_to_input(result.image_data)
+            session.set_current_input(None if pixels is None else session.CurrentInput(pixels, "drawing"))
+
+    clear_col, sample_col = st.columns(2)
+    clear_col.button(
+        "Clear", key=f"{page}_clear", icon=":material/delete:", on_click=session.clear_canvas, width="stretch"
+    )
+    sample_col.button(
+        "Show me a test digit",
+        key=f"{page}_test_digit",
+        icon=":material/casino:",
+        on_click=_show_test_digit,
+        width="stretch",
+        help="Load a random handwritten digit from the MNIST test set, the kind of images the network learned from.",
+    )
+    if error := st.session_state.pop("nnviz_test_digit_error", None):
+        st.warning(error, icon=":material/cloud_off:")
+    return session.current_input()
+
+
+def _show_test_digit() -> None:
+    try:
+        x_test, y_test = session.test_digits()
+    except DataUnavailableError as exc:
+        st.session_state["nnviz_test_digit_error"] = f"No test digits available. {exc}"
+        return
+    index = int(np.random.default_rng().integers(len(x_test)))
+    session.clear_canvas()
+    session.set_current_input(
+        session.CurrentInput(x_test[index], "test digit", true_label=int(y_test[index]), test_index=index)
+    )
+
+
+def input_caption(current: session.CurrentInput) -> str:
+    """Where the current input came from, in one line."""
+    if current.source == "test digit":
+        return f"MNIST test digit #{current.test_index}. Its true label is **{current.true_label}**."
+    return "Your drawing, cropped, scaled to 20 px and centred the way MNIST digits were made."
+
+
+def model_badge() -> None:
+    """Which model is active, with a way back to the default one."""
+    network = session.active_network()
+    text = f"**Model:** {network.label} · {network.config.describe()}"
+    if session.is_default_network():
+        st.caption(text, help="Train your own on the Train page; it then replaces this one for your session only.")
+        return
+    badge_col, reset_col = st.columns([4, 1])
+    badge_col.caption(text)
+    reset_col.button(
+        "Back to the default model",
+        key="back_to_default",
+        icon=":material/undo:",
+        on_click=session.set_session_network,
+        args=(None,),
+    )
