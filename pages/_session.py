@@ -10,7 +10,6 @@ drawing) lives in `st.session_state`, so it never leaks into another session.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +18,8 @@ import streamlit as st
 from nnviz.data import DataUnavailableError, load_mnist_test
 from nnviz.default_model import load_default_network
 from nnviz.network import Network
+from nnviz.trainer_pool import TrainerPool, TrainingRun
+from nnviz.training_history import TrainingHistory
 
 # Session-state keys, all in one place.
 NETWORK = "nnviz_network"  # this session's trained Network, or absent for the default model
@@ -28,6 +29,11 @@ DRAWING = "nnviz_drawing"  # the canvas's Fabric.js JSON, to restore it after a 
 CANVAS_GENERATION = "nnviz_canvas_generation"  # bumped to give the canvas a new key (clears it)
 CANVAS_MOUNT = "nnviz_canvas_mount"  # (generation, drawing) the canvas was mounted with
 CURRENT_PAGE = "nnviz_current_page"  # the page that ran last, to notice a page switch
+TEST_DIGIT_ERROR = "nnviz_test_digit_error"  # why "Show me a test digit" could not load one
+TRAIN_RUN = "nnviz_train_run"  # the TrainingRun in progress (a handle on the shared trainer pool)
+TRAIN_HISTORY = "nnviz_train_history"  # TrainingHistory of the latest run, finished or not
+TRAIN_ERROR = "nnviz_train_error"  # why pressing Train did not start a run
+TRAINED_SETTINGS = "nnviz_trained_settings"  # (NetworkConfig, TrainingConfig) of the session's model
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ def default_network() -> Network:
 def _test_digits() -> tuple[np.ndarray, np.ndarray] | str:
     # A failure is cached as its message too: retrying a missing folder on every rerun helps no one.
     try:
-        return load_mnist_test(os.environ.get("NNVIZ_DATA_DIR") or None)
+        return load_mnist_test()
     except DataUnavailableError as exc:
         return str(exc)
 
@@ -80,6 +86,8 @@ def set_session_network(network: Network | None, snapshots: list | None = None) 
     """Make `network` this session's model (None: back to the default)."""
     st.session_state[NETWORK] = network
     st.session_state[SNAPSHOTS] = snapshots
+    if network is None:
+        st.session_state[TRAINED_SETTINGS] = None
 
 
 def session_snapshots() -> list | None:
@@ -137,3 +145,52 @@ def canvas_initial_drawing() -> dict | None:
         mount = (generation, saved_drawing())
         st.session_state[CANVAS_MOUNT] = mount
     return mount[1]
+
+
+@st.cache_resource(show_spinner=False)
+def trainer_pool() -> TrainerPool:
+    """The server-wide pool of training worker processes (TensorFlow lives there, not here)."""
+    return TrainerPool()
+
+
+def start_training(run: TrainingRun, history: TrainingHistory) -> None:
+    st.session_state[TRAIN_RUN] = run
+    st.session_state[TRAIN_HISTORY] = history
+
+
+def training_run() -> TrainingRun | None:
+    return st.session_state.get(TRAIN_RUN)
+
+
+def training_history() -> TrainingHistory | None:
+    return st.session_state.get(TRAIN_HISTORY)
+
+
+def training_in_progress() -> bool:
+    history = training_history()
+    return training_run() is not None and history is not None and history.finished is None
+
+
+def stop_training() -> None:
+    if (run := training_run()) is not None:
+        run.stop()
+
+
+def trained_settings() -> tuple | None:
+    return st.session_state.get(TRAINED_SETTINGS)
+
+
+def finish_training(history: TrainingHistory) -> None:
+    """Adopt the finished run's model as this session's model (a failed run keeps the old one)."""
+    st.session_state[TRAIN_RUN] = None
+    finished = history.finished
+    if finished is None:
+        return
+    if finished.status == "completed":
+        label = f"Your model ({finished.test_accuracy:.1%} on test digits)"
+    else:
+        label = f"Your model (stopped at epoch {finished.epochs_done})"
+    network = history.trained_network(label)
+    if network is not None:
+        set_session_network(network, history.snapshots)
+        st.session_state[TRAINED_SETTINGS] = (history.network_config, history.training_config)

@@ -56,7 +56,7 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
         width="stretch",
         help="Load a random handwritten digit from the MNIST test set, the kind of images the network learned from.",
     )
-    if error := st.session_state.pop("nnviz_test_digit_error", None):
+    if error := st.session_state.pop(session.TEST_DIGIT_ERROR, None):
         st.warning(error, icon=":material/cloud_off:")
     return session.current_input()
 
@@ -65,7 +65,7 @@ def _show_test_digit() -> None:
     try:
         x_test, y_test = session.test_digits()
     except DataUnavailableError as exc:
-        st.session_state["nnviz_test_digit_error"] = f"No test digits available. {exc}"
+        st.session_state[session.TEST_DIGIT_ERROR] = f"No test digits available. {exc}"
         return
     index = int(np.random.default_rng().integers(len(x_test)))
     session.clear_canvas()
