@@ -47,3 +47,11 @@ def mnist(mnist_dir: Path):
     from nnviz.data import load_mnist
 
     return load_mnist(mnist_dir)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _point_the_app_at_real_data() -> None:
+    """Let the app under test (AppTest in-process, or a server we start) find the real MNIST offline."""
+    folder = real_data_dir()
+    if folder is not None:
+        os.environ.setdefault("NNVIZ_DATA_DIR", str(folder))

@@ -1,0 +1,82 @@
+"""The Draw page under AppTest: blank prompt, prediction from a drawing, test digits, clearing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.canvas_injection import blank_rgba, canvas_rgba, inject_drawing
+
+TIMEOUT = 30
+
+
+def prediction(at: AppTest) -> str | None:
+    metrics = [m for m in at.metric if m.label == "Prediction"]
+    return metrics[0].value if metrics else None
+
+
+def prompt_shown(at: AppTest) -> bool:
+    return any("Draw a digit" in info.value for info in at.info)
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file("app.py", default_timeout=TIMEOUT).run()
+    assert not at.exception
+    return at
+
+
+def first_test_image_of(mnist, digit: int) -> np.ndarray:
+    return mnist.x_test[np.flatnonzero(mnist.y_test == digit)[0]]
+
+
+def test_blank_canvas_prompts_and_predicts_nothing(app: AppTest) -> None:
+    assert prompt_shown(app)
+    assert prediction(app) is None
+    inject_drawing(app, "draw", blank_rgba())
+    assert not app.exception
+    assert prompt_shown(app) and prediction(app) is None
+
+
+def test_a_speck_is_treated_like_a_blank_canvas(app: AppTest) -> None:
+    rgba = blank_rgba()
+    rgba[140:146, 140:146, :3] = 255
+    inject_drawing(app, "draw", rgba)
+    assert not app.exception
+    assert prompt_shown(app) and prediction(app) is None
+
+
+@pytest.mark.parametrize("digit", [0, 3, 7])
+def test_a_drawn_digit_is_classified_and_every_layer_is_shown(app: AppTest, mnist, digit: int) -> None:
+    inject_drawing(app, "draw", canvas_rgba(first_test_image_of(mnist, digit)))
+    assert not app.exception
+    assert prediction(app) == str(digit)
+    # input image, two hidden layers of the default model, output bars
+    assert len(app.get("plotly_chart")) == 4
+    assert not prompt_shown(app)
+
+
+def test_show_me_a_test_digit_loads_a_labelled_mnist_image(app: AppTest, mnist_dir) -> None:
+    app.button(key="draw_test_digit").click().run()
+    assert not app.exception
+    assert prediction(app) in [str(d) for d in range(10)]
+    assert any("true label" in caption.value for caption in app.caption)
+
+
+def test_clear_empties_the_input(app: AppTest, mnist) -> None:
+    inject_drawing(app, "draw", canvas_rgba(first_test_image_of(mnist, 7)))
+    assert prediction(app) == "7"
+    app.button(key="draw_clear").click().run()
+    assert not app.exception
+    assert prediction(app) is None and prompt_shown(app)
+
+
+def test_the_drawing_survives_a_trip_to_another_page(app: AppTest, mnist) -> None:
+    inject_drawing(app, "draw", canvas_rgba(first_test_image_of(mnist, 3)))
+    assert prediction(app) == "3"
+    app.switch_page("pages/train.py").run()
+    assert not app.exception
+    app.switch_page("pages/draw.py").run()
+    assert not app.exception
+    assert prediction(app) == "3"
