@@ -15,6 +15,8 @@ def main() -> None:
     page = st.navigation(
         [
             st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
+            st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+            st.Page("pages/network.py", title="Network", icon=":material/hub:"),
         ]
     )
     session.enter_page(page.url_path)

@@ -19,12 +19,28 @@ from nnviz.network import IMAGE_SIDE
 _ACTIVATION_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 
 
-def _hidden_axes(fig: go.Figure) -> None:
+def _image_layout(fig: go.Figure, height: int) -> go.Figure:
+    """Square cells, no axes, the colour legend as a bar underneath (columns are narrow, images wide)."""
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
+    apply_style(fig, height=height)
+    fig.update_layout(margin={"l": 4, "r": 4, "t": 4, "b": 4})
+    return fig
 
 
-def input_figure(pixels: np.ndarray, height: int = 300) -> go.Figure:
+def _legend_bar(title: str, **extra: object) -> dict:
+    return {
+        "title": {"text": title, "side": "right"},
+        "orientation": "h",
+        "thickness": 12,
+        "len": 0.9,
+        "y": -0.04,
+        "yanchor": "top",
+        **extra,
+    }
+
+
+def input_figure(pixels: np.ndarray, height: int = 330) -> go.Figure:
     """The 28×28 input neurons as a greyscale image; hover shows row, column and value.
 
     pixels: (784,) floats in 0..1 (0 = black, no ink; 1 = white, full ink).
@@ -36,12 +52,11 @@ def input_figure(pixels: np.ndarray, height: int = 300) -> go.Figure:
             zmin=0.0,
             zmax=1.0,
             colorscale=ACTIVATION_SCALE,
-            colorbar={"title": {"text": "value"}, "thickness": 14, "tickvals": [0, 0.5, 1]},
+            colorbar=_legend_bar("value", tickvals=[0, 0.5, 1]),
             hovertemplate="row %{y}, column %{x}<br>value %{z:.2f}<extra></extra>",
         )
     )
-    _hidden_axes(fig)
-    return apply_style(fig, height=height)
+    return _image_layout(fig, height)
 
 
 def grid_shape(n: int) -> tuple[int, int]:
@@ -53,13 +68,14 @@ def grid_shape(n: int) -> tuple[int, int]:
     return target, math.ceil(n / target)
 
 
-def layer_figure(values: np.ndarray, activation: str, height: int = 260) -> go.Figure:
+def layer_figure(values: np.ndarray, activation: str, width: int = 300) -> go.Figure:
     """One hidden layer as a grid of neurons coloured by activation.
 
     values: (n,) activations of the layer for one input. Bounded activations
     (sigmoid 0..1, tanh -1..1) get a fixed colour range; ReLU's 0..∞ is scaled
     to this input's largest value so the pattern stays visible. Unused grid
-    cells are blank. Hover shows the neuron's number and value.
+    cells are blank. Hover shows the neuron's number and value. The height
+    follows the grid's shape for a plot about `width` pixels wide.
     """
     values = np.asarray(values, dtype=np.float32).ravel()
     rows, cols = grid_shape(values.size)
@@ -76,12 +92,11 @@ def layer_figure(values: np.ndarray, activation: str, height: int = 260) -> go.F
             colorscale=VALUE_SCALE,
             xgap=2,
             ygap=2,
-            colorbar={"title": {"text": "activation"}, "thickness": 14},
+            colorbar=_legend_bar("activation", nticks=4),
             hovertemplate="neuron %{customdata}<br>activation %{z:.2f}<extra></extra>",
         )
     )
-    _hidden_axes(fig)
-    return apply_style(fig, height=height)
+    return _image_layout(fig, height=int(rows * width / cols) + 70)
 
 
 def output_figure(probabilities: np.ndarray, digits: tuple[int, ...], height: int = 300) -> go.Figure:
@@ -97,12 +112,14 @@ def output_figure(probabilities: np.ndarray, digits: tuple[int, ...], height: in
             x=labels,
             y=probabilities,
             marker_color=[ACCENT if i == winner else BAR for i in range(len(labels))],
-            text=[f"{p:.0%}" for p in probabilities],
+            text=[f"{p:.0%}" if p >= 0.005 else "" for p in probabilities],
             textposition="outside",
+            textfont={"size": 15},
+            constraintext="none",
             cliponaxis=False,
             hovertemplate="digit %{x}: %{y:.1%}<extra></extra>",
         )
     )
-    fig.update_xaxes(title_text="digit", type="category", tickfont={"size": 20})
+    fig.update_xaxes(title_text="digit", type="category", tickfont={"size": 20}, tickmode="array", tickvals=labels)
     fig.update_yaxes(title_text="probability", range=[0, 1.12], tickformat=".0%", dtick=0.25)
     return apply_style(fig, height=height)

@@ -10,7 +10,11 @@ drawing) lives in `st.session_state`, so it never leaks into another session.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
@@ -20,6 +24,8 @@ from nnviz.default_model import load_default_network
 from nnviz.network import Network
 from nnviz.trainer_pool import TrainerPool, TrainingRun
 from nnviz.training_history import TrainingHistory
+
+T = TypeVar("T")
 
 # Session-state keys, all in one place.
 NETWORK = "nnviz_network"  # this session's trained Network, or absent for the default model
@@ -194,3 +200,85 @@ def finish_training(history: TrainingHistory) -> None:
     if network is not None:
         set_session_network(network, history.snapshots)
         st.session_state[TRAINED_SETTINGS] = (history.network_config, history.training_config)
+
+
+# --- Network page: the neuron the student follows, and results computed once per model ---------------
+
+SELECTED_NEURON = "nnviz_selected_neuron"  # (layer index, neuron or None = its most active one), or absent
+MODEL_FINGERPRINT = "nnviz_model_fingerprint"  # (network, digest) of the network hashed last, to hash it once
+MODEL_RESULTS = "nnviz_model_results"  # this session's LRU of results computed from its own model
+LAYER_PICKER = "network_pick_layer"  # widget keys of the neuron pickers: the page shows the selection in them
+NEURON_PICKER = "network_pick_neuron"
+NETWORK_TABS = "network_tabs"  # widget key of the Network page's tabs: only the open tab is computed
+SESSION_RESULTS_KEPT = 12  # latent maps and top examples of a few layers × epochs; each is small
+
+
+def selected_neuron() -> tuple[int, int | None] | None:
+    """(layer index 1.., neuron) the student picked on the Network page; neuron None = the layer's most active."""
+    return st.session_state.get(SELECTED_NEURON)
+
+
+def select_neuron(layer: int, neuron: int | None) -> None:
+    st.session_state[SELECTED_NEURON] = (int(layer), None if neuron is None else int(neuron))
+
+
+def picked_in_pickers() -> tuple[int | None, int | None]:
+    """(layer, neuron) as the Network page's two picker widgets hold them (read in their callbacks)."""
+    return st.session_state.get(LAYER_PICKER), st.session_state.get(NEURON_PICKER)
+
+
+def show_in_pickers(layer: int, neuron: int) -> None:
+    """Make the pickers show (layer, neuron): called before they are drawn, so a click on a chart shows up there."""
+    st.session_state[LAYER_PICKER] = int(layer)
+    st.session_state[NEURON_PICKER] = int(neuron)
+
+
+def chart_selection(key: str) -> dict | None:
+    """The selection a plotly chart keyed `key` reports (read in its on_select callback), or None."""
+    state = st.session_state.get(key)
+    return None if state is None else state.get("selection")
+
+
+def model_fingerprint(network: Network) -> str:
+    """A digest of the network's configuration and weights: equal weights, equal fingerprint.
+
+    It keys what is computed once per model. The last network hashed is remembered,
+    so the same model is not hashed again on every stroke.
+    """
+    remembered = st.session_state.get(MODEL_FINGERPRINT)
+    if remembered is not None and remembered[0] is network:
+        return remembered[1]
+    digest = hashlib.blake2b(network.config.to_json().encode(), digest_size=16)
+    for weights, bias in network.arrays():
+        digest.update(np.ascontiguousarray(weights).data)
+        digest.update(np.ascontiguousarray(bias).data)
+    fingerprint = digest.hexdigest()
+    st.session_state[MODEL_FINGERPRINT] = (network, fingerprint)
+    return fingerprint
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _shared_model_result(kind: str, model_id: str, part: int, _network: Network, _compute: Callable) -> Any:
+    return _compute(_network, part)
+
+
+def model_result(kind: str, model_id: str, part: int, network: Network, compute: Callable[[Network, int], T]) -> T:
+    """`compute(network, part)` (e.g. a layer's PCA map), computed once per (kind, model, part).
+
+    model_id: `model_fingerprint(network)`, plus the epoch for a time-travel snapshot.
+    For the default model the result is shared by every session (it is the same for all);
+    a session's own model keeps its results in that session only, the last few of them.
+    Results must not be mutated.
+    """
+    if network is default_network():
+        return _shared_model_result(kind, model_id, part, network, compute)
+    results = st.session_state.setdefault(MODEL_RESULTS, OrderedDict())
+    key = (kind, model_id, part)
+    if key in results:
+        results.move_to_end(key)
+        return results[key]
+    value = compute(network, part)
+    results[key] = value
+    while len(results) > SESSION_RESULTS_KEPT:
+        results.popitem(last=False)
+    return value

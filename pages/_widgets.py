@@ -23,6 +23,7 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
     A new stroke replaces the input with the drawing; a blank canvas or a speck
     empties it. The drawing is saved so the canvas comes back after a page switch.
     """
+    st.space(24)  # room for the canvas's floating toolbar (undo, redo, clear)
     result = st_canvas(
         stroke_width=PEN_WIDTH,
         stroke_color="#FFFFFF",
@@ -44,7 +45,7 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
             pixels = canvas_to_input(result.image_data)
             session.set_current_input(None if pixels is None else session.CurrentInput(pixels, "drawing"))
 
-    clear_col, sample_col = st.columns(2)
+    clear_col, sample_col = st.columns([1, 2.2])
     clear_col.button(
         "Clear", key=f"{page}_clear", icon=":material/delete:", on_click=session.clear_canvas, width="stretch"
     )

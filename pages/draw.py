@@ -4,10 +4,16 @@ import streamlit as st
 
 from nnviz.figures_draw import input_figure, layer_figure, output_figure
 from nnviz.forward import forward_pass
+from nnviz.network import ACTIVATION_LABELS
 from pages import _session as session
 from pages._widgets import drawing_canvas, input_caption, model_badge
 
 PLOT_CONFIG = {"displayModeBar": False}
+ACTIVATION_HELP = {
+    "relu": "ReLU: a neuron passes its sum on if it is positive, and 0 if it is negative.",
+    "sigmoid": "Sigmoid: squashes any sum into 0..1; big sums give almost 1, very negative ones almost 0.",
+    "tanh": "Tanh: squashes any sum into -1..1.",
+}
 
 st.title("Draw a digit")
 st.markdown("Draw any digit from 0 to 9 with your mouse or finger. The network reads it instantly.")
@@ -17,52 +23,59 @@ st.markdown("Draw any digit from 0 to 9 with your mouse or finger. The network r
 def draw_and_classify() -> None:
     # A fragment: a stroke reruns only this part of the page, which keeps the prediction quick.
     network = session.active_network()
-    canvas_col, input_col, output_col = st.columns([1.05, 1, 1.25], gap="medium")
+    canvas_col, input_col, output_col = st.columns([1.2, 1, 1.4], gap="medium")
     with canvas_col:
-        st.subheader("1 · Your drawing")
+        st.subheader("1 · Draw")
         current = drawing_canvas("draw")
     if current is None:
         with input_col:
-            st.subheader("2 · The network sees this")
+            st.subheader("2 · Pixels")
             st.info("Draw a digit on the black square to start.", icon=":material/draw:")
         return
     result = forward_pass(network, current.pixels)
     probabilities = result.probabilities[0]
     winner = int(probabilities.argmax())
     with output_col:
-        st.subheader("4 · Its answer")
+        # The answer is drawn first so it reaches the browser before the bigger figures.
+        st.subheader("4 · Answer")
         st.metric(
             "Prediction",
             str(network.digits[winner]),
             help="The digit whose output neuron is most active: the network's best guess.",
         )
-        st.caption(f"{probabilities[winner]:.0%} sure. Each bar is one output neuron; the tallest one wins.")
+        st.caption(f"{probabilities[winner]:.0%} sure. One bar per output neuron: the tallest wins.")
         st.plotly_chart(output_figure(probabilities, network.digits), config=PLOT_CONFIG, key="draw_output")
         if network.digits != tuple(range(10)):
             known = ", ".join(str(d) for d in network.digits)
             st.info(
-                f"This network only knows the digits {known}. Whatever you draw, it must pick one of them.",
+                f"This network only knows {known}. Whatever you draw, it must pick one of them.",
                 icon=":material/info:",
             )
     with input_col:
-        st.subheader("2 · The network sees this")
+        st.subheader("2 · Pixels")
         st.plotly_chart(input_figure(current.pixels), config=PLOT_CONFIG, key="draw_input")
-        st.caption(f"784 input neurons (28 × 28), each a value from 0 (black) to 1 (white). {input_caption(current)}")
+        st.caption(
+            f"What the network sees: 28 × 28 = 784 input neurons, from 0 (black) to 1 (white). "
+            f"{input_caption(current)}"
+        )
 
-    hidden = network.layers[:-1]
     st.subheader("3 · Inside: the hidden layers")
+    hidden = network.layers[:-1]
     if not hidden:
         st.caption("This network has no hidden layers: the pixels go straight to the output neurons.")
         return
     st.caption(
-        "Each square is one neuron. Its colour is how strongly it fires for your drawing: "
-        "these are the features the network has learned to look for."
+        "Each square is one neuron: the brighter, the more it fires for your drawing. "
+        "These are the features the network learned to look for; the output neurons add them up."
     )
-    for column, (index, layer) in zip(st.columns(len(hidden)), enumerate(hidden, start=1)):
+    for column, (index, layer) in zip(st.columns(max(len(hidden), 2)), enumerate(hidden, start=1)):
         with column:
-            st.markdown(f"**{network.config.layer_title(index)}** · {layer.activation}")
+            st.markdown(
+                f"**{network.config.layer_title(index)}** · {ACTIVATION_LABELS[layer.activation]}",
+                help=ACTIVATION_HELP[layer.activation],
+            )
             st.plotly_chart(
-                layer_figure(result.activations[index][0], layer.activation),
+                layer_figure(result.activations[index][0], layer.activation, width=900 // max(len(hidden), 2)),
                 config=PLOT_CONFIG,
                 key=f"draw_hidden_{index}",
             )

@@ -1,0 +1,472 @@
+"""Network page: follow the drawing's signal through the network, neuron by neuron.
+
+The canvas, the node-link diagram and the "inside this neuron" panel live in one
+fragment, so a stroke reruns only this page's body. What does not depend on the
+drawing (PCA maps, the test digits a neuron likes, weight tiles of a fixed set of
+neurons) is computed once per model through `session.model_result`; only the open
+tab is computed at all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from nnviz.data import DataUnavailableError
+from nnviz.diagram import build_diagram, layer_title, most_active, neuron_from_selection
+from nnviz.features import LatentMap, latent_map, layer_activations, weight_tiles
+from nnviz.figures_diagram import diagram_figure
+from nnviz.figures_features import latent_figure, top_examples_figure, weight_tiles_figure
+from nnviz.figures_history import epoch_probability_figure
+from nnviz.figures_neuron import activation_figure, breakdown_figure
+from nnviz.forward import ForwardPass, forward_pass
+from nnviz.network import Network
+from nnviz.neuron import NeuronBreakdown, neuron_breakdown
+from nnviz.snapshots import network_at_epoch, probability_across_epochs
+from pages import _session as session
+from pages._widgets import drawing_canvas, input_caption, model_badge
+
+PLOT_CONFIG = {"displayModeBar": False}
+DIAGRAM_KEY = "network_diagram"
+TILES_KEY = "network_tiles"
+TILES_SHOWN = 32  # weight tiles drawn by default: 32 stay readable on a projector and light to send
+TOP_EXAMPLES = 9
+TAB_LOOKS_FOR = "What each neuron looks for"
+TAB_LATENT = "Hidden layers as features"
+TERMS_IN_WORDS = 3
+TERMS_IN_CHART = 6  # the waterfall: 6 terms, the rest, the bias and z fit its height
+PANEL_HEIGHT = 360
+DIAGRAM_HEIGHT = 440
+
+HELP_WEIGHT = "A weight says how much one input matters to this neuron: positive pushes it up, negative pushes it down."
+HELP_BIAS = "The neuron's own offset, added whatever the input: it sets how easily the neuron switches on."
+HELP_Z = "z = Σ w·x + bias: every input x times its weight w, all added up, plus the bias."
+HELP_ACTIVATION = (
+    "The activation function squashes z into the value the neuron passes on. ReLU: negative becomes 0. "
+    "Sigmoid: squashes into 0..1. Tanh: into -1..1. Softmax (output neurons): turns all outputs into probabilities."
+)
+HELP_PCA = (
+    "PCA (principal component analysis) finds the two directions in which these neurons' values differ most "
+    "between digits, and places every digit along them: a flat map of a many-dimensional space."
+)
+HELP_EPOCH = "One epoch = the network has seen every training image once. Slide back to see it as it was then."
+
+
+# --- the model on show: the session's model, or one of its earlier epochs ----------------------------------------
+
+
+def _time_travel(base: Network, current: session.CurrentInput | None) -> tuple[Network, str]:
+    """The epoch slider (when the session model has snapshots); returns (network to show, its cache id)."""
+    base_id = session.model_fingerprint(base)
+    snapshots = session.session_snapshots()
+    if session.is_default_network() or not snapshots:
+        st.caption(
+            "Train a model on the Train page to travel back through its epochs.",
+            help="Time-travel replays the weights saved after every epoch of your own training run.",
+        )
+        return base, base_id
+    last = len(snapshots)
+    if last < 2:
+        st.caption("Your model trained for a single epoch: there is no earlier version to travel back to.")
+        return base, base_id
+    epoch = st.slider(
+        "Training time-travel: after epoch",
+        1,
+        last,
+        value=last,
+        key=f"network_epoch_{base_id[:12]}",  # a new model gets a fresh slider, at its last epoch
+        help=HELP_EPOCH,
+    )
+    network, model_id = base, base_id
+    try:
+        if epoch < last:
+            network = network_at_epoch(base.config, snapshots, epoch, label=f"{base.label}, after epoch {epoch}")
+            model_id = f"{base_id}@{epoch}"
+        history = None if current is None else probability_across_epochs(base.config, snapshots, current.pixels)
+    except ValueError as exc:  # snapshots that do not fit the model: show the model itself
+        st.warning(f"Time-travel is not available for this model. {exc}", icon=":material/history:")
+        return base, base_id
+    if history is not None:
+        st.plotly_chart(
+            epoch_probability_figure(history, current_epoch=epoch, height=230),
+            config=PLOT_CONFIG,
+            theme=None,
+            key="network_epoch_chart",
+        )
+        st.caption(
+            f"How sure the network was that this is a {history.digit}, after each epoch of training. "
+            "The ring marks the epoch on the slider."
+        )
+    return network, model_id
+
+
+# --- which neuron the panel follows ------------------------------------------------------------------------------
+
+
+def _most_active_neuron(forward: ForwardPass | None, layer: int) -> int:
+    if forward is None:
+        return 0
+    return int(np.argmax(np.abs(forward.activations[layer][0])))
+
+
+def _followed_neuron(network: Network, forward: ForwardPass | None) -> tuple[int, int, bool]:
+    """(layer, neuron, chosen automatically?) from the student's pick, falling back when it no longer fits.
+
+    A pick can stop fitting when the model changes (another architecture was trained):
+    then the layer falls back to hidden layer 1 (the output when there is none) and
+    the neuron to the layer's most active one.
+    """
+    n_layers = len(network.layers)  # weight layers: 1 = hidden layer 1 (or the output), n_layers = output
+    layer, neuron = 1, None
+    picked = session.selected_neuron()
+    if picked is not None:
+        try:
+            layer, neuron = int(picked[0]), picked[1]
+        except (TypeError, ValueError, IndexError):
+            layer, neuron = 1, None
+    if not 1 <= layer <= n_layers:
+        layer, neuron = 1, None
+    size = network.config.layer_sizes[layer]
+    if neuron is not None and not 0 <= neuron < size:
+        neuron = None
+    if neuron is None:
+        return layer, _most_active_neuron(forward, layer), True
+    return layer, int(neuron), False
+
+
+def _on_diagram_click() -> None:
+    picked = neuron_from_selection(session.chart_selection(DIAGRAM_KEY))
+    if picked is not None:
+        session.select_neuron(*picked)
+
+
+def _on_tile_click() -> None:
+    picked = neuron_from_selection(session.chart_selection(TILES_KEY))
+    if picked is not None:
+        session.select_neuron(*picked)
+
+
+def _on_pick() -> None:
+    layer, neuron = session.picked_in_pickers()
+    if layer is not None:
+        session.select_neuron(layer, neuron)
+
+
+def _neuron_name(network: Network, layer: int, neuron: int) -> str:
+    if layer == len(network.layers):
+        return f"output neuron {neuron} (digit {network.digits[neuron]})"
+    return f"hidden layer {layer}, neuron {neuron}"
+
+
+# --- the signal: prediction, diagram, inside one neuron ----------------------------------------------------------
+
+
+def _prediction(network: Network, forward: ForwardPass, current: session.CurrentInput) -> None:
+    probabilities = forward.probabilities[0]
+    winner = int(probabilities.argmax())
+    st.metric(
+        "Prediction",
+        str(network.digits[winner]),
+        help="The digit whose output neuron is most active: the network's best guess.",
+    )
+    st.caption(f"{probabilities[winner]:.0%} sure. {input_caption(current)}")
+
+
+def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int) -> None:
+    layout = build_diagram(network, forward, keep={layer: [neuron]})
+    st.plotly_chart(
+        diagram_figure(layout, selected=(layer, neuron), height=DIAGRAM_HEIGHT),
+        config=PLOT_CONFIG,
+        theme=None,
+        key=DIAGRAM_KEY,
+        on_select=_on_diagram_click,
+        selection_mode="points",
+    )
+    st.caption(
+        "Your drawing's signal flowing left to right. Each circle is a neuron, brighter = more active. "
+        "Lines are the strongest pushes: blue adds to the next neuron, red holds it back. **Click a neuron** "
+        "to look inside it.",
+        help="Only the strongest connections and the most active neurons of big layers are drawn, "
+        "so the picture stays readable. The orange ring marks the winning output, the black ring the neuron "
+        "you are looking inside.",
+    )
+
+
+def _pickers(network: Network, layer: int, neuron: int, automatic: bool) -> None:
+    """Choose a neuron without clicking: a layer and a neuron number (they follow clicks on the diagram too)."""
+    n_layers = len(network.layers)
+    session.show_in_pickers(layer, neuron)
+    layer_col, neuron_col = st.columns([1.2, 1])
+    layer_col.selectbox(
+        "Layer",
+        list(range(1, n_layers + 1)),
+        format_func=lambda index: layer_title(index, n_layers + 1),
+        key=session.LAYER_PICKER,
+        on_change=_on_pick,
+    )
+    neuron_col.number_input(
+        "Neuron",
+        min_value=0,
+        max_value=network.config.layer_sizes[layer] - 1,
+        step=1,
+        key=session.NEURON_PICKER,
+        on_change=_on_pick,
+        help="Neurons are numbered from 0 within their layer.",
+    )
+    if automatic:
+        st.caption("Picked for you: this layer's most active neuron. Click any neuron in the diagram.")
+    else:
+        st.button(
+            "Follow the most active",
+            key="network_most_active",
+            icon=":material/bolt:",
+            on_click=session.select_neuron,
+            args=(layer, None),
+            help="Follow this layer's most active neuron, even as you draw something new.",
+        )
+
+
+def _signed(value: float) -> str:
+    """A signed number in the page's colours: blue pushes up, red pushes down."""
+    return f":{'blue' if value >= 0 else 'red'}[**{value:+.3f}**]"
+
+
+def _in_words(breakdown: NeuronBreakdown, network: Network) -> str:
+    """The weighted sum as a column of real numbers, top to bottom, ending at what the neuron passes on."""
+    shown = breakdown.terms[:TERMS_IN_WORDS]
+    others = breakdown.n_inputs - len(shown)
+    rest = breakdown.total - breakdown.bias - sum(t.contribution for t in shown)
+    lines = [f"Its **{breakdown.n_inputs}** inputs, each times its weight:"]
+    lines += [f"- {_signed(t.contribution)} from {t.label}" for t in shown]
+    if others:
+        lines.append(f"- {_signed(rest)} from the other {others} together")
+    lines.append(f"- {_signed(breakdown.bias)} bias")
+    lines.append(f"- **= {breakdown.z:.3f}**, the weighted sum z")
+    if breakdown.is_output:
+        lines.append(f"\nSoftmax turns that into **{breakdown.value:.1%}** sure it is a {breakdown.digit}.")
+    else:
+        last_hidden = breakdown.layer_index == len(network.layers) - 1
+        target = "the output neurons" if last_hidden else f"hidden layer {breakdown.layer_index + 1}"
+        lines.append(
+            f"\n{breakdown.function_label}({breakdown.z:.3f}) = **{breakdown.value:.3f}** is passed on to {target}."
+        )
+    return "\n".join(lines)
+
+
+def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: int, automatic: bool) -> None:
+    breakdown = neuron_breakdown(network, forward, layer, neuron, n_terms=TERMS_IN_CHART)
+    st.subheader(f"Inside {_neuron_name(network, layer, neuron)}")
+    text_col, sum_col, curve_col = st.columns([1, 1.3, 1], gap="medium")
+    with text_col:
+        _pickers(network, layer, neuron, automatic)
+        st.markdown(_in_words(breakdown, network), help=HELP_Z)
+    with sum_col:
+        st.plotly_chart(
+            breakdown_figure(breakdown, height=PANEL_HEIGHT), config=PLOT_CONFIG, theme=None, key="network_breakdown"
+        )
+        st.caption(
+            "The sum, piece by piece: each bar is one input's push (weight × value), ending at z.", help=HELP_WEIGHT
+        )
+    with curve_col:
+        st.plotly_chart(
+            activation_figure(breakdown, height=PANEL_HEIGHT), config=PLOT_CONFIG, theme=None, key="network_activation"
+        )
+        if breakdown.is_output:
+            st.caption("Softmax: the bigger this output's z compared with the others, the surer the network.")
+        else:
+            st.caption(
+                f"The {breakdown.function_label} function squashes z; the dot is this neuron right now.",
+                help=HELP_ACTIVATION,
+            )
+
+
+# --- what each neuron looks for ----------------------------------------------------------------------------------
+
+
+def _model_test_digits(network: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x_test, y_test, indices of the test digits this model knows): a 7/8/9 model only sees 7s, 8s and 9s."""
+    x_test, y_test = session.test_digits()
+    return x_test, y_test, np.flatnonzero(np.isin(y_test, network.digits))
+
+
+def _top_examples_of(network: Network, layer: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every neuron of `layer`, the test digits that excite it most: (9, size) test-set indices and values."""
+    x_test, _, known = _model_test_digits(network)
+    activations = layer_activations(network, x_test[known], layer)
+    order = np.argsort(-activations, axis=0, kind="stable")[:TOP_EXAMPLES]
+    return known[order], np.take_along_axis(activations, order, axis=0)
+
+
+def _latent_of(network: Network, layer: int) -> LatentMap:
+    x_test, y_test, known = _model_test_digits(network)
+    return latent_map(network, x_test[known], y_test[known], layer)
+
+
+def _fixed_tiles_figure(network: Network, shown: int) -> object:
+    """The weight tiles of the first `shown` neurons: the same for every drawing, so built once per model."""
+    neurons = np.arange(shown)
+    return weight_tiles_figure(weight_tiles(network, neurons), neurons)
+
+
+def _tiles_first(network: Network, _: int) -> object:
+    return _fixed_tiles_figure(network, TILES_SHOWN)
+
+
+def _tiles_all(network: Network, _: int) -> object:
+    return _fixed_tiles_figure(network, network.layers[0].bias.size)
+
+
+def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, layer: int, neuron: int) -> None:
+    size = network.layers[0].bias.size
+    first = "output" if len(network.layers) == 1 else "hidden layer 1"
+    if size > TILES_SHOWN:
+        options = {
+            "first": f"Neurons 0–{TILES_SHOWN - 1}",
+            "all": f"All {size}",
+        }
+        if forward is not None:
+            options = {"active": "Most active for this drawing", **options}
+        choice = st.segmented_control(
+            "Which neurons",
+            list(options),
+            format_func=options.get,
+            default=next(iter(options)),
+            required=True,
+            key="network_tiles_choice",
+        )
+        if choice not in options:  # e.g. "active" after the canvas was cleared
+            choice = next(iter(options))
+    else:
+        choice = "all"
+    if choice == "active":
+        keep = [neuron] if layer == 1 else []
+        neurons = most_active(forward.activations[1][0], TILES_SHOWN, keep)
+        figure = weight_tiles_figure(weight_tiles(network, neurons), neurons)
+    elif choice == "first":
+        figure = session.model_result("tiles_first", model_id, 0, network, _tiles_first)
+    else:
+        figure = session.model_result("tiles_all", model_id, 0, network, _tiles_all)
+    st.plotly_chart(
+        figure, config=PLOT_CONFIG, theme=None, key=TILES_KEY, on_select=_on_tile_click, selection_mode="points"
+    )
+    st.caption(
+        f"Each square is one neuron of {first}: its 784 weights laid out like the 28×28 image. Blue where ink "
+        "switches the neuron on, red where ink switches it off. The number is the neuron. Click a tile to pick it.",
+        help=HELP_WEIGHT,
+    )
+
+
+def _looks_for(network: Network, model_id: str, forward: ForwardPass | None, layer: int, neuron: int) -> None:
+    tiles_col, examples_col = st.columns([1.25, 1], gap="large")
+    with tiles_col:
+        _weight_tiles(network, model_id, forward, layer, neuron)
+    with examples_col:
+        name = _neuron_name(network, layer, neuron)
+        st.markdown(f"**The {TOP_EXAMPLES} test digits that excite {name} most**")
+        try:
+            x_test, y_test = session.test_digits()
+            with st.spinner("Running the test digits through the network…"):
+                indices, values = session.model_result("top_examples", model_id, layer, network, _top_examples_of)
+        except DataUnavailableError as exc:
+            st.info(f"The MNIST test digits are not available, so this part cannot be shown. {exc}")
+            return
+        st.plotly_chart(
+            top_examples_figure(x_test, indices[:, neuron], values[:, neuron], labels=y_test, height=400),
+            config=PLOT_CONFIG,
+            theme=None,
+            key="network_top_examples",
+        )
+        st.caption(
+            "Out of the test digits, these make this neuron's value highest: what it has learned to spot. "
+            "Each says which digit it really is and the neuron's value."
+        )
+
+
+# --- hidden layers as latent features ----------------------------------------------------------------------------
+
+
+def _latent(network: Network, model_id: str, forward: ForwardPass | None, current: session.CurrentInput | None) -> None:
+    hidden = list(range(1, len(network.layers)))
+    if not hidden:
+        st.info(
+            "This network has no hidden layers: the pixels go straight to the output neurons, "
+            "so there are no hidden features to map.",
+            icon=":material/info:",
+        )
+        return
+    layer = hidden[0]
+    if len(hidden) > 1:
+        layer = st.segmented_control(
+            "Hidden layer",
+            hidden,
+            format_func=network.config.layer_title,
+            default=hidden[0],
+            required=True,
+            key="network_latent_layer",
+        )
+        if layer not in hidden:  # a pick from a model with more layers
+            layer = hidden[0]
+    try:
+        with st.spinner("Mapping the test digits…"):
+            latent = session.model_result("latent", model_id, layer, network, _latent_of)
+    except DataUnavailableError as exc:
+        st.info(f"The MNIST test digits are not available, so this map cannot be drawn. {exc}")
+        return
+    star = None if forward is None else latent.pca.project(forward.activations[layer][0])
+    star_label = "this test digit" if current is not None and current.source == "test digit" else "your drawing"
+    st.plotly_chart(
+        latent_figure(latent, star=star, star_label=star_label, digits=network.digits, height=560),
+        config=PLOT_CONFIG,
+        theme=None,
+        key="network_latent",
+    )
+    size = network.config.layer_sizes[layer]
+    star_note = f" The black star is {star_label}: it moves as you draw." if forward is not None else ""
+    st.caption(
+        f"Each dot is one of {len(latent.labels):,} test digits, placed by what the {size} neurons of hidden "
+        f"layer {layer} do for it, squeezed onto a flat map. Digits the network finds alike land close "
+        f"together.{star_note}",
+        help=HELP_PCA,
+    )
+
+
+# --- the page ----------------------------------------------------------------------------------------------------
+
+
+@st.fragment
+def follow_the_signal() -> None:
+    # A fragment: a stroke (or a click on a neuron) reruns only this part of the page.
+    base = session.active_network()
+    canvas_col, main_col = st.columns([1, 2], gap="medium")
+    with canvas_col:
+        current = drawing_canvas("network")
+        prediction_slot = st.container()
+        network, model_id = _time_travel(base, current)
+    forward = None if current is None else forward_pass(network, current.pixels)
+    layer, neuron, automatic = _followed_neuron(network, forward)
+    with main_col:
+        if forward is None:
+            st.info(
+                "Draw a digit on the black square, or press **Show me a test digit**, and follow its signal "
+                "through the network, neuron by neuron.",
+                icon=":material/draw:",
+            )
+        else:
+            with prediction_slot:
+                _prediction(network, forward, current)
+            _diagram(network, forward, layer, neuron)
+    if forward is not None:
+        _neuron_panel(network, forward, layer, neuron, automatic)
+
+    looks_for_tab, latent_tab = st.tabs([TAB_LOOKS_FOR, TAB_LATENT], key=session.NETWORK_TABS, on_change="rerun")
+    if looks_for_tab.open:
+        with looks_for_tab:
+            _looks_for(network, model_id, forward, layer, neuron)
+    if latent_tab.open:
+        with latent_tab:
+            _latent(network, model_id, forward, current)
+
+
+st.title("Inside the network")
+model_badge()
+follow_the_signal()
