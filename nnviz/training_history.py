@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from nnviz.network import Network, NetworkConfig
 from nnviz.training_config import TrainingConfig
-from nnviz.training_events import BatchEvent, EpochEvent, FinishedEvent, WeightArrays
+from nnviz.training_events import BatchEvent, EpochEvent, FinishedEvent, QueuedEvent, StartedEvent, WeightArrays
 
 
 @dataclass
@@ -35,12 +35,17 @@ class TrainingHistory:
     samples_seen: int = 0
     seconds: float = 0.0
     progress: float = 0.0  # 0..1 of the whole run
+    queue_position: int | None = None  # 1 = next in line for a free trainer; None once training
     finished: FinishedEvent | None = None
 
     def add(self, event: object) -> None:
-        """Record one event (unknown kinds, e.g. queue notices, are ignored here)."""
+        """Record one event from the trainer."""
         epochs = self.training_config.epochs
-        if isinstance(event, BatchEvent):
+        if isinstance(event, QueuedEvent):
+            self.queue_position = event.position
+        elif isinstance(event, StartedEvent):
+            self.queue_position = None
+        elif isinstance(event, BatchEvent):
             position = event.epoch - 1 + event.step / event.steps_per_epoch
             self.batch_epochs.append(position)
             self.batch_losses.append(event.loss)
@@ -57,6 +62,7 @@ class TrainingHistory:
             self.progress = min(event.epoch / epochs, 1.0)
         elif isinstance(event, FinishedEvent):
             self.finished = event
+            self.queue_position = None
             if event.status == "completed":
                 self.progress = 1.0
 

@@ -117,8 +117,9 @@ def save_drawing(drawing: dict | None) -> None:
 
 
 def clear_canvas() -> None:
-    """Forget the drawing and give the canvas a new key, which is the only way to empty it from Python."""
+    """Forget the drawing and the input, and give the canvas a new key (the only way to empty it from Python)."""
     st.session_state[DRAWING] = None
+    st.session_state[INPUT] = None
     st.session_state[CANVAS_GENERATION] = st.session_state.get(CANVAS_GENERATION, 0) + 1
 
 

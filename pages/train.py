@@ -182,7 +182,7 @@ def _show_progress(run: object, history: TrainingHistory) -> None:
     finished = history.finished
     epochs = history.training_config.epochs
     if finished is None:
-        position = session.queue_position()
+        position = history.queue_position
         if position:
             st.info(f"Waiting for a free trainer: you are number {position} in line.", icon=":material/hourglass:")
         left = history.seconds_left

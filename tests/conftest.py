@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+APP_PATH = str(PROJECT_ROOT / "app.py")  # AppTest resolves relative paths against the calling file
 DEFAULT_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data" / "mnist"
 
 

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.canvas_injection import blank_rgba, canvas_rgba, inject_drawing
+from tests.conftest import APP_PATH
 
 TIMEOUT = 30
 
@@ -22,7 +23,7 @@ def prompt_shown(at: AppTest) -> bool:
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file("app.py", default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(APP_PATH, default_timeout=TIMEOUT).run()
     assert not at.exception
     return at
 

@@ -1,0 +1,118 @@
+"""The Train page under AppTest, with tiny settings and the real training worker."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.canvas_injection import canvas_rgba, inject_drawing
+from tests.conftest import APP_PATH
+
+TIMEOUT = 60
+TRAINING_DEADLINE_S = 240  # a cold worker imports TensorFlow first
+
+
+@pytest.fixture
+def train_page(mnist_dir) -> AppTest:
+    at = AppTest.from_file(APP_PATH, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    return at
+
+
+def tiny_settings(at: AppTest, epochs: int = 1) -> AppTest:
+    at.slider(key="train_layers").set_value(1).run()
+    at.number_input(key="train_size_1").set_value(16)
+    at.slider(key="train_epochs").set_value(epochs)
+    at.select_slider(key="train_images").set_value(1_000)
+    return at.run()
+
+
+def history(at: AppTest):
+    return at.session_state["nnviz_train_history"]
+
+
+def wait_for_training(at: AppTest) -> AppTest:
+    """Rerun the page (as the browser's polling does) until the run has finished."""
+    deadline = time.monotonic() + TRAINING_DEADLINE_S
+    while time.monotonic() < deadline:
+        at.run()
+        assert not at.exception
+        if history(at).finished is not None:
+            return at.run()
+        time.sleep(0.3)
+    raise AssertionError("training did not finish in time")
+
+
+def test_the_page_shows_the_parameter_arithmetic(train_page: AppTest) -> None:
+    text = " ".join(md.value for md in train_page.markdown)
+    assert "784 × 128 + 128 = **100,480**" in text
+    assert "109,386 weights and biases" in text
+
+
+def test_an_invalid_digit_choice_is_explained_and_blocks_training(train_page: AppTest) -> None:
+    train_page.session_state["train_digits"] = [5]
+    train_page.run()
+    assert not train_page.exception
+    assert any("at least two digits" in w.value for w in train_page.warning)
+    assert train_page.button(key="train_start").disabled
+
+
+def test_training_live_then_the_model_is_used_everywhere(train_page: AppTest, mnist) -> None:
+    tiny_settings(train_page, epochs=2)
+    train_page.button(key="train_start").click().run()
+    assert not train_page.exception
+    wait_for_training(train_page)
+    done = history(train_page)
+    assert done.finished.status == "completed"
+    assert len(done.snapshots) == 2 and len(done.val_losses) == 2 and len(done.batch_losses) >= 2
+    assert any("Done!" in s.value for s in train_page.success)
+    assert "Your model" in train_page.session_state["nnviz_network"].label
+
+    # The Draw page now answers with the new 784-16-10 network.
+    train_page.switch_page("pages/draw.py").run()
+    assert any("784-16-10" in c.value for c in train_page.caption)
+    seven = mnist.x_test[np.flatnonzero(mnist.y_test == 7)[0]]
+    inject_drawing(train_page, "draw", canvas_rgba(seven))
+    assert [m.value for m in train_page.metric if m.label == "Prediction"]
+
+    # Changing a setting afterwards is flagged instead of silently mismatching.
+    train_page.switch_page("pages/train.py").run()
+    train_page.slider(key="train_epochs").set_value(3).run()
+    assert any("Settings changed" in i.value for i in train_page.info)
+
+    # And the default model is one click away.
+    train_page.button(key="back_to_default").click().run()
+    assert "Default model" in " ".join(c.value for c in train_page.caption)
+
+
+def test_lab_example_trains_a_three_digit_network_that_must_choose(train_page: AppTest, mnist) -> None:
+    tiny_settings(train_page)
+    train_page.button(key="train_lab_example").click().run()
+    wait_for_training(train_page)
+    network = train_page.session_state["nnviz_network"]
+    assert network.digits == (7, 8, 9)
+    train_page.switch_page("pages/draw.py").run()
+    three = mnist.x_test[np.flatnonzero(mnist.y_test == 3)[0]]
+    inject_drawing(train_page, "draw", canvas_rgba(three))
+    assert next(m.value for m in train_page.metric if m.label == "Prediction") in {"7", "8", "9"}
+    assert any("only knows 7, 8, 9" in i.value for i in train_page.info)
+
+
+def test_stop_keeps_the_partly_trained_model(train_page: AppTest) -> None:
+    tiny_settings(train_page, epochs=50)
+    train_page.button(key="train_start").click().run()
+    deadline = time.monotonic() + TRAINING_DEADLINE_S
+    while not history(train_page).epoch_numbers and time.monotonic() < deadline:
+        time.sleep(0.3)
+        train_page.run()
+    train_page.button(key="train_stop").click().run()
+    wait_for_training(train_page)
+    finished = history(train_page).finished
+    assert finished.status == "stopped"
+    assert 1 <= finished.epochs_done < 50
+    assert "stopped at epoch" in train_page.session_state["nnviz_network"].label
+    assert any("Stopped" in w.value or "stopped" in w.value for w in train_page.warning)
