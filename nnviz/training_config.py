@@ -13,6 +13,10 @@ MAX_EPOCHS = 50
 MIN_LEARNING_RATE, MAX_LEARNING_RATE = 1e-4, 10.0
 MIN_TRAIN_SIZE = 100
 MAX_BATCH_SIZE = 4096
+# What the Train page's sliders offer (a log scale for the learning rate).
+LEARNING_RATE_OPTIONS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+BATCH_SIZE_OPTIONS = (8, 16, 32, 64, 128, 256, 512, 1024)
+TRAIN_SIZE_OPTIONS = (1_000, 2_000, 5_000, 10_000, 20_000)  # and None: every training image there is
 
 
 @dataclass(frozen=True)

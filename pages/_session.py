@@ -39,6 +39,7 @@ TEST_DIGIT_ERROR = "nnviz_test_digit_error"  # why "Show me a test digit" could 
 TRAIN_RUN = "nnviz_train_run"  # the TrainingRun in progress (a handle on the shared trainer pool)
 TRAIN_HISTORY = "nnviz_train_history"  # TrainingHistory of the latest run, finished or not
 TRAIN_ERROR = "nnviz_train_error"  # why pressing Train did not start a run
+LINK_PROBLEMS = "nnviz_link_problems"  # which of the link's settings (?epochs=...) were ignored, and why
 TRAINED_SETTINGS = "nnviz_trained_settings"  # (NetworkConfig, TrainingConfig) of the session's model
 
 

@@ -30,13 +30,14 @@ PLOT_CONFIG = {"displayModeBar": False}
 DIAGRAM_KEY = "network_diagram"
 TILES_KEY = "network_tiles"
 TILES_SHOWN = 32  # weight tiles drawn by default: 32 stay readable on a projector and light to send
+TILES_PLOT_WIDTH = 380  # about the width in pixels the tiles get in their column (beside their colour bar)
 TOP_EXAMPLES = 9
 TAB_LOOKS_FOR = "What each neuron looks for"
 TAB_LATENT = "Hidden layers as features"
 TERMS_IN_WORDS = 3
 TERMS_IN_CHART = 6  # the waterfall: 6 terms, the rest, the bias and z fit its height
 PANEL_HEIGHT = 360
-DIAGRAM_HEIGHT = 440
+DIAGRAM_HEIGHT = 420
 
 HELP_WEIGHT = "A weight says how much one input matters to this neuron: positive pushes it up, negative pushes it down."
 HELP_BIAS = "The neuron's own offset, added whatever the input: it sets how easily the neuron switches on."
@@ -183,9 +184,8 @@ def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int) ->
         selection_mode="points",
     )
     st.caption(
-        "Your drawing's signal flowing left to right. Each circle is a neuron, brighter = more active. "
-        "Lines are the strongest pushes: blue adds to the next neuron, red holds it back. **Click a neuron** "
-        "to look inside it.",
+        "The signal flows left to right. Circles are neurons (brighter = more active); lines are the strongest "
+        "pushes, blue adds, red holds back. **Click a neuron** to look inside it.",
         help="Only the strongest connections and the most active neurons of big layers are drawn, "
         "so the picture stays readable. The orange ring marks the winning output, the black ring the neuron "
         "you are looking inside.",
@@ -256,7 +256,7 @@ def _in_words(breakdown: NeuronBreakdown, network: Network) -> str:
 def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: int, automatic: bool) -> None:
     breakdown = neuron_breakdown(network, forward, layer, neuron, n_terms=TERMS_IN_CHART)
     st.subheader(f"Inside {_neuron_name(network, layer, neuron)}")
-    text_col, sum_col, curve_col = st.columns([1, 1.3, 1], gap="medium")
+    text_col, sum_col, curve_col = st.columns([1.2, 1.3, 0.9], gap="medium")
     with text_col:
         _pickers(network, layer, neuron, automatic)
         st.markdown(_in_words(breakdown, network), help=HELP_Z)
@@ -302,62 +302,66 @@ def _latent_of(network: Network, layer: int) -> LatentMap:
     return latent_map(network, x_test[known], y_test[known], layer)
 
 
-def _fixed_tiles_figure(network: Network, shown: int) -> object:
-    """The weight tiles of the first `shown` neurons: the same for every drawing, so built once per model."""
-    neurons = np.arange(shown)
-    return weight_tiles_figure(weight_tiles(network, neurons), neurons)
+def _tiles_layout(count: int) -> tuple[int, int]:
+    """(columns, figure height) that keep `count` tiles square and big enough in the tab's left column."""
+    columns = 6 if count <= 36 else 10
+    rows = -(-count // columns)
+    cell = TILES_PLOT_WIDTH / (columns * 35 - 7)  # pixels per image pixel; 35 = a 28-pixel tile and its gap
+    return columns, int((7 + rows * 35) * cell) + 40
+
+
+def _tiles_figure(network: Network, neurons: np.ndarray) -> object:
+    columns, height = _tiles_layout(len(neurons))
+    return weight_tiles_figure(weight_tiles(network, neurons), neurons, columns=columns, height=height)
 
 
 def _tiles_first(network: Network, _: int) -> object:
-    return _fixed_tiles_figure(network, TILES_SHOWN)
+    return _tiles_figure(network, np.arange(min(TILES_SHOWN, network.layers[0].bias.size)))
 
 
 def _tiles_all(network: Network, _: int) -> object:
-    return _fixed_tiles_figure(network, network.layers[0].bias.size)
+    return _tiles_figure(network, np.arange(network.layers[0].bias.size))
 
 
 def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, layer: int, neuron: int) -> None:
     size = network.layers[0].bias.size
     first = "output" if len(network.layers) == 1 else "hidden layer 1"
+    choice = "all"
     if size > TILES_SHOWN:
         options = {
+            "active": "Most active now",
             "first": f"Neurons 0–{TILES_SHOWN - 1}",
             "all": f"All {size}",
         }
-        if forward is not None:
-            options = {"active": "Most active for this drawing", **options}
         choice = st.segmented_control(
             "Which neurons",
             list(options),
             format_func=options.get,
-            default=next(iter(options)),
+            default="active",
             required=True,
             key="network_tiles_choice",
+            help=f"{size} neurons are too many to read at once: see the {TILES_SHOWN} most active for the "
+            "current drawing (the ones in the diagram), the first ones, or all of them.",
         )
-        if choice not in options:  # e.g. "active" after the canvas was cleared
-            choice = next(iter(options))
-    else:
-        choice = "all"
-    if choice == "active":
+    if choice == "active" and forward is not None:
         keep = [neuron] if layer == 1 else []
-        neurons = most_active(forward.activations[1][0], TILES_SHOWN, keep)
-        figure = weight_tiles_figure(weight_tiles(network, neurons), neurons)
-    elif choice == "first":
-        figure = session.model_result("tiles_first", model_id, 0, network, _tiles_first)
-    else:
+        figure = _tiles_figure(network, most_active(forward.activations[1][0], TILES_SHOWN, keep))
+    elif choice == "all":
         figure = session.model_result("tiles_all", model_id, 0, network, _tiles_all)
+    else:  # the first ones, also for "most active" while there is nothing drawn
+        figure = session.model_result("tiles_first", model_id, 0, network, _tiles_first)
     st.plotly_chart(
         figure, config=PLOT_CONFIG, theme=None, key=TILES_KEY, on_select=_on_tile_click, selection_mode="points"
     )
     st.caption(
         f"Each square is one neuron of {first}: its 784 weights laid out like the 28×28 image. Blue where ink "
-        "switches the neuron on, red where ink switches it off. The number is the neuron. Click a tile to pick it.",
+        "switches the neuron on, red where ink switches it off. Click a tile to look inside that neuron.",
         help=HELP_WEIGHT,
     )
 
 
 def _looks_for(network: Network, model_id: str, forward: ForwardPass | None, layer: int, neuron: int) -> None:
-    tiles_col, examples_col = st.columns([1.25, 1], gap="large")
+    tiles_col, examples_col = st.columns([1.3, 1], gap="large")
     with tiles_col:
         _weight_tiles(network, model_id, forward, layer, neuron)
     with examples_col:

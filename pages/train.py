@@ -4,15 +4,21 @@ import streamlit as st
 
 from nnviz.figures_train import accuracy_figure, architecture_figure, loss_figure
 from nnviz.network import ACTIVATION_LABELS, INITIALIZER_LABELS, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, NetworkConfig
-from nnviz.training_config import LOSS_LABELS, MAX_EPOCHS, OPTIMIZER_LABELS, TrainingConfig
+from nnviz.training_config import (
+    BATCH_SIZE_OPTIONS,
+    LEARNING_RATE_OPTIONS,
+    LOSS_LABELS,
+    MAX_EPOCHS,
+    OPTIMIZER_LABELS,
+    TRAIN_SIZE_OPTIONS,
+    TrainingConfig,
+)
 from nnviz.training_history import TrainingHistory
+from nnviz.url_settings import parse_training_link
 from pages import _session as session
 from pages._widgets import model_badge
 
 PLOT_CONFIG = {"displayModeBar": False}
-LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
-BATCH_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024]
-TRAIN_SIZES = [1_000, 2_000, 5_000, 10_000, 20_000, None]  # None: every training image there is
 DEFAULT_SIZES = (128, 64, 32, 16)
 INITIALIZER_HELP = (
     "How the weights start before any learning. All zeros: every neuron starts identical and they never "
@@ -35,10 +41,37 @@ WIDGET_DEFAULTS = {
 }
 
 
+LINK_TO_WIDGET = {
+    "activation": "train_activation",
+    "init": "train_init",
+    "digits": "train_digits",
+    "epochs": "train_epochs",
+    "lr": "train_lr",
+    "batch": "train_batch",
+    "images": "train_images",
+    "optimizer": "train_optimizer",
+    "loss": "train_loss",
+    "seed": "train_seed",
+}
+
+
 def _init_widgets() -> None:
-    # Widget values live under these keys so presets can set them; seeded once per session.
+    # Widget values live under these keys so presets can set them; seeded once per session,
+    # from the link's settings (e.g. /train?preset=lab) where it has any.
+    first_visit = "train_layers" not in st.session_state
     for key, value in WIDGET_DEFAULTS.items():
         st.session_state.setdefault(key, value)
+    if first_visit and st.query_params:
+        settings, problems = parse_training_link(st.query_params.to_dict())
+        for name, value in settings.items():
+            if name == "layers":
+                st.session_state["train_layers"] = len(value)
+                for i, size in enumerate(value, start=1):
+                    st.session_state[f"train_size_{i}"] = size
+            else:
+                st.session_state[LINK_TO_WIDGET[name]] = value
+        if problems:
+            st.session_state[session.LINK_PROBLEMS] = "Some settings in the link were ignored. " + " ".join(problems)
 
 
 def _settings() -> tuple[NetworkConfig, TrainingConfig]:
@@ -121,16 +154,16 @@ def _training_form() -> None:
         help="One epoch = the network sees every training image once.",
     )
     st.select_slider(
-        "Learning rate", LEARNING_RATES, key="train_lr",
+        "Learning rate", LEARNING_RATE_OPTIONS, key="train_lr",
         help="How big a step gradient descent takes each time it adjusts the weights. Too big and it overshoots.",
     )
     left, right = st.columns(2)
     left.select_slider(
-        "Batch size", BATCH_SIZES, key="train_batch",
+        "Batch size", BATCH_SIZE_OPTIONS, key="train_batch",
         help="How many images the network looks at before each weight update.",
     )
     right.select_slider(
-        "Training images", TRAIN_SIZES, key="train_images",
+        "Training images", [*TRAIN_SIZE_OPTIONS, None], key="train_images",
         format_func=lambda n: "all" if n is None else f"{n:,}",
         help="How many labelled example images to learn from. More is slower but usually better.",
     )
@@ -223,6 +256,8 @@ st.markdown(
     "Choose the shape of the network and how to train it, press **Train**, and watch gradient descent "
     "lower the loss. Your network then reads your drawings on every page."
 )
+if link_problems := st.session_state.pop(session.LINK_PROBLEMS, None):
+    st.warning(link_problems, icon=":material/link_off:")
 session.trainer_pool().warm_up()  # start a trainer process now, so pressing Train answers at once
 model_badge()
 

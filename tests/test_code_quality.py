@@ -1,0 +1,28 @@
+"""Standing rules a command can check: ruff is clean and nnviz/ stays free of Streamlit."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from tests.conftest import PROJECT_ROOT, skip_or_fail
+
+
+def test_ruff_is_clean() -> None:
+    ruff = shutil.which("ruff", path=str(PROJECT_ROOT / ".venv" / "bin")) or shutil.which("ruff")
+    if ruff is None:
+        skip_or_fail("ruff is not installed (pip install -r requirements-test.txt)")
+    done = subprocess.run([ruff, "check", "."], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-4000:]
+
+
+def test_the_nnviz_package_never_imports_streamlit() -> None:
+    script = (
+        "import importlib, pkgutil, sys, nnviz\n"
+        "for m in pkgutil.iter_modules(nnviz.__path__):\n"
+        "    importlib.import_module('nnviz.' + m.name)\n"
+        "sys.exit(1 if 'streamlit' in sys.modules else 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, "an nnviz module imported streamlit\n" + done.stderr[-2000:]
