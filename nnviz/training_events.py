@@ -59,3 +59,17 @@ class FinishedEvent:
     weights: WeightArrays | None
     test_accuracy: float | None
     message: str
+
+
+@dataclass(frozen=True)
+class QueuedEvent:
+    """Every trainer is busy: this run waits its turn. position 1 = next in line (sent whenever it changes)."""
+
+    position: int
+
+
+@dataclass(frozen=True)
+class StartedEvent:
+    """A trainer has picked the run up; BatchEvents follow. seconds_waited: since the run was submitted."""
+
+    seconds_waited: float

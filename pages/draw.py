@@ -15,6 +15,7 @@ ACTIVATION_HELP = {
     "tanh": "Tanh: squashes any sum into -1..1.",
 }
 
+session.route_through_app()
 st.title("Draw a digit")
 st.markdown("Draw any digit from 0 to 9 with your mouse or finger. The network reads it instantly.")
 

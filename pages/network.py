@@ -89,7 +89,7 @@ def _time_travel(base: Network, current: session.CurrentInput | None) -> tuple[N
         return base, base_id
     if history is not None:
         st.plotly_chart(
-            epoch_probability_figure(history, current_epoch=epoch, height=230),
+            epoch_probability_figure(history, current_epoch=epoch, height=210),
             config=PLOT_CONFIG,
             theme=None,
             key="network_epoch_chart",
@@ -170,7 +170,8 @@ def _prediction(network: Network, forward: ForwardPass, current: session.Current
         str(network.digits[winner]),
         help="The digit whose output neuron is most active: the network's best guess.",
     )
-    st.caption(f"{probabilities[winner]:.0%} sure. {input_caption(current)}")
+    note = f" {input_caption(current)}" if current.source == "test digit" else ""
+    st.caption(f"{probabilities[winner]:.0%} sure.{note}")
 
 
 def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int) -> None:
@@ -441,7 +442,7 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
 def follow_the_signal() -> None:
     # A fragment: a stroke (or a click on a neuron) reruns only this part of the page.
     base = session.active_network()
-    canvas_col, main_col = st.columns([1, 2], gap="medium")
+    canvas_col, main_col = st.columns([1.1, 2], gap="medium")
     with canvas_col:
         current = drawing_canvas("network")
         prediction_slot = st.container()

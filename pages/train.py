@@ -225,13 +225,10 @@ def _show_progress(run: object, history: TrainingHistory) -> None:
         st.progress(history.progress, text=text)
     else:
         _show_outcome(history)
-    loss_col, accuracy_col = st.columns(2)
-    with loss_col:
-        st.plotly_chart(loss_figure(history), config=PLOT_CONFIG, key="train_loss_curve")
-        st.caption("The loss measures how wrong the network is. Gradient descent adjusts the weights to push it down.")
-    with accuracy_col:
-        st.plotly_chart(accuracy_figure(history), config=PLOT_CONFIG, key="train_accuracy_curve")
-        st.caption("After each epoch: the share of validation images (never trained on) it gets right.")
+    st.plotly_chart(loss_figure(history), config=PLOT_CONFIG, key="train_loss_curve")
+    st.caption("The loss measures how wrong the network is. Gradient descent adjusts the weights to push it down.")
+    st.plotly_chart(accuracy_figure(history), config=PLOT_CONFIG, key="train_accuracy_curve")
+    st.caption("After each epoch: the share of validation images (never trained on) it gets right.")
 
 
 def _show_outcome(history: TrainingHistory) -> None:
@@ -250,6 +247,7 @@ def _show_outcome(history: TrainingHistory) -> None:
         st.error(finished.message, icon=":material/error:")
 
 
+session.route_through_app()
 _init_widgets()
 st.title("Train your own network")
 st.markdown(
@@ -261,12 +259,6 @@ if link_problems := st.session_state.pop(session.LINK_PROBLEMS, None):
 session.trainer_pool().warm_up()  # start a trainer process now, so pressing Train answers at once
 model_badge()
 
-build_col, train_col = st.columns(2, gap="large")
-with build_col:
-    _architecture_form()
-with train_col:
-    _training_form()
-
 network_config, training_config = _settings()
 try:
     network_config.validate()
@@ -275,13 +267,15 @@ try:
 except ValueError as exc:
     problem = str(exc)
 
-summary_col, action_col = st.columns(2, gap="large")
-with summary_col:
+build_col, train_col = st.columns(2, gap="large")
+with build_col:
+    _architecture_form()
     if problem:
         st.warning(problem, icon=":material/warning:")
     else:
         _network_summary(network_config)
-with action_col:
+with train_col:
+    _training_form()
     st.subheader("3 · Train")
     busy = session.training_in_progress()
     start_col, stop_col = st.columns(2)
@@ -302,5 +296,4 @@ with action_col:
     trained = session.trained_settings()
     if trained is not None and not busy and trained != (network_config, training_config):
         st.info("Settings changed — press **Train** to apply them.", icon=":material/edit:")
-
-_live_training()
+    _live_training()
