@@ -1,0 +1,1 @@
+"""Browser tests: the real app served by `streamlit run`, driven with the mouse in real Chromium."""

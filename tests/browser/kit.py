@@ -1,0 +1,331 @@
+"""Drive the real app in real Chromium: start a Streamlit server, draw with the mouse, read metrics.
+
+Shared by the browser tests (tests/browser/) and the benchmarks (bench/), so the
+tests and the figures drive the page the same way. Nothing here is
+pytest-specific; the fixtures in conftest.py wrap it.
+
+Streamlit DOM facts this relies on (Streamlit 1.67, streamlit-drawable-canvas 0.13):
+- `[data-testid="stApp"]` carries `data-test-script-state`: "running" while the
+  script reruns, "notRunning" once the rerun's elements are all on the page.
+- An element created with `key=k` sits in a container with CSS class `st-key-k`.
+  The drawing surface of `st_canvas` is its `canvas.upper-canvas`; the strokes are
+  rendered on its `canvas.lower-canvas`.
+- `st.metric` is `[data-testid="stMetric"]` with `[data-testid="stMetricLabel"]`
+  and `[data-testid="stMetricValue"]`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# Flags that make a headless system Chromium start fast and quietly in a container.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+VIEWPORT = {"width": 1400, "height": 1000}
+
+# Polylines per digit in a 0..1 box (x right, y down). Each inner list is one
+# stroke (mouse down … mouse up). The shapes are plain, upright, MNIST-like
+# handwriting that fills most of the canvas, as a pupil would draw them.
+DIGIT_STROKES: dict[str, list[list[tuple[float, float]]]] = {
+    "0": [
+        [
+            (0.5, 0.15),
+            (0.3, 0.25),
+            (0.25, 0.5),
+            (0.3, 0.75),
+            (0.5, 0.85),
+            (0.7, 0.75),
+            (0.75, 0.5),
+            (0.7, 0.25),
+            (0.5, 0.15),
+        ]
+    ],
+    "1": [[(0.45, 0.25), (0.55, 0.15), (0.55, 0.85)]],
+    "3": [
+        [
+            (0.3, 0.2),
+            (0.5, 0.13),
+            (0.7, 0.22),
+            (0.65, 0.4),
+            (0.45, 0.48),
+            (0.68, 0.58),
+            (0.72, 0.75),
+            (0.5, 0.87),
+            (0.28, 0.8),
+        ]
+    ],
+    "7": [[(0.25, 0.18), (0.75, 0.18), (0.45, 0.85)]],
+}
+
+IDLE_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+# JS: the value text of the st.metric whose label is `label`, or null when there is none.
+# Stale elements (left over from the previous run while a rerun is going) are ignored.
+_READ_METRIC_JS = """
+(label) => {
+  for (const metric of document.querySelectorAll('[data-testid="stMetric"]')) {
+    const labelEl = metric.querySelector('[data-testid="stMetricLabel"]');
+    const valueEl = metric.querySelector('[data-testid="stMetricValue"]');
+    if (!labelEl || !valueEl) continue;
+    if (labelEl.innerText.trim() !== label) continue;
+    if (metric.closest('[data-stale="true"]')) continue;
+    return valueEl.innerText.trim();
+  }
+  return null;
+}
+"""
+
+
+def chromium_executable() -> str | None:
+    """Path of the system Chromium (env CHROMIUM, else /usr/bin/chromium, else `chromium` on PATH), or None."""
+    configured = os.environ.get("CHROMIUM")
+    if configured:
+        return configured if Path(configured).exists() else None
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def default_data_dir() -> Path | None:
+    """The MNIST folder the app should use: NNVIZ_DATA_DIR, else ../shared/data/mnist if present."""
+    configured = os.environ.get("NNVIZ_DATA_DIR")
+    if configured:
+        return Path(configured)
+    folder = PROJECT_ROOT.parent / "shared" / "data" / "mnist"
+    return folder if folder.is_dir() else None
+
+
+class StreamlitServer:
+    """`streamlit run <script>` on a free local port, in its own process group.
+
+    Use as a context manager, or call start()/stop(). stop() always kills the
+    whole process group (Streamlit may start children), first politely, then
+    with SIGKILL.
+    """
+
+    def __init__(
+        self, script: str | Path = "app.py", env: Mapping[str, str] | None = None, cwd: Path = PROJECT_ROOT
+    ) -> None:
+        self.script = str(script)
+        self.cwd = cwd
+        self.extra_env = dict(env or {})
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = Path(tempfile.mkstemp(prefix="nnviz-streamlit-", suffix=".log")[1])
+        self.started_at = 0.0
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            self.script,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            # No file watcher: nothing edits the code during a run, and it costs CPU on a 2-core machine.
+            "--server.fileWatcherType",
+            "none",
+        ]
+
+    def start(self) -> StreamlitServer:
+        env = {**os.environ, **self.extra_env}
+        with open(self.log_path, "wb") as log:
+            self.started_at = time.perf_counter()
+            self.process = subprocess.Popen(
+                self.command(), cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        return self
+
+    def wait_healthy(self, timeout_s: float = 90.0) -> float:
+        """Block until /_stcore/health answers 200; return seconds since start(). Raises RuntimeError."""
+        deadline = time.perf_counter() + timeout_s
+        while time.perf_counter() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited before it was healthy:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return time.perf_counter() - self.started_at
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"streamlit was not healthy at {self.url} within {timeout_s:.0f} s:\n{self.log_tail()}")
+
+    def log_tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        for sig, grace in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                process.wait(timeout=grace)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        # The group may outlive its leader; make sure nothing of it is left.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+    def __enter__(self) -> StreamlitServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+        self.log_path.unlink(missing_ok=True)
+
+
+def canvas_surface(page: Any, key_prefix: str = "draw_canvas") -> Any:
+    """The drawing surface (Playwright locator) of the canvas whose key starts with `key_prefix`.
+
+    A prefix, because a page may give its canvas a new key (e.g. `draw_canvas_1`) to clear it.
+    """
+    return page.locator(f'[class*="st-key-{key_prefix}"] canvas.upper-canvas').first
+
+
+def reset_canvas(page: Any, key_prefix: str = "draw_canvas") -> None:
+    """Empty the canvas with its own toolbar's reset button (the same on every page that has the canvas)."""
+    button = page.locator(f'[class*="st-key-{key_prefix}"] button[aria-label="Reset canvas & history"]').first
+    # A DOM click: the toolbar may only show on hover, and moving the mouse there is not what is being tested.
+    button.evaluate("b => b.click()")
+
+
+def draw_digit(page: Any, canvas: Any, digit: str) -> None:
+    """Draw `digit` (a key of DIGIT_STROKES) on the `canvas` locator with the mouse, one drag per stroke."""
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    if box is None:
+        raise RuntimeError("the canvas is not visible, so it cannot be drawn on")
+    for stroke in DIGIT_STROKES[digit]:
+        points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for point in points[1:]:
+            page.mouse.move(*point, steps=12)
+        page.mouse.up()
+
+
+def wait_idle(page: Any, timeout_ms: float = 30_000) -> None:
+    """Wait until Streamlit has no script run going (the page shows the latest run in full)."""
+    page.wait_for_selector(IDLE_SELECTOR, timeout=timeout_ms)
+
+
+def read_metric(page: Any, label: str) -> str | None:
+    """The displayed value of the current (non-stale) st.metric labelled `label`, or None if there is none."""
+    return page.evaluate(_READ_METRIC_JS, label)
+
+
+def wait_for_metric(page: Any, label: str, timeout_ms: float = 30_000) -> str:
+    """Wait until a metric labelled `label` is shown and the script is idle; return its value."""
+    page.wait_for_function(
+        f"""(label) => (({_READ_METRIC_JS})(label) !== null)
+             && document.querySelector('{IDLE_SELECTOR}') !== null""",
+        arg=label,
+        timeout=timeout_ms,
+    )
+    value = read_metric(page, label)
+    if value is None:
+        raise RuntimeError(f"the metric {label!r} disappeared while it was being read")
+    return value
+
+
+@contextlib.contextmanager
+def rerun_expected(page: Any, timeout_ms: float = 30_000) -> Iterator[None]:
+    """Wrap an action that makes the script rerun; on exit, wait until that rerun has finished.
+
+    For actions whose result shows no change to wait for (e.g. a speck that must be ignored).
+    """
+    page.evaluate(
+        """() => {
+             const app = document.querySelector('[data-testid="stApp"]');
+             window.__nnvizSawRun = false;
+             window.__nnvizRunObserver?.disconnect();
+             window.__nnvizRunObserver = new MutationObserver(() => {
+               if (app.getAttribute('data-test-script-state') === 'running') window.__nnvizSawRun = true;
+             });
+             window.__nnvizRunObserver.observe(app, {attributes: true});
+           }"""
+    )
+    yield
+    page.wait_for_function(
+        f"() => window.__nnvizSawRun && document.querySelector('{IDLE_SELECTOR}') !== null", timeout=timeout_ms
+    )
+
+
+def draw_speck(page: Any, canvas: Any) -> None:
+    """A tiny stroke (a few pixels, one pen width wide) in the middle of the canvas."""
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    if box is None:
+        raise RuntimeError("the canvas is not visible, so it cannot be drawn on")
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 3, y + 3, steps=3)
+    page.mouse.up()
+
+
+def open_app_page(page: Any, url: str, timeout_ms: float = 60_000) -> None:
+    """Load `url` and wait for the app to be connected and idle."""
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    wait_idle(page, timeout_ms)
+
+
+def drawn_pixel_count(canvas_surface_locator: Any) -> int:
+    """How many pixels of the canvas's rendered strokes (its lower canvas) are not transparent-or-black."""
+    lower = canvas_surface_locator.locator("xpath=..").locator("canvas.lower-canvas").first
+    return lower.evaluate(
+        """(c) => {
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+             let n = 0;
+             for (let i = 0; i < d.length; i += 4) {
+               if (d[i + 3] > 0 && (d[i] > 0 || d[i + 1] > 0 || d[i + 2] > 0)) n++;
+             }
+             return n;
+           }"""
+    )

@@ -1,0 +1,119 @@
+"""The Network page in real Chromium: draw on the Draw page, open Network, click a hidden neuron, look inside it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.browser.kit import (
+    IDLE_SELECTOR,
+    canvas_surface,
+    draw_digit,
+    open_app_page,
+    read_metric,
+    reset_canvas,
+    wait_for_metric,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+NAV_LINK = '[data-testid="stSidebarNav"] a'
+DIAGRAM = ".st-key-network_diagram .js-plotly-plot"
+PANEL_TITLE = re.compile(r"^Inside (hidden layer \d+, neuron \d+|output neuron \d+ \(digit \d\))$")
+
+# JS: the page position of every hidden-neuron marker of the diagram, with its [layer, neuron] customdata.
+# plotly decodes the figure's arrays into typed arrays, hence Array.from and Number.
+_HIDDEN_NODES_JS = """
+(selector) => {
+  const gd = document.querySelector(selector);
+  const nodes = gd._fullData.find(t => t.name === 'hidden neurons');
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  const box = gd.getBoundingClientRect();
+  return Array.from(nodes.x).map((x, i) => ({
+    layer: Number(nodes.customdata[i][0]),
+    neuron: Number(nodes.customdata[i][1]),
+    x: box.x + xa._offset + xa.l2p(x),
+    y: box.y + ya._offset + ya.l2p(nodes.y[i]),
+  }));
+}
+"""
+
+
+def panel_title(page: Any) -> str | None:
+    """The "Inside …" subheader of the neuron panel, or None while there is none."""
+    titles = page.locator('[data-testid="stHeadingWithActionElements"] h3').all_inner_texts()
+    return next((t.strip() for t in titles if PANEL_TITLE.match(t.strip())), None)
+
+
+def wait_for_panel(page: Any, title: str, timeout_ms: float = 30_000) -> None:
+    page.wait_for_function(
+        """([title, idle]) => [...document.querySelectorAll('h3')].some(h => h.innerText.trim() === title
+                                  && !h.closest('[data-stale="true"]'))
+                             && document.querySelector(idle) !== null""",
+        arg=[title, IDLE_SELECTOR],
+        timeout=timeout_ms,
+    )
+
+
+def open_network_page(page: Any) -> None:
+    page.locator(NAV_LINK, has_text="Network").first.click()
+    page.wait_for_url(re.compile(r"/network$"), timeout=30_000)
+    canvas_surface(page, "network_canvas").wait_for(state="visible", timeout=30_000)
+    wait_idle(page)
+
+
+def test_click_a_hidden_neuron_to_see_its_weighted_sum(page: Any, app_url: str) -> None:
+    open_app_page(page, app_url)
+    surface = canvas_surface(page)
+    surface.wait_for(state="visible", timeout=30_000)
+    draw_digit(page, surface, "7")
+    assert wait_for_metric(page, "Prediction") == "7"
+
+    open_network_page(page)
+    assert wait_for_metric(page, "Prediction") == "7", "the drawing should come along to the Network page"
+    diagram = page.locator(DIAGRAM)
+    diagram.wait_for(state="visible", timeout=30_000)
+    diagram.scroll_into_view_if_needed()
+    before = panel_title(page)
+    assert before is not None and before.startswith("Inside hidden layer 1, neuron ")
+
+    nodes = [n for n in page.evaluate(_HIDDEN_NODES_JS, DIAGRAM) if n["layer"] == 1]
+    assert len(nodes) == 32, "hidden layer 1 shows 32 of its 128 neurons"
+    target = next(n for n in nodes[5:] if f"neuron {n['neuron']}" not in before)
+    page.mouse.click(target["x"], target["y"])
+
+    expected = f"Inside hidden layer 1, neuron {target['neuron']}"
+    wait_for_panel(page, expected)
+    words = page.locator('[data-testid="stMarkdown"]', has_text="the weighted sum z")
+    assert words.count() == 1 and "784 inputs" in words.first.inner_text()
+    breakdown = page.locator(".st-key-network_breakdown .js-plotly-plot")
+    assert "z = Σ w·x + bias =" in breakdown.inner_text()
+    assert page.locator(".st-key-network_activation .js-plotly-plot").is_visible()
+    assert page.locator('[class*="st-key-network_pick_neuron"] input').input_value() == str(target["neuron"])
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_drawing_on_the_network_page_updates_it_and_clearing_prompts(page: Any, app_url: str) -> None:
+    open_app_page(page, app_url)
+    open_network_page(page)
+    assert read_metric(page, "Prediction") is None
+    assert page.locator('[data-testid="stAlert"]', has_text="Draw a digit").count() == 1
+
+    draw_digit(page, canvas_surface(page, "network_canvas"), "1")
+    assert wait_for_metric(page, "Prediction") == "1"
+    page.locator(DIAGRAM).wait_for(state="visible", timeout=30_000)
+    assert panel_title(page) is not None
+
+    reset_canvas(page, "network_canvas")
+    page.wait_for_function(
+        """(idle) => [...document.querySelectorAll('[data-testid="stAlert"]')]
+                       .some(a => a.innerText.includes('Draw a digit') && !a.closest('[data-stale="true"]'))
+                     && document.querySelector(idle) !== null""",
+        arg=IDLE_SELECTOR,
+        timeout=30_000,
+    )
+    assert read_metric(page, "Prediction") is None
+    assert page.locator('[data-testid="stException"]').count() == 0
