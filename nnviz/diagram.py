@@ -296,12 +296,16 @@ def neuron_from_selection(selection: Mapping | Sequence | None) -> tuple[int, in
     selection: what a point-selection event reports, e.g. Streamlit's
     `event.selection` ({"points": [{"customdata": [layer, neuron], ...}, ...]}) or
     its "points" list. Points without node customdata (edges, the image) are ignored.
+    A browser reports customdata sent as a numpy array as {"0": layer, "1": neuron}
+    (plotly decodes it into a typed array, which JSON turns into an object): read both.
     """
     if not selection:
         return None
     points = selection.get("points", []) if isinstance(selection, Mapping) else selection
     for point in points or []:
         data = point.get("customdata") if isinstance(point, Mapping) else None
+        if isinstance(data, Mapping) and set(data) == {"0", "1"}:
+            data = [data["0"], data["1"]]
         if isinstance(data, (list, tuple)) and len(data) == 2:
             try:
                 return int(data[0]), int(data[1])

@@ -196,6 +196,7 @@ def _output_trace(layout: DiagramLayout) -> go.Scatter:
         text=labels,
         textposition="middle right",
         textfont={"size": SMALL_FONT_SIZE + 2, "color": TEXT_COLOR},
+        cliponaxis=False,  # in a narrow column "7  100%" reaches past the x range; never cut it off
         marker={
             "size": sizes,
             "color": values,
@@ -342,7 +343,8 @@ def diagram_figure(layout: DiagramLayout, selected: tuple[int, int] | None = Non
         layout={
             **base_layout(height, show_legend=True),
             "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
-            "xaxis": hidden_axis(range=[0, CANVAS_WIDTH], constrain="domain"),
+            # A little room beyond the box for the "28×28 = 784 pixels" caption and the "7  100%" labels.
+            "xaxis": hidden_axis(range=[-0.4, CANVAS_WIDTH + 0.8], constrain="domain"),
             "yaxis": hidden_axis(range=[-1.5, CANVAS_HEIGHT + 1.0], scaleanchor="x", scaleratio=1, constrain="domain"),
             "annotations": _annotations(layout),
             "images": [_image_overlay(layout)],

@@ -52,7 +52,7 @@ def breakdown_figure(breakdown: NeuronBreakdown, height: int | None = None) -> g
     # Leave room beyond the bars' ends for the "+0.123" labels printed outside them.
     ends = np.concatenate([[0.0], np.cumsum(values[:-1]), [breakdown.z]])
     low, high = float(ends.min()), float(ends.max())
-    pad = 0.18 * max(high - low, 1e-6)
+    pad = 0.3 * max(high - low, 1e-6)  # the "-1.234" printed beyond a bar must clear the input labels
     fig = go.Figure(
         go.Waterfall(
             orientation="h",
@@ -88,7 +88,7 @@ def breakdown_figure(breakdown: NeuronBreakdown, height: int | None = None) -> g
 
 
 def activation_figure(breakdown: NeuronBreakdown, height: int = 360) -> go.Figure:
-    """The neuron's function f(z) as a curve, with its actual (z, f(z)) as a big dot.
+    """The neuron's function f(z) as a curve, with its actual (z, f(z)) as a big dot and in the title.
 
     For an output neuron the curve is its softmax probability as its own z varies with
     the other outputs fixed (softmax looks at all outputs together). Two traces: curve, point.
@@ -115,17 +115,22 @@ def activation_figure(breakdown: NeuronBreakdown, height: int = 360) -> go.Figur
             go.Scatter(
                 x=[breakdown.z],
                 y=[breakdown.value],
-                mode="markers+text",
+                mode="markers",
                 marker={"size": 18, "color": ACCENT, "line": {"color": TEXT_COLOR, "width": 2}},
-                text=[point_text],
-                textposition="top left" if breakdown.z > 0 else "top right",
-                textfont={"size": SMALL_FONT_SIZE + 1},
                 name="this neuron now",
                 hovertemplate=f"{point_text}<extra></extra>",
             ),
         ],
         layout={
             **base_layout(height, show_legend=False),
+            "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
+            # The point's numbers as the title, like the waterfall's: beside the dot they overflow a narrow plot.
+            "title": {
+                "text": f"<b>{point_text}</b>",
+                "font": {"size": 18, "color": TEXT_COLOR},
+                "x": 0.0,
+                "xanchor": "left",
+            },
             "xaxis": axis("z (weighted sum)", zeroline=True),
             "yaxis": axis(y_title, zeroline=True, tickformat=".0%" if breakdown.is_output else None),
         },

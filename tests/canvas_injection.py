@@ -35,7 +35,8 @@ def blank_rgba() -> np.ndarray:
 def canvas_key_in(at: AppTest, page: str) -> str:
     """The canvas's current widget key on `page` (it changes when the canvas is cleared)."""
     prefix = f"{page}_canvas_"
-    keys = [k for k in at.session_state.keys() if isinstance(k, str) and k.startswith(prefix)]
+    # AppTest's session-state view offers keys() but no iteration.
+    keys = [k for k in at.session_state.keys() if isinstance(k, str) and k.startswith(prefix)]  # noqa: SIM118
     if not keys:
         raise AssertionError(f"no canvas with a key starting {prefix!r} in this run")
     return max(keys, key=lambda k: int(k.rsplit("_", 1)[1]))

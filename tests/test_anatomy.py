@@ -187,6 +187,9 @@ def test_neuron_from_selection_reads_node_points_only() -> None:
     assert neuron_from_selection([node_point]) == (2, 17)
     assert neuron_from_selection({"points": [edge_point]}) is None
     assert neuron_from_selection({"points": [{"customdata": [3, 4, 5]}]}) is None
+    # What Streamlit hands back from a real browser click: the typed array arrives as an object.
+    assert neuron_from_selection({"points": [{"customdata": {"0": 1, "1": 44}}]}) == (1, 44)
+    assert neuron_from_selection({"points": [{"customdata": {"0": 1, "1": 44, "2": 0}}]}) is None
     assert neuron_from_selection(None) is None
     assert neuron_from_selection({"points": [], "box": []}) is None
 

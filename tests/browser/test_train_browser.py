@@ -1,0 +1,56 @@
+"""The Train page in real Chromium: reshape the network, train it, and draw with the new model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.kit import canvas_surface, draw_digit, open_app_page, wait_for_metric, wait_idle
+
+pytestmark = pytest.mark.browser
+
+TRAINING_TIMEOUT_MS = 180_000  # a cold trainer imports TensorFlow before the first step
+
+
+def set_number(page: Any, key: str, value: int) -> None:
+    field = page.locator(f".st-key-{key} input")
+    field.fill(str(value))
+    field.press("Enter")
+    wait_idle(page)
+
+
+def nudge_slider(page: Any, key: str, presses: int) -> None:
+    """Move a slider with the keyboard, as a user can: positive presses go right."""
+    thumb = page.locator(f'.st-key-{key} [role="slider"]')
+    thumb.focus()
+    for _ in range(abs(presses)):
+        thumb.press("ArrowRight" if presses > 0 else "ArrowLeft")
+    wait_idle(page)
+
+
+def test_reshape_train_and_draw_with_the_new_model(page: Any, app_url: str) -> None:
+    open_app_page(page, app_url.rstrip("/") + "/train")
+    nudge_slider(page, "train_layers", -1)  # 2 hidden layers -> 1
+    set_number(page, "train_size_1", 24)
+    nudge_slider(page, "train_epochs", 1)  # 3 epochs -> 4
+    assert "784 × 24 + 24 = 18,840" in page.inner_text("body")
+
+    page.locator(".st-key-train_start button").click()
+    page.get_by_text("Done!", exact=False).wait_for(timeout=TRAINING_TIMEOUT_MS)
+    wait_idle(page)
+    body = page.inner_text("body")
+    assert "784-24-10" in body, "the model badge should name the new network"
+    curves = page.locator(".st-key-train_loss_curve .js-plotly-plot")
+    assert curves.count() == 1
+    points = curves.first.evaluate("el => el.data[0].x.length")
+    assert points >= 4, "the training-loss curve should have several points per epoch"
+
+    page.locator('a[data-testid="stSidebarNavLink"]').first.click()  # Draw is listed first
+    surface = canvas_surface(page)
+    surface.wait_for(state="visible", timeout=30_000)
+    wait_idle(page)
+    draw_digit(page, surface, "7")
+    assert wait_for_metric(page, "Prediction") in {str(d) for d in range(10)}
+    assert "Your model" in page.inner_text("body")
+    assert page.locator('[data-testid="stException"]').count() == 0
