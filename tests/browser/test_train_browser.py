@@ -22,7 +22,7 @@ def set_number(page: Any, key: str, value: int) -> None:
 
 def nudge_slider(page: Any, key: str, presses: int) -> None:
     """Move a slider with the keyboard, as a user can: positive presses go right."""
-    thumb = page.locator(f'.st-key-{key} [role="slider"]')
+    thumb = page.locator(f'.st-key-{key} input[type="range"]')
     thumb.focus()
     for _ in range(abs(presses)):
         thumb.press("ArrowRight" if presses > 0 else "ArrowLeft")
