@@ -121,14 +121,26 @@ class Target:
     ms: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in TIMINGS})
 
 
-def after_training(page: Any, target: Target) -> None:
-    """Extension point for --after-training: bring `page`'s session to "a model was just trained".
+def after_training(page: Any, target: Target, timeout_ms: float) -> None:
+    """For --after-training: train a model in `page`'s session on the Train page, then come back.
 
     Called once per app page, after it is loaded and before its warm-up stroke,
-    so the strokes are timed with the session's own trained model (and whatever
-    a training run leaves behind) instead of the shipped default. Not wired yet:
-    it does nothing.
+    so the strokes are timed with the session's own freshly trained model (the
+    Train page's defaults, 784-128-64-10) and with whatever a training run
+    leaves behind in the server.
     """
+    app_root = "/".join(target.url.split("/", 3)[:3])
+    open_app_page(page, app_root + "/train")
+    page.locator(".st-key-train_start button").click()
+    page.get_by_text("Done!", exact=False).wait_for(timeout=max(timeout_ms, 180_000))
+    wait_idle(page, timeout_ms)
+    # Back through the navigation, not a new page load, which would start a new session without the model.
+    path = target.url[len(app_root) :].strip("/")
+    page.locator(f'a[data-testid="stSidebarNavLink"][href$="/{path}"]').first.click()
+    canvas_surface(page, target.canvas_key).wait_for(state="visible", timeout=timeout_ms)
+    wait_idle(page, timeout_ms)
+    if "Your model" not in page.inner_text("body"):
+        raise SystemExit(f"{target.url} does not use the trained model after training")
 
 
 def stroke_once(target: Target, digit: str, timeout_ms: float) -> dict[str, Any]:
@@ -230,7 +242,7 @@ def measure(args: argparse.Namespace, executable: str) -> list[Target]:
                     ) from None
                 wait_idle(target.page, timeout_ms)
                 if args.after_training and target.name != "bare":
-                    after_training(target.page, target)
+                    after_training(target.page, target, timeout_ms)
                 target.has_metric = False  # the warm-up stroke (not counted) only waits for the rerun
                 stroke_once(target, "7", timeout_ms)
                 target.has_metric = shows_metric(target.page, timeout_ms)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -202,6 +203,7 @@ class Network:
 
 
 MAX_MODEL_FILE_BYTES = 20_000_000  # 784-512x4-10 in float32 is ~4.8 MB; anything far larger is not ours
+MAX_UNPACKED_BYTES = 50_000_000  # what the .npz may unpack to: a small zip can claim gigabytes
 
 
 def save_network(network: Network, target: str | Path | io.BytesIO) -> None:
@@ -234,6 +236,13 @@ def load_network(source: str | Path | bytes) -> Network:
         raise ValueError("That file is too large to be an nnviz model.")
     not_ours = "That file is not an nnviz model (an .npz saved by nnviz)."
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ValueError(not_ours) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValueError("That file unpacks to far more than any nnviz model, so it was not opened.")
+    try:
         npz = np.load(io.BytesIO(data), allow_pickle=False)
     except Exception as exc:  # zipfile, OSError, ValueError...: all mean "not a model file"
         raise ValueError(not_ours) from exc
@@ -248,6 +257,10 @@ def load_network(source: str | Path | bytes) -> Network:
         label = str(npz["label"]) if "label" in npz.files else "Uploaded model"
         try:
             arrays = [(npz[f"{name}/weights"], npz[f"{name}/bias"]) for name in config.dense_names]
+            return Network.from_arrays(config, arrays, label=label)
+        except ValueError as exc:
+            if str(exc).startswith(("Layer ", "Expected ")):  # our own shape and NaN checks: already plain words
+                raise
+            raise ValueError(not_ours) from exc
         except Exception as exc:  # a missing layer, or a pickled object array that allow_pickle refuses
             raise ValueError(not_ours) from exc
-    return Network.from_arrays(config, arrays, label=label)

@@ -94,8 +94,7 @@ def set_session_network(network: Network | None, snapshots: list | None = None) 
     """Make `network` this session's model (None: back to the default)."""
     st.session_state[NETWORK] = network
     st.session_state[SNAPSHOTS] = snapshots
-    if network is None:
-        st.session_state[TRAINED_SETTINGS] = None
+    st.session_state[TRAINED_SETTINGS] = None  # a trained model sets its settings right after
 
 
 def session_snapshots() -> list | None:
@@ -221,7 +220,7 @@ def finish_training(history: TrainingHistory) -> None:
 
 # --- Network page: the neuron the student follows, and results computed once per model ---------------
 
-SELECTED_NEURON = "nnviz_selected_neuron"  # (layer index, neuron or None = its most active one), or absent
+SELECTED_NEURON = "nnviz_selected_neuron"  # (layer name, neuron or None = its most active one), or absent
 MODEL_FINGERPRINT = "nnviz_model_fingerprint"  # (network, digest) of the network hashed last, to hash it once
 MODEL_RESULTS = "nnviz_model_results"  # this session's LRU of results computed from its own model
 LAYER_PICKER = "network_pick_layer"  # widget keys of the neuron pickers: the page shows the selection in them
@@ -230,13 +229,17 @@ NETWORK_TABS = "network_tabs"  # widget key of the Network page's tabs: only the
 SESSION_RESULTS_KEPT = 12  # latent maps and top examples of a few layers × epochs; each is small
 
 
-def selected_neuron() -> tuple[int, int | None] | None:
-    """(layer index 1.., neuron) the student picked on the Network page; neuron None = the layer's most active."""
+def selected_neuron() -> tuple[str, int | None] | None:
+    """(layer name, neuron) the student picked on the Network page; neuron None = the layer's most active.
+
+    The layer is kept by name ("hidden_2", "output"), so a pick still means the same
+    layer, or nothing, once a model of another shape is trained.
+    """
     return st.session_state.get(SELECTED_NEURON)
 
 
-def select_neuron(layer: int, neuron: int | None) -> None:
-    st.session_state[SELECTED_NEURON] = (int(layer), None if neuron is None else int(neuron))
+def select_neuron(layer_name: str, neuron: int | None) -> None:
+    st.session_state[SELECTED_NEURON] = (str(layer_name), None if neuron is None else int(neuron))
 
 
 def picked_in_pickers() -> tuple[int | None, int | None]:

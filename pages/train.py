@@ -3,7 +3,15 @@
 import streamlit as st
 
 from nnviz.figures_train import accuracy_figure, architecture_figure, loss_figure
-from nnviz.network import ACTIVATION_LABELS, INITIALIZER_LABELS, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, NetworkConfig
+from nnviz.network import (
+    ACTIVATION_LABELS,
+    INITIALIZER_LABELS,
+    MAX_HIDDEN_LAYERS,
+    MAX_LAYER_SIZE,
+    NetworkConfig,
+    load_network,
+    network_to_bytes,
+)
 from nnviz.training_config import (
     BATCH_SIZE_OPTIONS,
     LEARNING_RATE_OPTIONS,
@@ -31,9 +39,9 @@ WIDGET_DEFAULTS = {
     "train_activation": "relu",
     "train_init": "glorot",
     "train_digits": list(range(10)),
-    "train_epochs": 3,
-    "train_batch": 128,
-    "train_lr": 0.001,
+    "train_epochs": TrainingConfig.epochs,
+    "train_batch": TrainingConfig.batch_size,
+    "train_lr": TrainingConfig.learning_rate,
     "train_optimizer": "adam",
     "train_loss": "crossentropy",
     "train_images": None,
@@ -112,6 +120,39 @@ def _lab_example() -> None:
     """The lab's example: a network that only tells 7, 8 and 9 apart, trained at once."""
     st.session_state["train_digits"] = [7, 8, 9]
     _start_training()
+
+
+def _load_uploaded_model() -> None:
+    uploaded = st.session_state.get("train_upload")
+    if uploaded is None:
+        return
+    try:
+        network = load_network(uploaded.getvalue())
+    except ValueError as exc:
+        st.session_state[session.TRAIN_ERROR] = f"Could not load {uploaded.name}: {exc}"
+        return
+    network.label = f"Uploaded model ({uploaded.name})"
+    session.set_session_network(network)
+
+
+def _save_and_load() -> None:
+    with st.expander("Save or load a model", icon=":material/save:"):
+        network = session.active_network()
+        st.download_button(
+            "Download the active model",
+            data=lambda: network_to_bytes(network),
+            file_name="nnviz-model.npz",
+            mime="application/octet-stream",
+            key="train_download",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        st.file_uploader(
+            "Load a model saved by nnviz (.npz)",
+            key="train_upload",
+            on_change=_load_uploaded_model,
+            help="Only weights and sizes are read from the file, never code, so any file is safe to try.",
+        )
 
 
 def _architecture_form() -> None:
@@ -297,3 +338,4 @@ with train_col:
     if trained is not None and not busy and trained != (network_config, training_config):
         st.info("Settings changed — press **Train** to apply them.", icon=":material/edit:")
     _live_training()
+    _save_and_load()
