@@ -116,3 +116,18 @@ def test_stop_keeps_the_partly_trained_model(train_page: AppTest) -> None:
     assert 1 <= finished.epochs_done < 50
     assert "stopped at epoch" in train_page.session_state["nnviz_network"].label
     assert any("Stopped" in w.value or "stopped" in w.value for w in train_page.warning)
+
+
+def test_a_diverging_loss_is_explained_and_the_old_model_kept(train_page: AppTest) -> None:
+    train_page.select_slider(key="train_images").set_value(1_000)
+    train_page.select_slider(key="train_lr").set_value(10.0)
+    train_page.radio(key="train_optimizer").set_value("sgd")
+    train_page.selectbox(key="train_init").set_value("too_large")
+    train_page.run()
+    train_page.button(key="train_start").click().run()
+    wait_for_training(train_page)
+    done = history(train_page)
+    assert done.finished.status == "diverged"
+    assert any("learning rate is too high" in e.value for e in train_page.error)
+    assert len(train_page.get("plotly_chart")) >= 2, "the curves so far stay on screen"
+    assert "nnviz_network" not in train_page.session_state, "the session keeps its previous (default) model"
