@@ -29,6 +29,7 @@ from tests.browser.kit import (
     CHROMIUM_ARGS,
     VIEWPORT,
     StreamlitServer,
+    browser_missing,
     canvas_surface,
     chromium_executable,
     default_data_dir,
@@ -42,15 +43,12 @@ def main() -> int:
     parser.add_argument("--app", default="app.py", help="entry script (default app.py)")
     args = parser.parse_args()
 
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        print("needs the playwright package (pip install -r requirements-test.txt); no browser download needed")
+    if problem := browser_missing():
+        print(problem)
         return 2
+    from playwright.sync_api import sync_playwright
+
     executable = chromium_executable()
-    if executable is None:
-        print("needs Chromium: apt-get install -y chromium, or set CHROMIUM=/path/to/it")
-        return 2
 
     data_dir = default_data_dir()
     env = {"NNVIZ_DATA_DIR": str(data_dir)} if data_dir else {}

@@ -17,13 +17,10 @@ Usage, from the project root:
 from __future__ import annotations
 
 import argparse
-import itertools
 import statistics
 import sys
 import time
 from pathlib import Path
-
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -31,32 +28,9 @@ from nnviz.diagram import build_diagram
 from nnviz.figures_diagram import diagram_figure
 from nnviz.figures_draw import input_figure, layer_figure, output_figure
 from nnviz.forward import forward_pass
-from nnviz.network import Network, NetworkConfig
+from tests.anatomy_helpers import digit_like_input, random_network
 
 TARGET_MS = 50.0
-
-
-def random_network(seed: int = 0) -> Network:
-    config = NetworkConfig(hidden_sizes=(512, 512), activation="relu")
-    rng = np.random.default_rng(seed)
-    sizes = config.layer_sizes
-    arrays = [
-        (
-            rng.normal(0, np.sqrt(2 / n_in), (n_in, n_out)).astype(np.float32),
-            rng.normal(0, 0.05, n_out).astype(np.float32),
-        )
-        for n_in, n_out in itertools.pairwise(sizes)
-    ]
-    return Network.from_arrays(config, arrays, label="bench 784-512-512-10")
-
-
-def digit_like_input(seed: int = 1) -> np.ndarray:
-    """~150 inked pixels in 0..1, about as many as a drawn digit."""
-    rng = np.random.default_rng(seed)
-    x = np.zeros(784, dtype=np.float32)
-    ink = rng.choice(784, 150, replace=False)
-    x[ink] = rng.uniform(0.2, 1.0, ink.size)
-    return x
 
 
 def ms(start: float) -> float:
@@ -68,7 +42,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
 
-    network, x = random_network(), digit_like_input()
+    network, x = random_network(hidden=(512, 512)), digit_like_input()
     times: dict[str, list[float]] = {k: [] for k in ("forward", "layout", "figure", "diagram", "json", "draw figures")}
     cold = 0.0
     for run in range(args.runs + 1):

@@ -49,6 +49,7 @@ from tests.browser.kit import (
     IDLE_SELECTOR,
     VIEWPORT,
     StreamlitServer,
+    browser_missing,
     canvas_surface,
     chromium_executable,
     default_data_dir,
@@ -273,15 +274,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.strokes < 1:
         parser.error("--strokes must be at least 1")
-    try:
-        import playwright  # noqa: F401 (only checking that it is installed)
-    except ImportError:
-        print("needs the playwright package (pip install -r requirements-test.txt); no browser download needed")
+    if problem := browser_missing():
+        print(problem)
         return 2
     executable = chromium_executable()
-    if executable is None:
-        print("needs Chromium: apt-get install -y chromium, or set CHROMIUM=/path/to/it")
-        return 2
 
     targets = measure(args, executable)
 

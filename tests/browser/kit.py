@@ -109,6 +109,17 @@ def chromium_executable() -> str | None:
     return None
 
 
+def browser_missing() -> str | None:
+    """Why a bench cannot drive a browser here (playwright or Chromium missing), or None if it can."""
+    try:
+        import playwright  # noqa: F401 (only checking that it is installed)
+    except ImportError:
+        return "needs the playwright package (pip install -r requirements-test.txt); no browser download needed"
+    if chromium_executable() is None:
+        return "needs Chromium: apt-get install -y chromium, or set CHROMIUM=/path/to/it"
+    return None
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
