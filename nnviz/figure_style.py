@@ -11,14 +11,12 @@ Colour meanings (shared by all pages, so a student learns them once):
 - DIGIT_COLORS: one colour per digit 0-9 (Tableau 10, a colour-blind-aware palette);
   figures also print the digit itself, so colour is never the only cue.
 
-Usage: `go.Figure(data, layout={**base_layout(height), ...})` for figures rebuilt on every
-stroke (one validation pass), or `apply_style(fig, height=...)` on a finished figure.
+Usage: `go.Figure(data, layout={**base_layout(height), ...})`: one constructor call is one
+validation pass (each later `update_layout` costs milliseconds, which add up on every stroke).
 Title axes with plain words via `axis("...")`.
 """
 
 from __future__ import annotations
-
-import plotly.graph_objects as go
 
 FONT_FAMILY = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
 FONT_SIZE = 17  # readable from the back of a classroom
@@ -84,12 +82,6 @@ def base_layout(height: int = 480, show_legend: bool | None = None) -> dict:
     if show_legend is not None:
         layout["showlegend"] = show_legend
     return layout
-
-
-def apply_style(fig: go.Figure, height: int = 480, show_legend: bool | None = None) -> go.Figure:
-    """Give an existing `fig` the shared look (see `base_layout`); returns the same figure."""
-    fig.update_layout(base_layout(height, show_legend))
-    return fig
 
 
 def axis(title: str, **extra: object) -> dict:

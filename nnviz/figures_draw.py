@@ -12,20 +12,21 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.figure_style import ACCENT, ACTIVATION_SCALE, BAR, VALUE_SCALE, apply_style
+from nnviz.figure_style import ACCENT, ACTIVATION_SCALE, BAR, VALUE_SCALE, axis, base_layout, hidden_axis
 from nnviz.network import IMAGE_SIDE
 
 # Activations whose values are bounded, so the colour scale can be fixed.
 _ACTIVATION_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 
 
-def _image_layout(fig: go.Figure, height: int) -> go.Figure:
-    """Square cells, no axes, the colour legend as a bar underneath (columns are narrow, images wide)."""
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
-    apply_style(fig, height=height)
-    fig.update_layout(margin={"l": 4, "r": 4, "t": 4, "b": 4})
-    return fig
+def _image_layout(height: int) -> dict:
+    """Square cells, no axes, little margin (the colour legend sits underneath: columns are narrow)."""
+    return {
+        **base_layout(height),
+        "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
+        "xaxis": hidden_axis(constrain="domain"),
+        "yaxis": hidden_axis(autorange="reversed", scaleanchor="x", constrain="domain"),
+    }
 
 
 def _legend_bar(title: str, **extra: object) -> dict:
@@ -46,7 +47,7 @@ def input_figure(pixels: np.ndarray, height: int = 330) -> go.Figure:
     pixels: (784,) floats in 0..1 (0 = black, no ink; 1 = white, full ink).
     """
     grid = np.asarray(pixels, dtype=np.float32).reshape(IMAGE_SIDE, IMAGE_SIDE)
-    fig = go.Figure(
+    return go.Figure(
         go.Heatmap(
             z=grid,
             zmin=0.0,
@@ -54,9 +55,9 @@ def input_figure(pixels: np.ndarray, height: int = 330) -> go.Figure:
             colorscale=ACTIVATION_SCALE,
             colorbar=_legend_bar("value", tickvals=[0, 0.5, 1]),
             hovertemplate="row %{y}, column %{x}<br>value %{z:.2f}<extra></extra>",
-        )
+        ),
+        layout=_image_layout(height),
     )
-    return _image_layout(fig, height)
 
 
 def grid_shape(n: int) -> tuple[int, int]:
@@ -83,7 +84,7 @@ def layer_figure(values: np.ndarray, activation: str, width: int = 300) -> go.Fi
     padded[: values.size] = values
     numbers = np.arange(rows * cols).reshape(rows, cols)
     zmin, zmax = _ACTIVATION_RANGES.get(activation, (0.0, max(float(values.max(initial=0.0)), 1e-6)))
-    fig = go.Figure(
+    return go.Figure(
         go.Heatmap(
             z=padded.reshape(rows, cols),
             customdata=numbers,
@@ -94,9 +95,9 @@ def layer_figure(values: np.ndarray, activation: str, width: int = 300) -> go.Fi
             ygap=2,
             colorbar=_legend_bar("activation", nticks=4),
             hovertemplate="neuron %{customdata}<br>activation %{z:.2f}<extra></extra>",
-        )
+        ),
+        layout=_image_layout(int(rows * width / cols) + 70),
     )
-    return _image_layout(fig, height=int(rows * width / cols) + 70)
 
 
 def output_figure(probabilities: np.ndarray, digits: tuple[int, ...], height: int = 300) -> go.Figure:
@@ -107,7 +108,7 @@ def output_figure(probabilities: np.ndarray, digits: tuple[int, ...], height: in
     probabilities = np.asarray(probabilities, dtype=np.float64).ravel()
     winner = int(probabilities.argmax())
     labels = [str(d) for d in digits]
-    fig = go.Figure(
+    return go.Figure(
         go.Bar(
             x=labels,
             y=probabilities,
@@ -118,8 +119,11 @@ def output_figure(probabilities: np.ndarray, digits: tuple[int, ...], height: in
             constraintext="none",
             cliponaxis=False,
             hovertemplate="digit %{x}: %{y:.1%}<extra></extra>",
-        )
+        ),
+        layout={
+            **base_layout(height, show_legend=False),
+            "margin": {"l": 70, "r": 10, "t": 20, "b": 60},
+            "xaxis": axis("digit", type="category", tickfont={"size": 20}, tickmode="array", tickvals=labels),
+            "yaxis": axis("probability", range=[0, 1.12], tickformat=".0%", dtick=0.25),
+        },
     )
-    fig.update_xaxes(title_text="digit", type="category", tickfont={"size": 20}, tickmode="array", tickvals=labels)
-    fig.update_yaxes(title_text="probability", range=[0, 1.12], tickformat=".0%", dtick=0.25)
-    return apply_style(fig, height=height)

@@ -6,7 +6,7 @@ import math
 
 import plotly.graph_objects as go
 
-from nnviz.figure_style import ACCENT, BAR, NEGATIVE, POSITIVE, SMALL_FONT_SIZE, apply_style, axis, hidden_axis
+from nnviz.figure_style import ACCENT, BAR, NEGATIVE, POSITIVE, SMALL_FONT_SIZE, axis, base_layout, hidden_axis
 from nnviz.network import NetworkConfig
 from nnviz.training_history import TrainingHistory
 
@@ -20,7 +20,7 @@ def architecture_figure(config: NetworkConfig, height: int = 230) -> go.Figure:
     names = ["input", *(f"hidden {i}" for i in range(1, len(sizes) - 1)), "output"]
     heights = [math.log10(s) + 0.5 for s in sizes]
     colours = [BAR] + [POSITIVE] * (len(sizes) - 2) + [ACCENT]
-    fig = go.Figure(
+    return go.Figure(
         go.Bar(
             x=names,
             y=heights,
@@ -29,50 +29,52 @@ def architecture_figure(config: NetworkConfig, height: int = 230) -> go.Figure:
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}: %{text} neurons<extra></extra>",
-        )
+        ),
+        layout={
+            **base_layout(height),
+            "margin": {"l": 10, "r": 10, "t": 20, "b": 40},
+            "xaxis": axis(""),
+            "yaxis": hidden_axis(range=[0, max(heights) * 1.3]),
+            "bargap": 0.35,
+        },
     )
-    fig.update_layout(xaxis=axis(""), yaxis=hidden_axis(range=[0, max(heights) * 1.3]), bargap=0.35)
-    apply_style(fig, height=height)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 20, "b": 40})
-    return fig
 
 
 def loss_figure(history: TrainingHistory, height: int = 340) -> go.Figure:
     """Training loss (several points per epoch) and validation loss (one per epoch) against epochs."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=history.batch_epochs,
-            y=history.batch_losses,
-            mode="lines",
-            name="training loss",
-            line={"color": POSITIVE, "width": 2},
-            hovertemplate="epoch %{x:.2f}<br>loss %{y:.3f}<extra>training</extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=history.epoch_numbers,
-            y=history.val_losses,
-            mode="lines+markers",
-            name="validation loss",
-            line={"color": ACCENT, "width": 3},
-            marker={"size": 10},
-            hovertemplate="after epoch %{x}<br>loss %{y:.3f}<extra>validation</extra>",
-        )
-    )
     epochs = history.training_config.epochs
-    fig.update_layout(
-        xaxis=axis("epoch (one pass over the training images)", range=[0, epochs], dtick=max(1, epochs // 10)),
-        yaxis=axis("loss (lower is better)", rangemode="tozero"),
-        legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"size": SMALL_FONT_SIZE}},
+    training = go.Scatter(
+        x=history.batch_epochs,
+        y=history.batch_losses,
+        mode="lines",
+        name="training loss",
+        line={"color": POSITIVE, "width": 2},
+        hovertemplate="epoch %{x:.2f}<br>loss %{y:.3f}<extra>training</extra>",
     )
-    return apply_style(fig, height=height)
+    validation = go.Scatter(
+        x=history.epoch_numbers,
+        y=history.val_losses,
+        mode="lines+markers",
+        name="validation loss",
+        line={"color": ACCENT, "width": 3},
+        marker={"size": 10},
+        hovertemplate="after epoch %{x}<br>loss %{y:.3f}<extra>validation</extra>",
+    )
+    return go.Figure(
+        [training, validation],
+        layout={
+            **base_layout(height),
+            "xaxis": axis("epoch (one pass over the training images)", range=[0, epochs], dtick=max(1, epochs // 10)),
+            "yaxis": axis("loss (lower is better)", rangemode="tozero"),
+            "legend": {"orientation": "h", "y": 1.12, "x": 0, "font": {"size": SMALL_FONT_SIZE}},
+        },
+    )
 
 
 def accuracy_figure(history: TrainingHistory, height: int = 340) -> go.Figure:
     """Validation accuracy after each epoch, 0..100 %."""
-    fig = go.Figure(
+    epochs = history.training_config.epochs
+    return go.Figure(
         go.Scatter(
             x=history.epoch_numbers,
             y=history.val_accuracies,
@@ -83,11 +85,10 @@ def accuracy_figure(history: TrainingHistory, height: int = 340) -> go.Figure:
             marker={"size": 10},
             name="validation accuracy",
             hovertemplate="after epoch %{x}<br>%{y:.1%} correct<extra></extra>",
-        )
+        ),
+        layout={
+            **base_layout(height, show_legend=False),
+            "xaxis": axis("epoch", range=[0, epochs + 0.5], dtick=max(1, epochs // 10)),
+            "yaxis": axis("correct on unseen images", range=[0, 1.08], tickformat=".0%"),
+        },
     )
-    epochs = history.training_config.epochs
-    fig.update_layout(
-        xaxis=axis("epoch", range=[0, epochs + 0.5], dtick=max(1, epochs // 10)),
-        yaxis=axis("correct on unseen images", range=[0, 1.08], tickformat=".0%"),
-    )
-    return apply_style(fig, height=height, show_legend=False)
