@@ -36,7 +36,7 @@ DRAWING = "nnviz_drawing"  # the canvas's Fabric.js JSON, to restore it after a 
 CANVAS_GENERATION = "nnviz_canvas_generation"  # bumped to give the canvas a new key (clears it)
 CANVAS_MOUNT = "nnviz_canvas_mount"  # (generation, drawing) the canvas was mounted with
 CURRENT_PAGE = "nnviz_current_page"  # the page that ran last, to notice a page switch
-TEST_DIGIT_ERROR = "nnviz_test_digit_error"  # why "Show me a test digit" could not load one
+INPUT_ERROR = "nnviz_input_error"  # why a test digit or an uploaded photo could not become the input
 TRAIN_RUN = "nnviz_train_run"  # the TrainingRun in progress (a handle on the shared trainer pool)
 TRAIN_HISTORY = "nnviz_train_history"  # TrainingHistory of the latest run, finished or not
 TRAIN_ERROR = "nnviz_train_error"  # why pressing Train did not start a run
@@ -48,7 +48,7 @@ TRAINED_SETTINGS = "nnviz_trained_settings"  # (NetworkConfig, TrainingConfig) o
 class CurrentInput:
     """What the network looks at right now.
 
-    pixels: (784,) float32 in 0..1. source: "drawing" or "test digit".
+    pixels: (784,) float32 in 0..1. source: "drawing", "test digit" or "photo".
     true_label: the test digit's label (None for a drawing); test_index: its index.
     """
 

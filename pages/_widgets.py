@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from nnviz.data import DataUnavailableError
-from nnviz.preprocess import canvas_to_input
+from nnviz.preprocess import canvas_to_input, image_to_input
 from pages import _session as session
 
 CANVAS_SIDE = 280  # 10 screen pixels per input pixel
@@ -57,16 +57,36 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
         width="stretch",
         help="Load a random handwritten digit from the MNIST test set, the kind of images the network learned from.",
     )
-    if error := st.session_state.pop(session.TEST_DIGIT_ERROR, None):
-        st.warning(error, icon=":material/cloud_off:")
+    with st.popover("Upload a photo of a digit", icon=":material/upload:", width="stretch"):
+        st.file_uploader(
+            "A photo or scan of one handwritten digit (dark ink on light paper is fine)",
+            key=f"{page}_upload",
+            on_change=_use_uploaded_photo,
+            args=(f"{page}_upload",),
+        )
+    if error := st.session_state.pop(session.INPUT_ERROR, None):
+        st.warning(error, icon=":material/warning:")
     return session.current_input()
+
+
+def _use_uploaded_photo(key: str) -> None:
+    uploaded = st.session_state.get(key)
+    if uploaded is None:
+        return
+    try:
+        pixels = image_to_input(uploaded.getvalue())
+    except ValueError as exc:
+        st.session_state[session.INPUT_ERROR] = str(exc)
+        return
+    session.clear_canvas()
+    session.set_current_input(session.CurrentInput(pixels, "photo"))
 
 
 def _show_test_digit() -> None:
     try:
         x_test, y_test = session.test_digits()
     except DataUnavailableError as exc:
-        st.session_state[session.TEST_DIGIT_ERROR] = f"No test digits available. {exc}"
+        st.session_state[session.INPUT_ERROR] = f"No test digits available. {exc}"
         return
     index = int(np.random.default_rng().integers(len(x_test)))
     session.clear_canvas()
@@ -79,6 +99,8 @@ def input_caption(current: session.CurrentInput) -> str:
     """Where the current input came from, in one line."""
     if current.source == "test digit":
         return f"MNIST test digit #{current.test_index}. Its true label is **{current.true_label}**."
+    if current.source == "photo":
+        return "Your photo, turned into white ink on black, cropped, scaled to 20 px and centred like MNIST."
     return "Your drawing, cropped, scaled to 20 px and centred the way MNIST digits were made."
 
 

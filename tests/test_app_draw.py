@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from tests.canvas_injection import blank_rgba, canvas_rgba, inject_drawing
@@ -81,3 +84,27 @@ def test_the_drawing_survives_a_trip_to_another_page(app: AppTest, mnist) -> Non
     app.switch_page("pages/draw.py").run()
     assert not app.exception
     assert prediction(app) == "3"
+
+
+def png_bytes(image28: np.ndarray, *, dark_on_light: bool) -> bytes:
+    grey = (np.asarray(image28).reshape(28, 28) * 255).astype(np.uint8)
+    photo = Image.fromarray(255 - grey if dark_on_light else grey).resize((200, 200))
+    buffer = io.BytesIO()
+    photo.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_an_uploaded_photo_of_a_digit_is_classified(app: AppTest, mnist) -> None:
+    photo = png_bytes(first_test_image_of(mnist, 3), dark_on_light=True)
+    app.file_uploader(key="draw_upload").upload("three.png", photo, "image/png").run()
+    assert not app.exception
+    assert prediction(app) == "3"
+    assert any("Your photo" in caption.value for caption in app.caption)
+
+
+def test_a_non_image_upload_is_refused_kindly_and_loses_nothing(app: AppTest, mnist) -> None:
+    inject_drawing(app, "draw", canvas_rgba(first_test_image_of(mnist, 7)))
+    app.file_uploader(key="draw_upload").upload("notes.txt", b"just some text", "text/plain").run()
+    assert not app.exception
+    assert any("not an image we can read" in w.value for w in app.warning)
+    assert prediction(app) == "7", "the drawing is still the input"

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from nnviz.network import Network, NetworkConfig, network_to_bytes
+from tests.anatomy_helpers import random_arrays
 from tests.canvas_injection import canvas_rgba, inject_drawing
 from tests.conftest import APP_PATH
 
@@ -131,3 +133,17 @@ def test_a_diverging_loss_is_explained_and_the_old_model_kept(train_page: AppTes
     assert any("learning rate is too high" in e.value for e in train_page.error)
     assert len(train_page.get("plotly_chart")) >= 2, "the curves so far stay on screen"
     assert "nnviz_network" not in train_page.session_state, "the session keeps its previous (default) model"
+
+
+def test_a_saved_model_can_be_loaded_and_a_corrupt_one_is_refused(train_page: AppTest) -> None:
+    train_page.file_uploader(key="train_upload").upload("broken.npz", b"PK\x03\x04 not really a zip").run()
+    assert not train_page.exception
+    assert any("Could not load broken.npz" in e.value for e in train_page.error)
+    assert "nnviz_network" not in train_page.session_state
+
+    config = NetworkConfig(hidden_sizes=(16,), digits=(7, 8, 9))
+    saved = network_to_bytes(Network.from_arrays(config, random_arrays(config, seed=3)))
+    train_page.file_uploader(key="train_upload").set_value(("lab.npz", saved, "application/octet-stream")).run()
+    assert not train_page.exception
+    assert train_page.session_state["nnviz_network"].config == config
+    assert any("Uploaded model (lab.npz)" in c.value for c in train_page.caption)
