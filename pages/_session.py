@@ -34,6 +34,7 @@ SNAPSHOTS = "nnviz_snapshots"  # per-epoch weight arrays of the session's traine
 INPUT = "nnviz_input"  # CurrentInput or absent
 DRAWING = "nnviz_drawing"  # the canvas's Fabric.js JSON, to restore it after a page switch
 CANVAS_GENERATION = "nnviz_canvas_generation"  # bumped to give the canvas a new key (clears it)
+LAST_CANVAS_IMAGE = "nnviz_last_canvas_image"  # digest of the canvas image last turned into an input
 CANVAS_MOUNT = "nnviz_canvas_mount"  # (generation, drawing) the canvas was mounted with
 CURRENT_PAGE = "nnviz_current_page"  # the page that ran last, to notice a page switch
 INPUT_ERROR = "nnviz_input_error"  # why a test digit or an uploaded photo could not become the input

@@ -14,7 +14,6 @@ from pages import _session as session
 
 CANVAS_SIDE = 280  # 10 screen pixels per input pixel
 PEN_WIDTH = 20  # thick like MNIST's strokes once scaled to 28 × 28
-_LAST_IMAGE = "nnviz_last_canvas_image"  # digest of the last canvas image turned into an input
 
 
 def drawing_canvas(page: str) -> session.CurrentInput | None:
@@ -39,8 +38,8 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
     if image_bytes is not None:
         # Reruns from other widgets hand back the same image: skip decoding it again.
         digest = hashlib.blake2b(image_bytes, digest_size=16).digest()
-        if st.session_state.get(_LAST_IMAGE) != digest:
-            st.session_state[_LAST_IMAGE] = digest
+        if st.session_state.get(session.LAST_CANVAS_IMAGE) != digest:
+            st.session_state[session.LAST_CANVAS_IMAGE] = digest
             session.save_drawing(result.json_data)
             pixels = canvas_to_input(result.image_data)
             session.set_current_input(None if pixels is None else session.CurrentInput(pixels, "drawing"))
