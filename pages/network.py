@@ -9,39 +9,50 @@ tab is computed at all.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from nnviz.data import DataUnavailableError
 from nnviz.diagram import build_diagram, layer_title, most_active, neuron_from_selection
 from nnviz.features import LatentMap, latent_map, layer_activations, weight_tiles
 from nnviz.figures_diagram import diagram_figure
-from nnviz.figures_features import latent_figure, top_examples_figure, weight_tiles_figure
+from nnviz.figures_features import TILE_GAP, latent_figure, top_examples_figure, weight_tiles_figure
 from nnviz.figures_history import epoch_probability_figure
 from nnviz.figures_neuron import activation_figure, breakdown_figure
 from nnviz.forward import ForwardPass, forward_pass
-from nnviz.network import Network
+from nnviz.network import IMAGE_SIDE, Network
 from nnviz.neuron import NeuronBreakdown, neuron_breakdown
 from nnviz.snapshots import network_at_epoch, probability_across_epochs
 from pages import _session as session
 from pages._widgets import drawing_canvas, input_caption, model_badge
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 PLOT_CONFIG = {"displayModeBar": False}
 DIAGRAM_KEY = "network_diagram"
 TILES_KEY = "network_tiles"
 TILES_SHOWN = 32  # weight tiles drawn by default: 32 stay readable on a projector and light to send
-TILES_PLOT_WIDTH = 380  # about the width in pixels the tiles get in their column (beside their colour bar)
+TILES_PLOT_WIDTH = 760  # about the width in pixels the tiles get across the page (beside their colour bar)
 TOP_EXAMPLES = 9
+EXAMPLES_HEIGHT = 440
 TAB_LOOKS_FOR = "What each neuron looks for"
 TAB_LATENT = "Hidden layers as features"
 TERMS_IN_WORDS = 3
-TERMS_IN_CHART = 6  # the waterfall: 6 terms, the rest, the bias and z fit its height
-PANEL_HEIGHT = 360
+TERMS_IN_CHART = 8  # the waterfall: 8 terms, the rest, the bias and z
+CURVE_HEIGHT = 320
 DIAGRAM_HEIGHT = 420
 
+STAR_LABELS = {"test digit": "this test digit", "photo": "your photo"}  # else "your drawing"
+
 HELP_WEIGHT = "A weight says how much one input matters to this neuron: positive pushes it up, negative pushes it down."
-HELP_BIAS = "The neuron's own offset, added whatever the input: it sets how easily the neuron switches on."
-HELP_Z = "z = Σ w·x + bias: every input x times its weight w, all added up, plus the bias."
+HELP_Z = (
+    "z = Σ w·x + bias: every input x times its weight w, all added up, plus the bias, the neuron's own offset "
+    "that is added whatever the input (it sets how easily the neuron switches on)."
+)
 HELP_ACTIVATION = (
     "The activation function squashes z into the value the neuron passes on. ReLU: negative becomes 0. "
     "Sigmoid: squashes into 0..1. Tanh: into -1..1. Softmax (output neurons): turns all outputs into probabilities."
@@ -56,12 +67,16 @@ HELP_EPOCH = "One epoch = the network has seen every training image once. Slide 
 # --- the model on show: the session's model, or one of its earlier epochs ----------------------------------------
 
 
-def _time_travel(base: Network, current: session.CurrentInput | None) -> tuple[Network, str]:
-    """The epoch slider (when the session model has snapshots); returns (network to show, its cache id)."""
+def _time_travel(base: Network, current: session.CurrentInput | None, hint_slot: DeltaGenerator) -> tuple[Network, str]:
+    """The epoch slider (when the session model has snapshots); returns (network to show, its cache id).
+
+    Without snapshots there is only a one-line hint, put in `hint_slot` under the diagram,
+    where it leaves the neuron panel higher up the screen.
+    """
     base_id = session.model_fingerprint(base)
     snapshots = session.session_snapshots()
     if session.is_default_network() or not snapshots:
-        st.caption(
+        hint_slot.caption(
             "Train a model on the Train page to travel back through its epochs.",
             help="Time-travel replays the weights saved after every epoch of your own training run.",
         )
@@ -89,7 +104,7 @@ def _time_travel(base: Network, current: session.CurrentInput | None) -> tuple[N
         return base, base_id
     if history is not None:
         st.plotly_chart(
-            epoch_probability_figure(history, current_epoch=epoch, height=210),
+            epoch_probability_figure(history, current_epoch=epoch, height=250),
             config=PLOT_CONFIG,
             theme=None,
             key="network_epoch_chart",
@@ -105,52 +120,58 @@ def _time_travel(base: Network, current: session.CurrentInput | None) -> tuple[N
 
 
 def _most_active_neuron(forward: ForwardPass | None, layer: int) -> int:
+    """The neuron of `layer` furthest from 0 for this input (tanh neurons are active both ways); 0 without input."""
     if forward is None:
         return 0
     return int(np.argmax(np.abs(forward.activations[layer][0])))
 
 
 def _followed_neuron(network: Network, forward: ForwardPass | None) -> tuple[int, int, bool]:
-    """(layer, neuron, chosen automatically?) from the student's pick, falling back when it no longer fits.
+    """(layer index, neuron, chosen automatically?) from the student's pick, falling back when it does not fit.
 
-    A pick can stop fitting when the model changes (another architecture was trained):
-    then the layer falls back to hidden layer 1 (the output when there is none) and
-    the neuron to the layer's most active one.
+    A pick stops fitting when a model of another shape is trained (its layer or neuron
+    is gone): then the panel follows hidden layer 1 (the output when there is none),
+    and a layer's most active neuron when no neuron is picked.
     """
-    n_layers = len(network.layers)  # weight layers: 1 = hidden layer 1 (or the output), n_layers = output
+    names = network.config.layer_names
     layer, neuron = 1, None
     picked = session.selected_neuron()
-    if picked is not None:
-        try:
-            layer, neuron = int(picked[0]), picked[1]
-        except (TypeError, ValueError, IndexError):
-            layer, neuron = 1, None
-    if not 1 <= layer <= n_layers:
-        layer, neuron = 1, None
-    size = network.config.layer_sizes[layer]
-    if neuron is not None and not 0 <= neuron < size:
+    try:
+        name, picked_neuron = picked
+        if name in names[1:]:
+            layer, neuron = names.index(name), None if picked_neuron is None else int(picked_neuron)
+    except (TypeError, ValueError):
+        pass  # nothing picked yet, or a pick this page cannot read: follow the default
+    if neuron is not None and not 0 <= neuron < network.config.layer_sizes[layer]:
         neuron = None
     if neuron is None:
         return layer, _most_active_neuron(forward, layer), True
-    return layer, int(neuron), False
+    return layer, neuron, False
+
+
+def _select(layer: int, neuron: int | None) -> None:
+    """Follow neuron `neuron` of layer index `layer` (in the session's model, whose shape every epoch shares)."""
+    names = session.active_network().config.layer_names
+    if 1 <= layer < len(names):
+        session.select_neuron(names[layer], neuron)
 
 
 def _on_diagram_click() -> None:
     picked = neuron_from_selection(session.chart_selection(DIAGRAM_KEY))
     if picked is not None:
-        session.select_neuron(*picked)
+        _select(*picked)
 
 
 def _on_tile_click() -> None:
     picked = neuron_from_selection(session.chart_selection(TILES_KEY))
     if picked is not None:
-        session.select_neuron(*picked)
+        _select(*picked)
 
 
 def _on_pick() -> None:
     layer, neuron = session.picked_in_pickers()
     if layer is not None:
-        session.select_neuron(layer, neuron)
+        _select(layer, neuron)
 
 
 def _neuron_name(network: Network, layer: int, neuron: int) -> str:
@@ -170,7 +191,7 @@ def _prediction(network: Network, forward: ForwardPass, current: session.Current
         str(network.digits[winner]),
         help="The digit whose output neuron is most active: the network's best guess.",
     )
-    note = f" {input_caption(current)}" if current.source == "test digit" else ""
+    note = f" {input_caption(current)}" if current.source != "drawing" else ""  # a test digit's label, a photo
     st.caption(f"{probabilities[winner]:.0%} sure.{note}")
 
 
@@ -221,7 +242,7 @@ def _pickers(network: Network, layer: int, neuron: int, automatic: bool) -> None
             "Follow the most active",
             key="network_most_active",
             icon=":material/bolt:",
-            on_click=session.select_neuron,
+            on_click=_select,
             args=(layer, None),
             help="Follow this layer's most active neuron, even as you draw something new.",
         )
@@ -257,20 +278,13 @@ def _in_words(breakdown: NeuronBreakdown, network: Network) -> str:
 def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: int, automatic: bool) -> None:
     breakdown = neuron_breakdown(network, forward, layer, neuron, n_terms=TERMS_IN_CHART)
     st.subheader(f"Inside {_neuron_name(network, layer, neuron)}")
-    text_col, sum_col, curve_col = st.columns([1.2, 1.3, 0.9], gap="medium")
+    # Read top to bottom on the left: the sum in numbers, then the squash; the sum as bars on the right.
+    text_col, sum_col = st.columns([1, 1.45], gap="medium")
     with text_col:
         _pickers(network, layer, neuron, automatic)
         st.markdown(_in_words(breakdown, network), help=HELP_Z)
-    with sum_col:
         st.plotly_chart(
-            breakdown_figure(breakdown, height=PANEL_HEIGHT), config=PLOT_CONFIG, theme=None, key="network_breakdown"
-        )
-        st.caption(
-            "The sum, piece by piece: each bar is one input's push (weight × value), ending at z.", help=HELP_WEIGHT
-        )
-    with curve_col:
-        st.plotly_chart(
-            activation_figure(breakdown, height=PANEL_HEIGHT), config=PLOT_CONFIG, theme=None, key="network_activation"
+            activation_figure(breakdown, height=CURVE_HEIGHT), config=PLOT_CONFIG, theme=None, key="network_activation"
         )
         if breakdown.is_output:
             st.caption("Softmax: the bigger this output's z compared with the others, the surer the network.")
@@ -279,6 +293,13 @@ def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: in
                 f"The {breakdown.function_label} function squashes z; the dot is this neuron right now.",
                 help=HELP_ACTIVATION,
             )
+    with sum_col:
+        st.plotly_chart(breakdown_figure(breakdown), config=PLOT_CONFIG, theme=None, key="network_breakdown")
+        st.caption(
+            "The sum, piece by piece: each bar is one input's push (weight × value), ending at z. "
+            "Blue bars push z up, red bars pull it down.",
+            help=HELP_WEIGHT,
+        )
 
 
 # --- what each neuron looks for ----------------------------------------------------------------------------------
@@ -304,23 +325,24 @@ def _latent_of(network: Network, layer: int) -> LatentMap:
 
 
 def _tiles_layout(count: int) -> tuple[int, int]:
-    """(columns, figure height) that keep `count` tiles square and big enough in the tab's left column."""
-    columns = 6 if count <= 36 else 10
+    """(columns, figure height) that keep `count` tiles square and readable across the page."""
+    columns = 8 if count <= 32 else 12 if count <= 144 else 16
     rows = -(-count // columns)
-    cell = TILES_PLOT_WIDTH / (columns * 35 - 7)  # pixels per image pixel; 35 = a 28-pixel tile and its gap
-    return columns, int((7 + rows * 35) * cell) + 40
+    step = IMAGE_SIDE + TILE_GAP  # a tile and the gap after it, in image pixels
+    cell = TILES_PLOT_WIDTH / (columns * step - TILE_GAP)  # screen pixels per image pixel
+    return columns, int((TILE_GAP + rows * step) * cell) + 40
 
 
-def _tiles_figure(network: Network, neurons: np.ndarray) -> object:
+def _tiles_figure(network: Network, neurons: np.ndarray) -> go.Figure:
     columns, height = _tiles_layout(len(neurons))
     return weight_tiles_figure(weight_tiles(network, neurons), neurons, columns=columns, height=height)
 
 
-def _tiles_first(network: Network, _: int) -> object:
+def _tiles_first(network: Network, _: int) -> go.Figure:
     return _tiles_figure(network, np.arange(min(TILES_SHOWN, network.layers[0].bias.size)))
 
 
-def _tiles_all(network: Network, _: int) -> object:
+def _tiles_all(network: Network, _: int) -> go.Figure:
     return _tiles_figure(network, np.arange(network.layers[0].bias.size))
 
 
@@ -329,20 +351,21 @@ def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, 
     first = "output" if len(network.layers) == 1 else "hidden layer 1"
     choice = "all"
     if size > TILES_SHOWN:
+        # The first ones by default: they stay put while drawing, so a stroke does not redraw them.
         options = {
-            "active": "Most active now",
             "first": f"Neurons 0–{TILES_SHOWN - 1}",
+            "active": "Most active now",
             "all": f"All {size}",
         }
         choice = st.segmented_control(
             "Which neurons",
             list(options),
             format_func=options.get,
-            default="active",
+            default="first",
             required=True,
             key="network_tiles_choice",
-            help=f"{size} neurons are too many to read at once: see the {TILES_SHOWN} most active for the "
-            "current drawing (the ones in the diagram), the first ones, or all of them.",
+            help=f"{size} neurons are too many to read at once: see the first {TILES_SHOWN}, the {TILES_SHOWN} most "
+            "active for the current drawing (the ones in the diagram), or all of them.",
         )
     if choice == "active" and forward is not None:
         keep = [neuron] if layer == 1 else []
@@ -361,13 +384,39 @@ def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, 
     )
 
 
-def _looks_for(network: Network, model_id: str, forward: ForwardPass | None, layer: int, neuron: int) -> None:
-    tiles_col, examples_col = st.columns([1.3, 1], gap="large")
-    with tiles_col:
-        _weight_tiles(network, model_id, forward, layer, neuron)
+def _looks_for(
+    network: Network, model_id: str, forward: ForwardPass | None, layer: int, neuron: int, automatic: bool
+) -> None:
+    _weight_tiles(network, model_id, forward, layer, neuron)
+    if automatic:
+        # Only a picked neuron gets its own pictures: they then stay put while the student draws,
+        # instead of being redrawn for whichever neuron happens to be the most active.
+        st.info(
+            "Click a neuron in the diagram or a tile above (or pick one by number) to see what it looks for: "
+            "its weights as a picture and the test digits that excite it most.",
+            icon=":material/touch_app:",
+        )
+        return
+    name = _neuron_name(network, layer, neuron)
+    st.subheader(f"What {name} looks for")
+    weights_col, examples_col = st.columns([1, 1.3], gap="large")
+    with weights_col:
+        if layer == 1:
+            st.plotly_chart(
+                weight_tiles_figure(weight_tiles(network, [neuron]), [neuron], columns=1, height=EXAMPLES_HEIGHT),
+                config=PLOT_CONFIG,
+                theme=None,
+                key="network_neuron_tile",
+            )
+            st.caption("Its 784 weights, one per pixel: ink on blue pixels switches it on, ink on red ones off.")
+        else:
+            st.info(
+                f"A neuron of {'the output' if layer == len(network.layers) else f'hidden layer {layer}'} weighs "
+                f"the {network.config.layer_sizes[layer - 1]} neurons of the layer before it, not pixels, so its "
+                "weights do not make a picture. The test digits on the right show what it responds to.",
+                icon=":material/lightbulb:",
+            )
     with examples_col:
-        name = _neuron_name(network, layer, neuron)
-        st.markdown(f"**The {TOP_EXAMPLES} test digits that excite {name} most**")
         try:
             x_test, y_test = session.test_digits()
             with st.spinner("Running the test digits through the network…"):
@@ -376,13 +425,13 @@ def _looks_for(network: Network, model_id: str, forward: ForwardPass | None, lay
             st.info(f"The MNIST test digits are not available, so this part cannot be shown. {exc}")
             return
         st.plotly_chart(
-            top_examples_figure(x_test, indices[:, neuron], values[:, neuron], labels=y_test, height=400),
+            top_examples_figure(x_test, indices[:, neuron], values[:, neuron], labels=y_test, height=EXAMPLES_HEIGHT),
             config=PLOT_CONFIG,
             theme=None,
             key="network_top_examples",
         )
         st.caption(
-            "Out of the test digits, these make this neuron's value highest: what it has learned to spot. "
+            f"The {TOP_EXAMPLES} test digits that make this neuron's value highest: what it has learned to spot. "
             "Each says which digit it really is and the neuron's value."
         )
 
@@ -407,10 +456,8 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
             format_func=network.config.layer_title,
             default=hidden[0],
             required=True,
-            key="network_latent_layer",
+            key=f"network_latent_layer_{len(hidden)}",  # another number of hidden layers: other options
         )
-        if layer not in hidden:  # a pick from a model with more layers
-            layer = hidden[0]
     try:
         with st.spinner("Mapping the test digits…"):
             latent = session.model_result("latent", model_id, layer, network, _latent_of)
@@ -418,7 +465,7 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
         st.info(f"The MNIST test digits are not available, so this map cannot be drawn. {exc}")
         return
     star = None if forward is None else latent.pca.project(forward.activations[layer][0])
-    star_label = "this test digit" if current is not None and current.source == "test digit" else "your drawing"
+    star_label = STAR_LABELS.get(current.source if current is not None else "", "your drawing")
     st.plotly_chart(
         latent_figure(latent, star=star, star_label=star_label, digits=network.digits, height=560),
         config=PLOT_CONFIG,
@@ -446,10 +493,12 @@ def follow_the_signal() -> None:
     with canvas_col:
         current = drawing_canvas("network")
         prediction_slot = st.container()
-        network, model_id = _time_travel(base, current)
+    diagram_slot, hint_slot = main_col.container(), main_col.container()
+    with canvas_col:
+        network, model_id = _time_travel(base, current, hint_slot)
     forward = None if current is None else forward_pass(network, current.pixels)
     layer, neuron, automatic = _followed_neuron(network, forward)
-    with main_col:
+    with diagram_slot:
         if forward is None:
             st.info(
                 "Draw a digit on the black square, or press **Show me a test digit**, and follow its signal "
@@ -466,12 +515,13 @@ def follow_the_signal() -> None:
     looks_for_tab, latent_tab = st.tabs([TAB_LOOKS_FOR, TAB_LATENT], key=session.NETWORK_TABS, on_change="rerun")
     if looks_for_tab.open:
         with looks_for_tab:
-            _looks_for(network, model_id, forward, layer, neuron)
+            _looks_for(network, model_id, forward, layer, neuron, automatic)
     if latent_tab.open:
         with latent_tab:
             _latent(network, model_id, forward, current)
 
 
+session.route_through_app()
 st.title("Inside the network")
 model_badge()
 follow_the_signal()

@@ -139,6 +139,9 @@ def test_a_drawing_shows_the_diagram_the_prediction_and_the_most_active_neuron(
     most_active = int(np.argmax(forward.activations[1][0]))
     assert panel_title(app) == f"Inside hidden layer 1, neuron {most_active}"
     assert not any("Draw a digit" in info.value for info in app.info)
+    # Its own pictures wait for a neuron to be picked, so they are not redrawn on every stroke.
+    assert chart(app, "network_top_examples") is None
+    assert any("Click a neuron" in info.value for info in app.info)
 
 
 def test_a_hidden_neuron_picked_by_number_shows_the_forward_pass_numbers(
@@ -314,3 +317,63 @@ def test_the_default_model_has_no_time_travel(app: AppTest, mnist) -> None:
     draw(app, mnist_image(mnist, 8))
     assert not [s for s in app.slider if "time-travel" in s.label]
     assert any(TIME_TRAVEL_HINT in c.value for c in app.caption)
+
+
+def test_the_most_active_tiles_are_the_neurons_the_diagram_draws(app: AppTest, mnist) -> None:
+    draw(app, mnist_image(mnist, 2))
+    app.button_group(key="network_tiles_choice").set_value("active").run()
+    assert not app.exception
+    labels = [int(t) for t in trace(chart(app, "network_tiles"), "labels")["text"]]
+    hidden = array(trace(chart(app, "network_diagram"), "hidden neurons")["customdata"])
+    assert labels == [int(n) for layer, n in hidden if layer == 1]
+
+
+def test_a_test_digit_can_be_followed_without_drawing(app: AppTest, mnist_dir) -> None:
+    app.button(key="network_test_digit").click().run()
+    assert not app.exception
+    assert prediction(app) in [str(d) for d in range(10)]
+    assert any("true label" in c.value for c in app.caption)
+    assert panel_title(app) is not None
+
+
+@pytest.mark.parametrize(
+    "hidden, activation, digits",
+    [((512, 512), "relu", tuple(range(10))), ((30, 20, 10, 5), "tanh", tuple(range(10))), ((8,), "sigmoid", (7, 8, 9))],
+)
+def test_every_tab_works_for_other_shapes_of_model(app: AppTest, mnist, hidden, activation, digits) -> None:
+    network = random_network(hidden, activation, digits=digits, seed=2)
+    use_session_model(app, network, [network.arrays()] * 2)
+    draw(app, mnist_image(mnist, 8))
+    assert prediction(app) in [str(d) for d in digits]
+    outputs = len(network.layers)
+    app.selectbox(key=session.LAYER_PICKER).set_value(outputs)
+    app.number_input(key=session.NEURON_PICKER).set_value(len(digits) - 1)
+    app.run()
+    assert panel_title(app) == f"Inside output neuron {len(digits) - 1} (digit {digits[-1]})"
+    app.session_state[session.NETWORK_TABS] = "Hidden layers as features"
+    app.run()
+    assert not app.exception
+    # A 7/8/9 model's map and its top test digits only use the digits it knows.
+    names = [t["name"] for t in chart(app, "network_latent")["data"]]
+    assert names == [str(d) for d in digits] + ["your drawing"]
+    app.session_state[session.NETWORK_TABS] = "What each neuron looks for"
+    app.run()
+    assert not app.exception
+    examples = trace(chart(app, "network_top_examples"), "labels")
+    assert {int(text.split(" ")[1]) for text in examples["text"]} <= set(digits)
+
+
+def test_without_test_digits_the_page_still_follows_the_drawing(app: AppTest, mnist, monkeypatch) -> None:
+    from nnviz.data import DataUnavailableError
+
+    def missing() -> None:
+        raise DataUnavailableError("No MNIST here: set NNVIZ_DATA_DIR.")
+
+    monkeypatch.setattr(session, "test_digits", missing)
+    draw(app, mnist_image(mnist, 7))
+    app.session_state[session.SELECTED_NEURON] = ("hidden_1", 3)
+    app.run()
+    assert not app.exception
+    assert prediction(app) == "7"
+    assert chart(app, "network_diagram") is not None and chart(app, "network_tiles") is not None
+    assert any("not available" in info.value for info in app.info)

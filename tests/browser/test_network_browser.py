@@ -22,14 +22,15 @@ pytestmark = pytest.mark.browser
 
 NAV_LINK = '[data-testid="stSidebarNav"] a'
 DIAGRAM = ".st-key-network_diagram .js-plotly-plot"
+TILES = ".st-key-network_tiles .js-plotly-plot"
 PANEL_TITLE = re.compile(r"^Inside (hidden layer \d+, neuron \d+|output neuron \d+ \(digit \d\))$")
 
-# JS: the page position of every hidden-neuron marker of the diagram, with its [layer, neuron] customdata.
-# plotly decodes the figure's arrays into typed arrays, hence Array.from and Number.
-_HIDDEN_NODES_JS = """
-(selector) => {
+# JS: the page position of every point of the trace named `name` in a plotly chart, with its
+# [layer, neuron] customdata. plotly decodes the figure's arrays into typed arrays, hence Array.from and Number.
+_CLICK_TARGETS_JS = """
+([selector, name]) => {
   const gd = document.querySelector(selector);
-  const nodes = gd._fullData.find(t => t.name === 'hidden neurons');
+  const nodes = gd._fullData.find(t => t.name === name);
   const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
   const box = gd.getBoundingClientRect();
   return Array.from(nodes.x).map((x, i) => ({
@@ -80,7 +81,7 @@ def test_click_a_hidden_neuron_to_see_its_weighted_sum(page: Any, app_url: str) 
     before = panel_title(page)
     assert before is not None and before.startswith("Inside hidden layer 1, neuron ")
 
-    nodes = [n for n in page.evaluate(_HIDDEN_NODES_JS, DIAGRAM) if n["layer"] == 1]
+    nodes = [n for n in page.evaluate(_CLICK_TARGETS_JS, [DIAGRAM, "hidden neurons"]) if n["layer"] == 1]
     assert len(nodes) == 32, "hidden layer 1 shows 32 of its 128 neurons"
     target = next(n for n in nodes[5:] if f"neuron {n['neuron']}" not in before)
     page.mouse.click(target["x"], target["y"])
@@ -116,4 +117,25 @@ def test_drawing_on_the_network_page_updates_it_and_clearing_prompts(page: Any, 
         timeout=30_000,
     )
     assert read_metric(page, "Prediction") is None
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_click_a_weight_tile_to_see_what_that_neuron_looks_for(page: Any, app_url: str) -> None:
+    open_app_page(page, app_url)
+    open_network_page(page)
+    draw_digit(page, canvas_surface(page, "network_canvas"), "3")
+    assert wait_for_metric(page, "Prediction") == "3"
+    assert page.locator('[data-testid="stAlert"]', has_text="Click a neuron").count() == 1
+
+    tiles = page.locator(TILES)
+    tiles.scroll_into_view_if_needed()
+    targets = page.evaluate(_CLICK_TARGETS_JS, [TILES, "tiles"])
+    assert [t["neuron"] for t in targets] == list(range(32)), "the first 32 neurons' weights by default"
+    target = targets[9]
+    page.mouse.click(target["x"], target["y"])
+
+    wait_for_panel(page, "Inside hidden layer 1, neuron 9")
+    wait_for_panel(page, "What hidden layer 1, neuron 9 looks for")
+    page.locator(".st-key-network_top_examples .js-plotly-plot").wait_for(state="visible", timeout=30_000)
+    assert page.locator(".st-key-network_neuron_tile .js-plotly-plot").is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
