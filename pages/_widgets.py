@@ -44,11 +44,7 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
             pixels = canvas_to_input(result.image_data)
             session.set_current_input(None if pixels is None else session.CurrentInput(pixels, "drawing"))
 
-    clear_col, sample_col = st.columns([1, 2.2])
-    clear_col.button(
-        "Clear", key=f"{page}_clear", icon=":material/delete:", on_click=session.clear_canvas, width="stretch"
-    )
-    sample_col.button(
+    st.button(
         "Show me a test digit",
         key=f"{page}_test_digit",
         icon=":material/casino:",
@@ -56,7 +52,11 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
         width="stretch",
         help="Load a random handwritten digit from the MNIST test set, the kind of images the network learned from.",
     )
-    with st.popover("Upload a photo of a digit", icon=":material/upload:", width="stretch"):
+    clear_col, upload_col = st.columns([1, 1.7])
+    clear_col.button(
+        "Clear", key=f"{page}_clear", icon=":material/delete:", on_click=session.clear_canvas, width="stretch"
+    )
+    with upload_col.popover("Upload photo", icon=":material/photo_camera:", width="stretch"):
         st.file_uploader(
             "A photo or scan of one handwritten digit (dark ink on light paper is fine)",
             key=f"{page}_upload",
