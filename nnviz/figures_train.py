@@ -72,15 +72,23 @@ def loss_figure(history: TrainingHistory, height: int = 340) -> go.Figure:
 
 
 def accuracy_figure(history: TrainingHistory, height: int = 340) -> go.Figure:
-    """Validation accuracy after each epoch, 0..100 %."""
+    """Validation accuracy after each epoch; only the latest point is labelled, so labels never pile up.
+
+    The axis starts at a round tenth below the lowest point, so small gains stay visible.
+    """
     epochs = history.training_config.epochs
+    accuracies = history.val_accuracies
+    labels = [""] * len(accuracies)
+    if accuracies:
+        labels[-1] = f"{accuracies[-1]:.1%}"
+    bottom = min(0.9, math.floor(min(accuracies, default=0.0) * 10) / 10)
     return go.Figure(
         go.Scatter(
             x=history.epoch_numbers,
             y=history.val_accuracies,
             mode="lines+markers+text",
-            text=[f"{a:.0%}" for a in history.val_accuracies],
-            textposition="top center",
+            text=labels,
+            textposition="top left",
             line={"color": NEGATIVE if history.finished and history.finished.status == "diverged" else ACCENT},
             marker={"size": 10},
             name="validation accuracy",
@@ -89,6 +97,6 @@ def accuracy_figure(history: TrainingHistory, height: int = 340) -> go.Figure:
         layout={
             **base_layout(height, show_legend=False),
             "xaxis": axis("epoch", range=[0, epochs + 0.5], dtick=max(1, epochs // 10)),
-            "yaxis": axis("correct on unseen images", range=[0, 1.08], tickformat=".0%"),
+            "yaxis": axis("correct on unseen images", range=[bottom, 1.0 + (1.0 - bottom) * 0.08], tickformat=".0%"),
         },
     )
