@@ -105,3 +105,16 @@ def hidden_axis(**extra: object) -> dict:
         "fixedrange": True,
         **extra,
     }
+
+
+def image_axes() -> dict:
+    """Layout axes for a picture (28 × 28 pixels, a grid of neurons): square cells, row 0 on top, no ticks."""
+    return {
+        "xaxis": hidden_axis(constrain="domain"),
+        "yaxis": hidden_axis(autorange="reversed", scaleanchor="x", constrain="domain"),
+    }
+
+
+def figure_title(text: str) -> dict:
+    """A left-aligned title in the shared look, for the numbers a figure is about."""
+    return {"text": text, "font": {"size": 18, "color": TEXT_COLOR}, "x": 0.0, "xanchor": "left"}

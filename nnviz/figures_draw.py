@@ -12,7 +12,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.figure_style import ACCENT, ACTIVATION_SCALE, BAR, VALUE_SCALE, axis, base_layout, hidden_axis
+from nnviz.figure_style import ACCENT, ACTIVATION_SCALE, BAR, VALUE_SCALE, axis, base_layout, image_axes
 from nnviz.network import IMAGE_SIDE
 
 # Activations whose values are bounded, so the colour scale can be fixed.
@@ -24,8 +24,7 @@ def _image_layout(height: int) -> dict:
     return {
         **base_layout(height),
         "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
-        "xaxis": hidden_axis(constrain="domain"),
-        "yaxis": hidden_axis(autorange="reversed", scaleanchor="x", constrain="domain"),
+        **image_axes(),
     }
 
 

@@ -21,7 +21,7 @@ from nnviz.figure_style import (
     TEXT_COLOR,
     axis,
     base_layout,
-    hidden_axis,
+    image_axes,
 )
 from nnviz.network import IMAGE_SIDE
 
@@ -120,8 +120,7 @@ def weight_tiles_figure(
         layout={
             **base_layout(height or _grid_height(rows, columns), show_legend=False),
             "margin": {"l": 10, "r": 10, "t": 20, "b": 10},
-            "xaxis": hidden_axis(constrain="domain"),
-            "yaxis": hidden_axis(autorange="reversed", scaleanchor="x", constrain="domain"),
+            **image_axes(),
         },
     )
     return fig
@@ -175,8 +174,7 @@ def top_examples_figure(
         layout={
             **base_layout(height, show_legend=False),
             "margin": {"l": 10, "r": 10, "t": 20, "b": 10},
-            "xaxis": hidden_axis(constrain="domain"),
-            "yaxis": hidden_axis(autorange="reversed", scaleanchor="x", constrain="domain"),
+            **image_axes(),
         },
     )
 

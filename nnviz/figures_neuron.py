@@ -19,6 +19,7 @@ from nnviz.figure_style import (
     TEXT_COLOR,
     axis,
     base_layout,
+    figure_title,
 )
 from nnviz.neuron import NeuronBreakdown, activation_curve
 
@@ -74,12 +75,7 @@ def breakdown_figure(breakdown: NeuronBreakdown, height: int | None = None) -> g
         layout={
             **base_layout(height or 140 + 34 * len(values), show_legend=False),
             "margin": {"l": 20, "r": 70, "t": 60, "b": 60},
-            "title": {
-                "text": f"z = Σ w·x + bias = <b>{breakdown.z:.3f}</b>",
-                "font": {"size": 18, "color": TEXT_COLOR},
-                "x": 0.0,
-                "xanchor": "left",
-            },
+            "title": figure_title(f"z = Σ w·x + bias = <b>{breakdown.z:.3f}</b>"),
             "xaxis": axis("contribution to z (w·x)", zeroline=True, zerolinewidth=2, range=[low - pad, high + pad]),
             "yaxis": axis("input", autorange="reversed", automargin=True),
         },
@@ -125,12 +121,7 @@ def activation_figure(breakdown: NeuronBreakdown, height: int = 360) -> go.Figur
             **base_layout(height, show_legend=False),
             "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
             # The point's numbers as the title, like the waterfall's: beside the dot they overflow a narrow plot.
-            "title": {
-                "text": f"<b>{point_text}</b>",
-                "font": {"size": 18, "color": TEXT_COLOR},
-                "x": 0.0,
-                "xanchor": "left",
-            },
+            "title": figure_title(f"<b>{point_text}</b>"),
             "xaxis": axis("z (weighted sum)", zeroline=True),
             "yaxis": axis(y_title, zeroline=True, tickformat=".0%" if breakdown.is_output else None),
         },
