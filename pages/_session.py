@@ -83,7 +83,12 @@ def test_digits() -> tuple[np.ndarray, np.ndarray]:
 
 
 def active_network() -> Network:
-    """The model this session uses: the one trained on the Train page, else the default."""
+    """The model this session uses: the one trained on the Train page, else the default.
+
+    A run that finished while the student was on another page is adopted here, so
+    the Draw and Network pages switch to it on the next stroke.
+    """
+    collect_training()
     return st.session_state.get(NETWORK) or default_network()
 
 
@@ -201,6 +206,19 @@ def stop_training() -> None:
 
 def trained_settings() -> tuple | None:
     return st.session_state.get(TRAINED_SETTINGS)
+
+
+def collect_training() -> bool:
+    """Fold the trainer's new events into the history (never blocks); True if the run finished just now."""
+    run, history = training_run(), training_history()
+    if run is None or history is None or history.finished is not None:
+        return False
+    for event in run.poll():
+        history.add(event)
+    if history.finished is None:
+        return False
+    finish_training(history)
+    return True
 
 
 def finish_training(history: TrainingHistory) -> None:

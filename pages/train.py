@@ -236,23 +236,18 @@ def _network_summary(network_config: NetworkConfig) -> None:
     )
 
 
-@st.fragment(run_every=0.3 if session.training_in_progress() else None)
 def _live_training() -> None:
-    # Polls the trainer a few times per second while a run is going; the rest of the page stays still.
-    run, history = session.training_run(), session.training_history()
+    # Run as a fragment that polls the trainer a few times per second while a run is going,
+    # so the rest of the page stays still.
+    history = session.training_history()
     if history is None:
         return
-    was_running = history.finished is None
-    if run is not None and was_running:
-        for event in run.poll():
-            history.add(event)
-    _show_progress(run, history)
-    if was_running and history.finished is not None:
-        session.finish_training(history)
-        st.rerun()  # redraw the whole page: the active model and the buttons have changed
+    if session.collect_training():
+        st.rerun()  # the run has just ended: redraw the whole page, whose model badge and buttons have changed
+    _show_progress(history)
 
 
-def _show_progress(run: object, history: TrainingHistory) -> None:
+def _show_progress(history: TrainingHistory) -> None:
     finished = history.finished
     epochs = history.training_config.epochs
     if finished is None:
@@ -337,5 +332,6 @@ with train_col:
     trained = session.trained_settings()
     if trained is not None and not busy and trained != (network_config, training_config):
         st.info("Settings changed — press **Train** to apply them.", icon=":material/edit:")
-    _live_training()
+    # Decided after the model badge has collected the trainer's news: a run that has just ended stops the polling.
+    st.fragment(_live_training, run_every=0.3 if session.training_in_progress() else None)()
     _save_and_load()

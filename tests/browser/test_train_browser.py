@@ -34,10 +34,13 @@ def test_reshape_train_and_draw_with_the_new_model(page: Any, app_url: str) -> N
     nudge_slider(page, "train_layers", -1)  # 2 hidden layers -> 1
     set_number(page, "train_size_1", 24)
     nudge_slider(page, "train_epochs", 1)  # 3 epochs -> 4
-    assert "784 × 24 + 24 = 18,840" in page.inner_text("body")
+    # The parameter arithmetic follows the new size (waited for: the rerun may still be on its way).
+    page.wait_for_function("() => document.body.innerText.includes('784 × 24 + 24 = 18,840')", timeout=30_000)
+    wait_idle(page)
 
     page.locator(".st-key-train_start button").click()
     page.get_by_text("Done!", exact=False).wait_for(timeout=TRAINING_TIMEOUT_MS)
+    page.get_by_text("784-24-10", exact=False).first.wait_for(timeout=30_000)
     wait_idle(page)
     body = page.inner_text("body")
     assert "784-24-10" in body, "the model badge should name the new network"
