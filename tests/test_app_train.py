@@ -147,3 +147,15 @@ def test_a_saved_model_can_be_loaded_and_a_corrupt_one_is_refused(train_page: Ap
     assert not train_page.exception
     assert train_page.session_state["nnviz_network"].config == config
     assert any("Uploaded model (lab.npz)" in c.value for c in train_page.caption)
+
+
+def test_a_run_that_ends_while_the_student_draws_is_adopted_on_the_draw_page(train_page: AppTest) -> None:
+    tiny_settings(train_page)
+    train_page.button(key="train_start").click().run()
+    train_page.switch_page("pages/draw.py").run()
+    deadline = time.monotonic() + TRAINING_DEADLINE_S
+    while "nnviz_network" not in train_page.session_state and time.monotonic() < deadline:
+        time.sleep(0.3)
+        train_page.run()
+    assert not train_page.exception
+    assert any("784-16-10" in c.value for c in train_page.caption), "the Draw page names the new model"
