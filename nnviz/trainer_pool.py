@@ -265,8 +265,10 @@ class TrainerPool:
             self._top_up_spares()
             if wait_s is None:
                 return self._ready_spares() >= self.warm_spares
-            return self._changed.wait_for(lambda: self._closed or self._ready_spares() >= self.warm_spares, wait_s) \
+            return (
+                self._changed.wait_for(lambda: self._closed or self._ready_spares() >= self.warm_spares, wait_s)
                 and not self._closed
+            )
 
     def submit(self, network_config: NetworkConfig, training_config: TrainingConfig) -> TrainingRun:
         """Queue a training run and return its handle at once. Raises ValueError for invalid settings

@@ -243,9 +243,7 @@ class _Run:
         started = time.perf_counter()
         runner = _ChunkRunner(self.network_config, self.training_config, self.split, self.jit_compile)
         shuffle_rng = np.random.default_rng(np.random.SeedSequence([self.training_config.seed, 2]))
-        point_steps = max(
-            1, min(math.ceil(steps / MIN_POINTS_PER_EPOCH), round(SAMPLES_PER_POINT / self.batch_size))
-        )
+        point_steps = max(1, min(math.ceil(steps / MIN_POINTS_PER_EPOCH), round(SAMPLES_PER_POINT / self.batch_size)))
         chunk = 1  # the first call mostly traces: keep it short so the first loss point comes early
         untrained_loss: float | None = None
         for epoch in range(1, epochs + 1):

@@ -157,8 +157,11 @@ class Worker:
             return
         try:
             events = self.trainer(
-                network_config, training_config, self.data,
-                should_stop=lambda: mailbox.should_stop(run_id), time_limit_s=time_limit_s,
+                network_config,
+                training_config,
+                self.data,
+                should_stop=lambda: mailbox.should_stop(run_id),
+                time_limit_s=time_limit_s,
             )
             for event in events:
                 self.send(("event", run_id, event))

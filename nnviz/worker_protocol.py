@@ -34,12 +34,36 @@ MAX_FRAME_BYTES = 256 * 1024 * 1024  # far above the largest event (4 x 512 x 51
 
 # Modules (and, for builtins, names) a worker message may reference when unpickled on the server.
 _SAFE_MODULES = frozenset(
-    {"nnviz.training_events", "nnviz.network", "nnviz.training_config", "numpy", "numpy.core.multiarray",
-     "numpy._core.multiarray", "numpy.core.numeric", "numpy._core.numeric", "copyreg", "collections"}
+    {
+        "nnviz.training_events",
+        "nnviz.network",
+        "nnviz.training_config",
+        "numpy",
+        "numpy.core.multiarray",
+        "numpy._core.multiarray",
+        "numpy.core.numeric",
+        "numpy._core.numeric",
+        "copyreg",
+        "collections",
+    }
 )
 _SAFE_BUILTINS = frozenset(
-    {"tuple", "list", "dict", "set", "frozenset", "str", "bytes", "bytearray", "int", "float", "complex", "bool",
-     "slice", "range"}
+    {
+        "tuple",
+        "list",
+        "dict",
+        "set",
+        "frozenset",
+        "str",
+        "bytes",
+        "bytearray",
+        "int",
+        "float",
+        "complex",
+        "bool",
+        "slice",
+        "range",
+    }
 )
 
 

@@ -56,8 +56,7 @@ def draw_and_classify() -> None:
         st.subheader("2 · Pixels")
         st.plotly_chart(input_figure(current.pixels), config=PLOT_CONFIG, key="draw_input")
         st.caption(
-            f"What the network sees: 28 × 28 = 784 input neurons, from 0 (black) to 1 (white). "
-            f"{input_caption(current)}"
+            f"What the network sees: 28 × 28 = 784 input neurons, from 0 (black) to 1 (white). {input_caption(current)}"
         )
 
     st.subheader("3 · Inside: the hidden layers")

@@ -176,7 +176,10 @@ def _architecture_form() -> None:
         help="ReLU: negative sums become 0. Sigmoid: squashes any sum into 0..1. Tanh: into -1..1.",
     )
     st.selectbox(
-        "Starting weights", list(INITIALIZER_LABELS), format_func=INITIALIZER_LABELS.get, key="train_init",
+        "Starting weights",
+        list(INITIALIZER_LABELS),
+        format_func=INITIALIZER_LABELS.get,
+        key="train_init",
         help=INITIALIZER_HELP,
     )
     st.pills(
@@ -191,36 +194,56 @@ def _architecture_form() -> None:
 def _training_form() -> None:
     st.subheader("2 · Set up the training")
     st.slider(
-        "Epochs", 1, MAX_EPOCHS, key="train_epochs",
+        "Epochs",
+        1,
+        MAX_EPOCHS,
+        key="train_epochs",
         help="One epoch = the network sees every training image once.",
     )
     st.select_slider(
-        "Learning rate", LEARNING_RATE_OPTIONS, key="train_lr",
+        "Learning rate",
+        LEARNING_RATE_OPTIONS,
+        key="train_lr",
         help="How big a step gradient descent takes each time it adjusts the weights. Too big and it overshoots.",
     )
     left, right = st.columns(2)
     left.select_slider(
-        "Batch size", BATCH_SIZE_OPTIONS, key="train_batch",
+        "Batch size",
+        BATCH_SIZE_OPTIONS,
+        key="train_batch",
         help="How many images the network looks at before each weight update.",
     )
     right.select_slider(
-        "Training images", [*TRAIN_SIZE_OPTIONS, None], key="train_images",
+        "Training images",
+        [*TRAIN_SIZE_OPTIONS, None],
+        key="train_images",
         format_func=lambda n: "all" if n is None else f"{n:,}",
         help="How many labelled example images to learn from. More is slower but usually better.",
     )
     st.radio(
-        "Optimizer", list(OPTIMIZER_LABELS), format_func=OPTIMIZER_LABELS.get, key="train_optimizer", horizontal=True,
+        "Optimizer",
+        list(OPTIMIZER_LABELS),
+        format_func=OPTIMIZER_LABELS.get,
+        key="train_optimizer",
+        horizontal=True,
         help="Gradient descent steps downhill on the loss. Momentum keeps rolling in the same direction; "
         "Adam adapts the step size for every weight.",
     )
     left, right = st.columns([3, 2])
     left.radio(
-        "Loss", list(LOSS_LABELS), format_func=LOSS_LABELS.get, key="train_loss", horizontal=True,
+        "Loss",
+        list(LOSS_LABELS),
+        format_func=LOSS_LABELS.get,
+        key="train_loss",
+        horizontal=True,
         help="How wrongness is measured. Cross-entropy punishes confident mistakes hard; "
         "mean squared error is the gentler contrast.",
     )
     right.number_input(
-        "Random seed", 0, 2**31 - 1, key="train_seed",
+        "Random seed",
+        0,
+        2**31 - 1,
+        key="train_seed",
         help="Same seed + same settings = exactly the same training curve.",
     )
 
@@ -228,8 +251,10 @@ def _training_form() -> None:
 def _network_summary(network_config: NetworkConfig) -> None:
     st.plotly_chart(architecture_figure(network_config), config=PLOT_CONFIG, key="train_architecture")
     st.caption("Neurons in each layer (the bars grow on a log scale so small layers stay visible).")
-    lines = [f"{name.replace('_', ' ')}: {n_in:,} × {n_out:,} + {n_out:,} = **{total:,}**"
-             for name, n_in, n_out, total in network_config.param_terms()]
+    lines = [
+        f"{name.replace('_', ' ')}: {n_in:,} × {n_out:,} + {n_out:,} = **{total:,}**"
+        for name, n_in, n_out, total in network_config.param_terms()
+    ]
     st.markdown(
         f"**{network_config.param_count:,} weights and biases to learn**\n\n" + "\n\n".join(lines),
         help="Every connection has a weight, every neuron a bias: inputs × neurons + neurons per layer.",
@@ -316,16 +341,29 @@ with train_col:
     busy = session.training_in_progress()
     start_col, stop_col = st.columns(2)
     start_col.button(
-        "Train", key="train_start", type="primary", icon=":material/play_arrow:", width="stretch",
-        disabled=busy or problem is not None, on_click=_start_training,
+        "Train",
+        key="train_start",
+        type="primary",
+        icon=":material/play_arrow:",
+        width="stretch",
+        disabled=busy or problem is not None,
+        on_click=_start_training,
     )
     stop_col.button(
-        "Stop", key="train_stop", icon=":material/stop:", width="stretch", disabled=not busy,
+        "Stop",
+        key="train_stop",
+        icon=":material/stop:",
+        width="stretch",
+        disabled=not busy,
         on_click=session.stop_training,
     )
     st.button(
-        "Lab example: only 7, 8 and 9", key="train_lab_example", icon=":material/science:", disabled=busy,
-        on_click=_lab_example, help="Trains a network with three output neurons that only tells 7, 8 and 9 apart.",
+        "Lab example: only 7, 8 and 9",
+        key="train_lab_example",
+        icon=":material/science:",
+        disabled=busy,
+        on_click=_lab_example,
+        help="Trains a network with three output neurons that only tells 7, 8 and 9 apart.",
     )
     if error := st.session_state.pop(session.TRAIN_ERROR, None):
         st.error(error, icon=":material/error:")

@@ -38,8 +38,10 @@ def test_a_pickled_object_is_refused_without_being_unpickled() -> None:
             return (exec, ("raise SystemExit('unpickled!')",))
 
     config = NetworkConfig(hidden_sizes=(), digits=(0, 1))
-    payload = npz_bytes(config=np.array(config.to_json()), **{"output/weights": np.array([Boom()], dtype=object),
-                                                              "output/bias": np.zeros(2)})
+    payload = npz_bytes(
+        config=np.array(config.to_json()),
+        **{"output/weights": np.array([Boom()], dtype=object), "output/bias": np.zeros(2)},
+    )
     with pytest.raises(ValueError, match="not an nnviz model"):
         load_network(payload)
 

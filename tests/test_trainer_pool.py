@@ -346,8 +346,7 @@ def test_bad_settings_are_refused_before_queueing(fake_env: dict[str, str]) -> N
 
 def test_the_server_side_imports_no_tensorflow() -> None:
     script = (
-        "import sys, nnviz.trainer_pool\n"
-        "sys.exit(any(m.split('.')[0] in ('tensorflow', 'keras') for m in sys.modules))"
+        "import sys, nnviz.trainer_pool\nsys.exit(any(m.split('.')[0] in ('tensorflow', 'keras') for m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -10,12 +10,28 @@ from tests.conftest import APP_PATH
 
 def test_good_values_are_parsed_and_snapped_to_the_offered_choices() -> None:
     settings, problems = parse_training_link(
-        {"layers": "32,16", "activation": "Sigmoid", "digits": "7,8,9", "epochs": "5", "lr": "0.0009",
-         "batch": "100", "images": "all", "seed": "42"}
+        {
+            "layers": "32,16",
+            "activation": "Sigmoid",
+            "digits": "7,8,9",
+            "epochs": "5",
+            "lr": "0.0009",
+            "batch": "100",
+            "images": "all",
+            "seed": "42",
+        }
     )
     assert problems == []
-    assert settings == {"layers": [32, 16], "activation": "sigmoid", "digits": [7, 8, 9], "epochs": 5,
-                        "lr": 0.001, "batch": 128, "images": None, "seed": 42}
+    assert settings == {
+        "layers": [32, 16],
+        "activation": "sigmoid",
+        "digits": [7, 8, 9],
+        "epochs": 5,
+        "lr": 0.001,
+        "batch": 128,
+        "images": None,
+        "seed": 42,
+    }
 
 
 def test_the_lab_preset_sets_digits_seven_eight_nine() -> None:
@@ -24,8 +40,17 @@ def test_the_lab_preset_sets_digits_seven_eight_nine() -> None:
 
 def test_absurd_values_are_ignored_with_a_reason_each() -> None:
     settings, problems = parse_training_link(
-        {"layers": "9999", "epochs": "-3", "lr": "nan", "digits": "5", "activation": "x" * 500,
-         "seed": "1e99", "hack": "<script>", "preset": "nope", "batch": "inf"}
+        {
+            "layers": "9999",
+            "epochs": "-3",
+            "lr": "nan",
+            "digits": "5",
+            "activation": "x" * 500,
+            "seed": "1e99",
+            "hack": "<script>",
+            "preset": "nope",
+            "batch": "inf",
+        }
     )
     assert settings == {}
     assert len(problems) == 9
