@@ -23,6 +23,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from nnviz.data import DataUnavailableError, load_mnist_test
 from nnviz.default_model import load_default_network
 from nnviz.network import Network
+from nnviz.settings import Experiment, from_query, to_query
 from nnviz.trainer_pool import TrainerPool, TrainingRun
 from nnviz.training_history import TrainingHistory
 
@@ -41,7 +42,7 @@ INPUT_ERROR = "nnviz_input_error"  # why a test digit or an uploaded photo could
 TRAIN_RUN = "nnviz_train_run"  # the TrainingRun in progress (a handle on the shared trainer pool)
 TRAIN_HISTORY = "nnviz_train_history"  # TrainingHistory of the latest run, finished or not
 TRAIN_ERROR = "nnviz_train_error"  # why pressing Train did not start a run
-LINK_PROBLEMS = "nnviz_link_problems"  # which of the link's settings (?epochs=...) were ignored, and why
+LINK_PROBLEMS = "nnviz_link_problems"  # sentences on the link's settings (?epochs=...) that were ignored
 TRAINED_SETTINGS = "nnviz_trained_settings"  # (NetworkConfig, TrainingConfig) of the session's model
 
 
@@ -317,3 +318,46 @@ def model_result(kind: str, model_id: str, part: int, network: Network, compute:
     while len(results) > SESSION_RESULTS_KEPT:
         results.popitem(last=False)
     return value
+
+
+# --- Settings: the session's experiment and the address bar (issue 7) --------------------------------------
+
+EXPERIMENT = "nnviz_experiment"  # the current Experiment: outside widget keys, so it outlives a page switch
+FORM_EXPERIMENT = "nnviz_form_experiment"  # the Experiment the Train form's widgets were last seeded from or read
+LINK_READ = "nnviz_link_read"  # True once this session has read its link (a new session, e.g. a reload, reads it)
+
+
+def experiment() -> Experiment:
+    """This session's current experiment: what the Train form shows and the address bar holds."""
+    return st.session_state.get(EXPERIMENT) or Experiment()
+
+
+def set_experiment(exp: Experiment) -> None:
+    st.session_state[EXPERIMENT] = exp
+
+
+def read_link_once() -> None:
+    """On a session's first run, take the experiment from the link; say what was ignored (shown once)."""
+    if st.session_state.get(LINK_READ):
+        return
+    st.session_state[LINK_READ] = True
+    exp, problems = from_query(st.query_params.to_dict())
+    set_experiment(exp)
+    if problems:
+        st.session_state[LINK_PROBLEMS] = problems
+
+
+def link_problems() -> list[str]:
+    """The sentences about ignored link parameters, once (they are forgotten when read)."""
+    return st.session_state.pop(LINK_PROBLEMS, None) or []
+
+
+def write_link() -> None:
+    """Put the current experiment into the address bar (only the settings that differ from the defaults).
+
+    Called by the router after every page ran, so copying the URL always reproduces the
+    experiment and a reload keeps it. Nothing is sent while the address bar already agrees.
+    """
+    wanted = to_query(experiment())
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
