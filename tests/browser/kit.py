@@ -372,13 +372,15 @@ def in_viewport(page: Any, locator: Any) -> bool:
     )
 
 
-# JS: the texts of the elements under `selector` whose text is cut (ellipsis or overflow), e.g. "Back to the defa…".
+# JS: the labels of the elements matching `selector` that are cut (an ellipsis or hidden overflow inside them),
+# e.g. "Back to the defa…". An element clips only when its overflow is not visible, so only those count.
 CLIPPED_TEXTS_JS = """
 (selector) => {
   const cut = [];
   for (const root of document.querySelectorAll(selector)) {
     for (const el of [root, ...root.querySelectorAll('*')]) {
-      if (el.children.length === 0 && el.innerText && el.scrollWidth > el.clientWidth + 1) cut.push(el.innerText);
+      const hides = getComputedStyle(el).overflowX !== 'visible';
+      if (hides && el.scrollWidth > el.clientWidth + 1) { cut.push(root.innerText.trim()); break; }
     }
   }
   return cut;
