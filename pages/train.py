@@ -14,11 +14,7 @@ from nnviz.network import (
 )
 from nnviz.plain_text import escape_markdown
 from nnviz.settings import PRESETS, SETTINGS_BY_LINK, Experiment
-from nnviz.training_config import (
-    LOSS_LABELS,
-    MAX_EPOCHS,
-    OPTIMIZER_LABELS,
-)
+from nnviz.training_config import LOSS_LABELS, MAX_EPOCHS, OPTIMIZER_LABELS
 from nnviz.training_history import TrainingHistory
 from pages import _session as session
 from pages._train_form import LAYER_COUNT_KEY, commit_form, read_form, seed_form, size_key, widget_key
@@ -65,7 +61,7 @@ def _load_uploaded_model() -> None:
         network = load_network(uploaded.getvalue())
     except ValueError as exc:
         # A file name is untrusted text: escaped so it shows as typed inside the markdown message.
-        st.session_state[session.TRAIN_ERROR] = f"Could not load {escape_markdown(uploaded.name)}: {exc}"
+        st.session_state[session.UPLOAD_ERROR] = f"Could not load {escape_markdown(uploaded.name)}: {exc}"
         return
     network.label = f"Uploaded model ({uploaded.name})"
     session.set_session_network(network)
@@ -89,6 +85,8 @@ def _save_and_load() -> None:
             on_change=_load_uploaded_model,
             help="Only weights and sizes are read from the file, never code, so any file is safe to try.",
         )
+        if error := st.session_state.pop(session.UPLOAD_ERROR, None):  # next to the upload, not at the top
+            st.error(error, icon=":material/error:")
 
 
 def _setting(link: str) -> dict:
