@@ -23,6 +23,7 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
     empties it. The drawing is saved so the canvas comes back after a page switch.
     """
     st.space(24)  # room for the canvas's floating toolbar (undo, redo, clear)
+    key = session.canvas_key(page)
     result = st_canvas(
         stroke_width=PEN_WIDTH,
         stroke_color="#FFFFFF",
@@ -32,7 +33,8 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
         drawing_mode="freedraw",
         initial_drawing=session.canvas_initial_drawing(),
         return_image_data=True,
-        key=session.canvas_key(page),
+        key=key,
+        on_change=lambda: _on_canvas_report(key),
     )
     image_bytes = result.image_bytes
     if image_bytes is not None:
@@ -66,6 +68,12 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
     if error := st.session_state.pop(session.INPUT_ERROR, None):
         st.warning(error, icon=":material/warning:")
     return session.current_input()
+
+
+def _on_canvas_report(key: str) -> None:
+    state = st.session_state.get(key)
+    drawing = state.get("drawing") if state is not None else None
+    session.note_canvas_report(drawing.get("raw") if isinstance(drawing, dict) else None)
 
 
 def _use_uploaded_photo(key: str) -> None:
