@@ -74,9 +74,8 @@ def png_bytes(array: np.ndarray, format: str = "PNG") -> bytes:
     [
         np.zeros((CANVAS, CANVAS, 4), np.uint8),  # transparent, nothing drawn
         opaque_canvas(np.zeros((CANVAS, CANVAS), np.uint8)),  # black background, nothing drawn
-        opaque_canvas(np.zeros((CANVAS, CANVAS), np.uint8), dark_pen_on_white=True),  # white paper
     ],
-    ids=["transparent", "black", "white"],
+    ids=["transparent", "black"],
 )
 def test_blank_canvas_is_none(rgba: np.ndarray) -> None:
     assert canvas_to_input(rgba) is None
@@ -150,11 +149,29 @@ def test_alpha_and_opaque_canvases_give_the_same_input() -> None:
     assert reference is not None
     for rgba in (
         transparent_canvas(ink, pen_rgb=(0, 0, 0)),  # the canvas's default black pen on transparent
-        opaque_canvas(ink),  # white pen on a black background
-        opaque_canvas(ink, dark_pen_on_white=True),  # black pen on a white background
+        opaque_canvas(ink),  # white pen on a black background (the app's canvas)
         opaque_canvas(ink)[..., :3],  # plain RGB
     ):
         np.testing.assert_array_equal(canvas_to_input(rgba), reference)
+
+
+def test_a_canvas_scribbled_mostly_white_is_not_inverted() -> None:
+    """Issue 7, item 6: more than half white ink is still white ink on black, never a photo's paper."""
+    ink = np.zeros((CANVAS, CANVAS), np.uint8)
+    ink[:200, :] = 255  # the top 71 % scribbled white; a black band stays at the bottom
+    x = canvas_to_input(opaque_canvas(ink))
+    assert x is not None
+    grid = x.reshape(28, 28)
+    # The white block is the digit: lots of ink, and the black band is no ink. Inverted, the input
+    # would be the thin band alone (a horizontal line).
+    assert (grid > 0.5).sum() > 200
+    inverted = canvas_to_input(opaque_canvas(255 - ink))
+    assert inverted is not None and (inverted.reshape(28, 28) > 0.5).sum() < (grid > 0.5).sum()
+
+
+def test_an_all_white_canvas_is_a_full_square_of_ink() -> None:
+    x = canvas_to_input(opaque_canvas(np.full((CANVAS, CANVAS), 255, np.uint8)))
+    assert x is not None and (x.reshape(28, 28) > 0.5).sum() >= 20 * 20 - 40
 
 
 def test_real_mnist_digits_round_trip_through_a_big_canvas(mnist: MnistData) -> None:
@@ -222,6 +239,15 @@ def test_photo_like_jpeg_with_grey_paper() -> None:
     expected = canvas_to_input(transparent_canvas(ink))  # the same 7, drawn cleanly
     assert np.corrcoef(x, expected)[0, 1] > 0.98
     assert np.abs(centre_of_mass(x) - MNIST_CENTRE).max() <= 0.5
+
+
+def test_opaque_rgba_photo_of_dark_ink_on_paper_is_inverted() -> None:
+    """A photo with an alpha channel but an opaque white background is still dark ink on paper."""
+    ink = draw_seven(left=50, top=30)
+    expected = canvas_to_input(transparent_canvas(ink))
+    np.testing.assert_allclose(
+        image_to_input(png_bytes(opaque_canvas(ink, dark_pen_on_white=True))), expected, atol=1e-6
+    )
 
 
 def test_transparent_png_upload_reads_like_the_canvas() -> None:
