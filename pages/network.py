@@ -18,21 +18,28 @@ from streamlit.delta_generator import DeltaGenerator
 from nnviz.data import DataUnavailableError
 from nnviz.diagram import build_diagram, layer_title, most_active, neuron_from_selection
 from nnviz.features import LatentMap, latent_map, layer_activations, weight_tiles
+from nnviz.figure_style import PLOT_CONFIG
 from nnviz.figures_diagram import diagram_figure
 from nnviz.figures_features import TILE_GAP, latent_figure, top_examples_figure, weight_tiles_figure
 from nnviz.figures_history import epoch_probability_figure
 from nnviz.figures_neuron import activation_figure, breakdown_figure
-from nnviz.forward import ForwardPass, forward_pass
+from nnviz.forward import OVERFLOW_MESSAGE, ForwardPass, forward_pass
 from nnviz.network import IMAGE_SIDE, Network
 from nnviz.neuron import NeuronBreakdown, neuron_breakdown
 from nnviz.snapshots import network_at_epoch, probability_across_epochs
 from pages import _session as session
-from pages._widgets import drawing_canvas, input_caption, model_badge
+from pages._widgets import (
+    CANVAS_BLOCK_WIDTH,
+    drawing_canvas,
+    input_caption,
+    model_badge,
+    prediction_block,
+    wrap_below_when_narrower,
+)
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-PLOT_CONFIG = {"displayModeBar": False}
 DIAGRAM_KEY = "network_diagram"
 TILES_KEY = "network_tiles"
 TILES_SHOWN = 32  # weight tiles drawn by default: 32 stay readable on a projector and light to send
@@ -45,6 +52,8 @@ TERMS_IN_WORDS = 3
 TERMS_IN_CHART = 8  # the waterfall: 8 terms, the rest, the bias and z
 CURVE_HEIGHT = 320
 DIAGRAM_HEIGHT = 420
+MAIN_BLOCK_KEY = "network_main"
+MAIN_BLOCK_MIN_WIDTH = 440  # narrower, the diagram's labels collide: it then goes below the canvas
 
 STAR_LABELS = {"test digit": "this test digit", "photo": "your photo"}  # else "your drawing"
 
@@ -181,18 +190,6 @@ def _neuron_name(network: Network, layer: int, neuron: int) -> str:
 
 
 # --- the signal: prediction, diagram, inside one neuron ----------------------------------------------------------
-
-
-def _prediction(network: Network, forward: ForwardPass, current: session.CurrentInput) -> None:
-    probabilities = forward.probabilities[0]
-    winner = int(probabilities.argmax())
-    st.metric(
-        "Prediction",
-        str(network.digits[winner]),
-        help="The digit whose output neuron is most active: the network's best guess.",
-    )
-    note = f" {input_caption(current)}" if current.source != "drawing" else ""  # a test digit's label, a photo
-    st.caption(f"{probabilities[winner]:.0%} sure.{note}")
 
 
 def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int) -> None:
@@ -424,6 +421,9 @@ def _looks_for(
         except DataUnavailableError as exc:
             st.info(f"The MNIST test digits are not available, so this part cannot be shown. {exc}")
             return
+        if not np.isfinite(values[:, neuron]).all():
+            st.error(OVERFLOW_MESSAGE, icon=":material/error:")
+            return
         st.plotly_chart(
             top_examples_figure(x_test, indices[:, neuron], values[:, neuron], labels=y_test, height=EXAMPLES_HEIGHT),
             config=PLOT_CONFIG,
@@ -464,6 +464,9 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
     except DataUnavailableError as exc:
         st.info(f"The MNIST test digits are not available, so this map cannot be drawn. {exc}")
         return
+    except ValueError as exc:  # the model overflowed: there is no map to draw
+        st.error(str(exc), icon=":material/error:")
+        return
     star = None if forward is None else latent.pca.project(forward.activations[layer][0])
     star_label = STAR_LABELS.get(current.source if current is not None else "", "your drawing")
     st.plotly_chart(
@@ -489,7 +492,13 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
 def follow_the_signal() -> None:
     # A fragment: a stroke (or a click on a neuron) reruns only this part of the page.
     base = session.active_network()
-    canvas_col, main_col = st.columns([1.1, 2], gap="medium")
+    model_badge()  # after active_network() has collected a finished run, so it names the model in use
+    # The canvas keeps its 280 px; the diagram takes the rest of the row, or wraps below the
+    # canvas when the row is too narrow for both (a 1024 px projector with the sidebar open).
+    row = st.container(horizontal=True, gap="medium")
+    canvas_col = row.container(width=CANVAS_BLOCK_WIDTH)
+    main_col = row.container(width="stretch", key=MAIN_BLOCK_KEY)
+    wrap_below_when_narrower(MAIN_BLOCK_KEY, MAIN_BLOCK_MIN_WIDTH)
     with canvas_col:
         current = drawing_canvas("network")
         prediction_slot = st.container()
@@ -507,8 +516,11 @@ def follow_the_signal() -> None:
             )
         else:
             with prediction_slot:
-                _prediction(network, forward, current)
-            _diagram(network, forward, layer, neuron)
+                note = input_caption(current) if current.source != "drawing" else ""  # a test digit's label
+                if not prediction_block(network, forward, note=note):
+                    forward = None  # an overflowed pass: nothing below can be drawn from it
+            if forward is not None:
+                _diagram(network, forward, layer, neuron)
     if forward is not None:
         _neuron_panel(network, forward, layer, neuron, automatic)
 
@@ -523,5 +535,4 @@ def follow_the_signal() -> None:
 
 session.route_through_app()
 st.title("Inside the network")
-model_badge()
 follow_the_signal()
