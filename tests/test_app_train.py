@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit.anatomy import random_arrays
 from nnviz.network import Network, NetworkConfig, network_to_bytes
-from tests.anatomy_helpers import random_arrays
 from tests.canvas_injection import canvas_rgba, inject_drawing
 from tests.conftest import APP_PATH
 

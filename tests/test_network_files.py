@@ -8,8 +8,8 @@ import zipfile
 import numpy as np
 import pytest
 
+from devkit.anatomy import random_arrays
 from nnviz.network import Network, NetworkConfig, load_network, network_to_bytes
-from tests.anatomy_helpers import random_arrays
 
 
 @pytest.mark.parametrize(

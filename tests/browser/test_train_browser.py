@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.kit import canvas_surface, draw_digit, open_app_page, wait_for_metric, wait_idle
+from devkit.browser import canvas_surface, draw_digit, open_app_page, wait_for_metric, wait_idle
 
 pytestmark = pytest.mark.browser
 
