@@ -11,13 +11,13 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-INPUT_SIZE = 784  # 28 x 28 pixels, one input neuron each
-IMAGE_SIDE = 28
+IMAGE_SIDE = 28  # MNIST images are 28 x 28 pixels: the one definition every module imports
+INPUT_SIZE = IMAGE_SIDE * IMAGE_SIDE  # one input neuron per pixel
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 ACTIVATION_LABELS = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh"}
@@ -161,7 +161,6 @@ class Network:
     config: NetworkConfig
     layers: list[DenseLayer]
     label: str = "Network"
-    notes: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         expected = list(zip(self.config.layer_sizes[:-1], self.config.layer_sizes[1:]))

@@ -30,8 +30,8 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 
-IMAGE_SIDE = 28
-INPUT_SIZE = IMAGE_SIDE * IMAGE_SIDE
+from nnviz.network import IMAGE_SIDE, INPUT_SIZE
+
 DIGIT_BOX = 20  # MNIST fits every digit's longer side to 20 px
 MNIST_CENTRE = (14.0, 14.0)  # (row, col) where MNIST's centres of mass land, see the module docstring
 INK_THRESHOLD = 0.1  # a pixel with more ink than this counts as part of the stroke's bounding box

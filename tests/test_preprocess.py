@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
-from nnviz.data import MnistData, images_as_grid
+from nnviz.data import MnistData
 from nnviz.preprocess import (
     MNIST_CENTRE,
     canvas_ink,
@@ -110,7 +110,7 @@ def test_wrong_input_is_none(bad: object) -> None:
 
 def test_mnist_itself_centres_mass_within_half_a_pixel_of_our_centre(mnist: MnistData) -> None:
     # Oracle for the convention: the real test digits, not our own choice.
-    centres = np.array([ndimage.center_of_mass(image) for image in images_as_grid(mnist.x_test[:1000])])
+    centres = np.array([ndimage.center_of_mass(image) for image in mnist.x_test[:1000].reshape(-1, 28, 28)])
     assert np.abs(centres - MNIST_CENTRE).max() <= 0.5
 
 
@@ -178,7 +178,7 @@ def test_real_mnist_digits_round_trip_through_a_big_canvas(mnist: MnistData) -> 
     correlations = []
     for original in mnist.x_test[:100]:
         # Each MNIST pixel becomes a 10×10 block: the digit drawn large on a 280×280 canvas.
-        big = np.kron(images_as_grid(original)[0], np.ones((10, 10), np.float32))
+        big = np.kron(original.reshape(28, 28), np.ones((10, 10), np.float32))
         x = canvas_to_input(transparent_canvas(np.round(big * 255).astype(np.uint8)))
         assert x is not None
         correlations.append(np.corrcoef(x, original)[0, 1])
@@ -190,7 +190,7 @@ def test_real_mnist_digits_round_trip_through_a_big_canvas(mnist: MnistData) -> 
 
 def test_real_mnist_digit_smaller_and_off_centre_round_trips(mnist: MnistData) -> None:
     original = mnist.x_test[0]  # a 7
-    small = Image.fromarray(images_as_grid(original)[0]).resize((140, 140), Image.Resampling.LANCZOS)
+    small = Image.fromarray(original.reshape(28, 28)).resize((140, 140), Image.Resampling.LANCZOS)
     ink = np.zeros((CANVAS, CANVAS), np.float32)
     ink[120:260, 10:150] = np.clip(np.asarray(small), 0, 1)
     x = canvas_to_input(transparent_canvas(np.round(ink * 255).astype(np.uint8)))
