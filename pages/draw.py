@@ -5,15 +5,10 @@ import streamlit as st
 from nnviz.figure_style import PLOT_CONFIG
 from nnviz.figures_draw import input_figure, layer_figure
 from nnviz.forward import forward_pass
-from nnviz.network import ACTIVATION_LABELS, IMAGE_SIDE, INPUT_SIZE
+from nnviz.network import ACTIVATION_HELP, ACTIVATION_LABELS, IMAGE_SIDE, INPUT_SIZE
 from pages import _session as session
 from pages._widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge, prediction_block
 
-ACTIVATION_HELP = {
-    "relu": "ReLU: a neuron passes its sum on if it is positive, and 0 if it is negative.",
-    "sigmoid": "Sigmoid: squashes any sum into 0..1; big sums give almost 1, very negative ones almost 0.",
-    "tanh": "Tanh: squashes any sum into -1..1.",
-}
 # The blocks sit side by side when the window is wide enough and wrap below each other when
 # it is not, so the canvas never gets squeezed under its 280 px. The answer comes right after
 # the canvas: on a 1024 × 768 projector (sidebar shown) those two fit in the first row.

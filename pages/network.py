@@ -17,15 +17,15 @@ from streamlit.delta_generator import DeltaGenerator
 
 from nnviz.data import DataUnavailableError
 from nnviz.diagram import build_diagram, layer_title, most_active, neuron_from_selection
-from nnviz.features import LatentMap, latent_map, layer_activations, weight_tiles
+from nnviz.features import LatentMap, latent_map, layer_activations, top_activating, weight_tiles
 from nnviz.figure_style import PLOT_CONFIG
 from nnviz.figures_diagram import diagram_figure
-from nnviz.figures_features import TILE_GAP, latent_figure, top_examples_figure, weight_tiles_figure
+from nnviz.figures_features import latent_figure, top_examples_figure, weight_tiles_figure
 from nnviz.figures_history import epoch_probability_figure
 from nnviz.figures_neuron import activation_figure, breakdown_figure
 from nnviz.forward import OVERFLOW_MESSAGE, ForwardPass, forward_pass
-from nnviz.network import IMAGE_SIDE, Network
-from nnviz.neuron import NeuronBreakdown, neuron_breakdown
+from nnviz.network import ACTIVATION_HELP, Network
+from nnviz.neuron import NeuronBreakdown, neuron_breakdown, neuron_name
 from nnviz.snapshots import network_at_epoch, probability_across_epochs
 from pages import _session as session
 from pages._widgets import (
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 DIAGRAM_KEY = "network_diagram"
 TILES_KEY = "network_tiles"
 TILES_SHOWN = 32  # weight tiles drawn by default: 32 stay readable on a projector and light to send
-TILES_PLOT_WIDTH = 760  # about the width in pixels the tiles get across the page (beside their colour bar)
 TOP_EXAMPLES = 9
 EXAMPLES_HEIGHT = 440
 TAB_LOOKS_FOR = "What each neuron looks for"
@@ -62,9 +61,12 @@ HELP_Z = (
     "z = Σ w·x + bias: every input x times its weight w, all added up, plus the bias, the neuron's own offset "
     "that is added whatever the input (it sets how easily the neuron switches on)."
 )
-HELP_ACTIVATION = (
-    "The activation function squashes z into the value the neuron passes on. ReLU: negative becomes 0. "
-    "Sigmoid: squashes into 0..1. Tanh: into -1..1. Softmax (output neurons): turns all outputs into probabilities."
+HELP_ACTIVATION = " ".join(
+    [
+        "The activation function squashes z into the value the neuron passes on.",
+        *ACTIVATION_HELP.values(),
+        "Softmax (output neurons): turns all outputs into probabilities.",
+    ]
 )
 HELP_PCA = (
     "PCA (principal component analysis) finds the two directions in which these neurons' values differ most "
@@ -183,12 +185,6 @@ def _on_pick() -> None:
         _select(layer, neuron)
 
 
-def _neuron_name(network: Network, layer: int, neuron: int) -> str:
-    if layer == len(network.layers):
-        return f"output neuron {neuron} (digit {network.digits[neuron]})"
-    return f"hidden layer {layer}, neuron {neuron}"
-
-
 # --- the signal: prediction, diagram, inside one neuron ----------------------------------------------------------
 
 
@@ -274,7 +270,7 @@ def _in_words(breakdown: NeuronBreakdown, network: Network) -> str:
 
 def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: int, automatic: bool) -> None:
     breakdown = neuron_breakdown(network, forward, layer, neuron, n_terms=TERMS_IN_CHART)
-    st.subheader(f"Inside {_neuron_name(network, layer, neuron)}")
+    st.subheader(f"Inside {breakdown.title}")
     # Read top to bottom on the left: the sum in numbers, then the squash; the sum as bars on the right.
     text_col, sum_col = st.columns([1, 1.45], gap="medium")
     with text_col:
@@ -283,13 +279,7 @@ def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: in
         st.plotly_chart(
             activation_figure(breakdown, height=CURVE_HEIGHT), config=PLOT_CONFIG, theme=None, key="network_activation"
         )
-        if breakdown.is_output:
-            st.caption("Softmax: the bigger this output's z compared with the others, the surer the network.")
-        else:
-            st.caption(
-                f"The {breakdown.function_label} function squashes z; the dot is this neuron right now.",
-                help=HELP_ACTIVATION,
-            )
+        st.caption(f"{breakdown.explanation()} The dot is this neuron right now.", help=HELP_ACTIVATION)
     with sum_col:
         st.plotly_chart(breakdown_figure(breakdown), config=PLOT_CONFIG, theme=None, key="network_breakdown")
         st.caption(
@@ -312,7 +302,7 @@ def _top_examples_of(network: Network, layer: int) -> tuple[np.ndarray, np.ndarr
     """For every neuron of `layer`, the test digits that excite it most: (9, size) test-set indices and values."""
     x_test, _, known = _model_test_digits(network)
     activations = layer_activations(network, x_test[known], layer)
-    order = np.argsort(-activations, axis=0, kind="stable")[:TOP_EXAMPLES]
+    order = np.stack([top_activating(activations, n, TOP_EXAMPLES) for n in range(activations.shape[1])], axis=1)
     return known[order], np.take_along_axis(activations, order, axis=0)
 
 
@@ -321,18 +311,13 @@ def _latent_of(network: Network, layer: int) -> LatentMap:
     return latent_map(network, x_test[known], y_test[known], layer)
 
 
-def _tiles_layout(count: int) -> tuple[int, int]:
-    """(columns, figure height) that keep `count` tiles square and readable across the page."""
-    columns = 8 if count <= 32 else 12 if count <= 144 else 16
-    rows = -(-count // columns)
-    step = IMAGE_SIDE + TILE_GAP  # a tile and the gap after it, in image pixels
-    cell = TILES_PLOT_WIDTH / (columns * step - TILE_GAP)  # screen pixels per image pixel
-    return columns, int((TILE_GAP + rows * step) * cell) + 40
+def _tiles_columns(count: int) -> int:
+    """Tiles per row that keep `count` tiles readable across the page (the figure keeps them square)."""
+    return 8 if count <= 32 else 12 if count <= 144 else 16
 
 
 def _tiles_figure(network: Network, neurons: np.ndarray) -> go.Figure:
-    columns, height = _tiles_layout(len(neurons))
-    return weight_tiles_figure(weight_tiles(network, neurons), neurons, columns=columns, height=height)
+    return weight_tiles_figure(weight_tiles(network, neurons), neurons, columns=_tiles_columns(len(neurons)))
 
 
 def _tiles_first(network: Network, _: int) -> go.Figure:
@@ -394,7 +379,7 @@ def _looks_for(
             icon=":material/touch_app:",
         )
         return
-    name = _neuron_name(network, layer, neuron)
+    name = neuron_name(network.config, layer, neuron)
     st.subheader(f"What {name} looks for")
     weights_col, examples_col = st.columns([1, 1.3], gap="large")
     with weights_col:
