@@ -25,16 +25,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser.kit import (
+from devkit.browser import (
     CHROMIUM_ARGS,
     VIEWPORT,
     StreamlitServer,
     browser_missing,
     canvas_surface,
     chromium_executable,
-    default_data_dir,
     wait_idle,
 )
+from devkit.data_dir import real_data_dir
 
 
 def main() -> int:
@@ -50,7 +50,7 @@ def main() -> int:
 
     executable = chromium_executable()
 
-    data_dir = default_data_dir()
+    data_dir = real_data_dir()
     env = {"NNVIZ_DATA_DIR": str(data_dir)} if data_dir else {}
     results: dict[str, list[float]] = {"health": [], "canvas": [], "idle": []}
     with sync_playwright() as playwright:

@@ -11,7 +11,6 @@ model that outputs all layers, and the ratios. Target: numpy <= 0.1 ms per input
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -23,13 +22,15 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))  # run as a plain script from anywhere
 
+from devkit.data_dir import real_data_dir  # noqa: E402
 from nnviz.data import DataUnavailableError, load_mnist_test  # noqa: E402
 from nnviz.default_model import load_default_network  # noqa: E402
 from nnviz.forward import forward_pass  # noqa: E402
 
 
-def default_data_dir() -> str:
-    return os.environ.get("NNVIZ_DATA_DIR") or str(PROJECT_ROOT.parent / "shared" / "data" / "mnist")
+def default_data_dir() -> str | None:
+    folder = real_data_dir()
+    return None if folder is None else str(folder)
 
 
 def median_ms(call: Callable[[np.ndarray], object], inputs: np.ndarray, runs: int) -> float:

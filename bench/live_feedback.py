@@ -29,7 +29,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from nnviz.network import NetworkConfig  # noqa: E402  (needs the path above)
+from devkit.data_dir import real_data_dir  # noqa: E402  (needs the path above)
+from nnviz.network import NetworkConfig  # noqa: E402
 from nnviz.trainer_pool import TrainerPool, TrainingRun  # noqa: E402
 from nnviz.training_config import TrainingConfig  # noqa: E402
 from nnviz.training_events import BatchEvent, EpochEvent, FinishedEvent  # noqa: E402
@@ -42,9 +43,8 @@ TARGETS = {"first loss": (1.5, "<="), "updates/s": (4.0, ">="), "updates/s (50 e
 
 
 def data_dir() -> str | None:
-    configured = os.environ.get("NNVIZ_DATA_DIR")
-    folder = Path(configured) if configured else PROJECT_ROOT.parent / "shared" / "data" / "mnist"
-    return str(folder) if folder.is_dir() else None
+    folder = real_data_dir()
+    return None if folder is None else str(folder)
 
 
 def watch(run: TrainingRun, submitted: float) -> dict[str, float]:

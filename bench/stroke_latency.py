@@ -44,7 +44,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser.kit import (
+from devkit.browser import (
     CHROMIUM_ARGS,
     IDLE_SELECTOR,
     VIEWPORT,
@@ -52,12 +52,12 @@ from tests.browser.kit import (
     browser_missing,
     canvas_surface,
     chromium_executable,
-    default_data_dir,
     draw_digit,
     open_app_page,
     reset_canvas,
     wait_idle,
 )
+from devkit.data_dir import real_data_dir
 
 DIGITS = ["7", "1", "3", "0"]
 METRIC_LABEL = "Prediction"
@@ -218,7 +218,7 @@ def measure(args: argparse.Namespace, executable: str) -> list[Target]:
     from playwright.sync_api import sync_playwright
 
     timeout_ms = args.timeout * 1000
-    data_dir = default_data_dir()
+    data_dir = real_data_dir()
     env = {"NNVIZ_DATA_DIR": str(data_dir)} if data_dir else {}
     with (
         StreamlitServer("app.py", env=env) as app,

@@ -27,7 +27,6 @@ import argparse
 import contextlib
 import io
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))  # run as a plain script from anywhere
 
+from devkit.data_dir import real_data_dir  # noqa: E402
 from nnviz.data import load_mnist  # noqa: E402
 from nnviz.network import NetworkConfig  # noqa: E402
 from nnviz.training_config import TrainingConfig  # noqa: E402
@@ -47,8 +47,9 @@ from nnviz.training_data import split_data  # noqa: E402
 NETWORK = NetworkConfig(hidden_sizes=(128, 64), activation="relu", initializer="glorot")
 
 
-def default_data_dir() -> str:
-    return os.environ.get("NNVIZ_DATA_DIR") or str(PROJECT_ROOT.parent / "shared" / "data" / "mnist")
+def default_data_dir() -> str | None:
+    folder = real_data_dir()
+    return None if folder is None else str(folder)
 
 
 def nnviz_run(data, epochs: int, seed: int, jit_compile: bool | None = None) -> dict:

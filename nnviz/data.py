@@ -32,8 +32,8 @@ from typing import BinaryIO
 
 import numpy as np
 
-IMAGE_SIDE = 28
-PIXELS = IMAGE_SIDE * IMAGE_SIDE
+from nnviz.network import IMAGE_SIDE, INPUT_SIZE
+
 IMAGES_MAGIC = 2051  # IDX: unsigned bytes, 3 dimensions
 LABELS_MAGIC = 2049  # IDX: unsigned bytes, 1 dimension
 # The official sets hold 60,000 and 10,000 items. A header claiming far more is
@@ -119,11 +119,6 @@ def load_mnist_test(data_dir: str | Path | None = None) -> tuple[np.ndarray, np.
     return _scale(arrays["x_test"], arrays["y_test"])
 
 
-def images_as_grid(x: np.ndarray) -> np.ndarray:
-    """View flat images (n, 784) — or one image (784,) — as (n, 28, 28) without copying."""
-    return np.asarray(x).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
-
-
 def _resolve_data_dir(data_dir: str | Path | None) -> Path | None:
     """The folder to read IDX files from, or None to use the download."""
     if data_dir is None or str(data_dir) == "":
@@ -138,7 +133,7 @@ def _resolve_data_dir(data_dir: str | Path | None) -> Path | None:
 
 def _scale(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """uint8 images (n, 28, 28) or (n, 784) → float32 (n, 784) in [0, 1]; labels → int64."""
-    x = images.reshape(len(images), PIXELS).astype(np.float32)
+    x = images.reshape(len(images), INPUT_SIZE).astype(np.float32)
     x /= 255.0
     return x, labels.astype(np.int64)
 

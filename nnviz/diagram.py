@@ -84,8 +84,7 @@ class EdgeSet:
 
     source, target: (k,) neuron indices in their layers. weight: (k,) w.
     source_value: (k,) x, the source neuron's value. contribution: (k,) w·x.
-    x0, y0, x1, y1: (k,) segment end points. available: how many candidate edges
-    (between drawn neurons) there were before keeping the strongest.
+    x0, y0, x1, y1: (k,) segment end points.
     """
 
     target_layer: int
@@ -98,7 +97,6 @@ class EdgeSet:
     y0: np.ndarray
     x1: np.ndarray
     y1: np.ndarray
-    available: int
 
     @property
     def strongest(self) -> float:
@@ -256,9 +254,7 @@ def build_diagram(
     for index in range(1, n_layers):
         source_layer, target_layer = layers[index - 1], layers[index]
         weights = network.layers[index - 1].weights
-        src, dst, available = top_edges(
-            values[index - 1], weights, source_layer.shown, target_layer.shown, edges_per_gap
-        )
+        src, dst, _ = top_edges(values[index - 1], weights, source_layer.shown, target_layer.shown, edges_per_gap)
         # Map neuron indices back to their slot in the drawn column to look up positions.
         src_slot = np.searchsorted(source_layer.shown, src)
         dst_slot = np.searchsorted(target_layer.shown, dst)
@@ -276,7 +272,6 @@ def build_diagram(
                 y0=source_layer.y[src_slot],
                 x1=target_layer.x[dst_slot],
                 y1=target_layer.y[dst_slot],
-                available=available,
             )
         )
 

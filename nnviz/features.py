@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.forward import forward_pass
+from nnviz.forward import OVERFLOW_MESSAGE, forward_pass
 from nnviz.network import IMAGE_SIDE, Network
 
 PCA_SAMPLE = 2000
@@ -120,11 +120,14 @@ def latent_map(
 ) -> LatentMap:
     """Fit the PCA map of layer `layer_index` on the first `sample` images (n, 784) and place them.
 
+    Raises ValueError (OVERFLOW_MESSAGE) when the model's values overflow to inf or NaN.
     Cache the result per (model, layer): it costs a forward pass of `sample` images
     and one SVD (~20 ms for 2,000 × 128). Project the drawing with
     `latent.pca.project(forward.activations[layer_index])`.
     """
     images = np.asarray(images)[:sample]
     acts = layer_activations(network, images, layer_index)
+    if not np.isfinite(acts).all():
+        raise ValueError(OVERFLOW_MESSAGE)
     pca = fit_pca(acts)
     return LatentMap(layer_index=layer_index, pca=pca, points=pca.project(acts), labels=np.asarray(labels)[:sample])

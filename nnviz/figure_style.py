@@ -18,6 +18,10 @@ Title axes with plain words via `axis("...")`.
 
 from __future__ import annotations
 
+# How every page shows a figure (st.plotly_chart's config): no floating zoom/pan toolbar, which
+# covers the figure on a projector and means nothing to a student.
+PLOT_CONFIG = {"displayModeBar": False}
+
 FONT_FAMILY = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
 FONT_SIZE = 17  # readable from the back of a classroom
 SMALL_FONT_SIZE = 14  # tick labels, secondary annotations

@@ -35,7 +35,7 @@ from nnviz.figure_style import (
     base_layout,
     hidden_axis,
 )
-from nnviz.network import IMAGE_SIDE
+from nnviz.network import BOUNDED_ACTIVATION_RANGES, IMAGE_SIDE
 from nnviz.neuron import source_label
 
 WIDTH_BUCKETS = 4  # edges are drawn in 4 widths: |w·x| up to 25%, 50%, 75%, 100% of the gap's strongest
@@ -51,8 +51,6 @@ TRACE_HIDDEN = TRACE_EDGE_HOVER + 1
 TRACE_OUTPUT = TRACE_HIDDEN + 1
 TRACE_RINGS = TRACE_OUTPUT + 1
 TRACE_COUNT = TRACE_RINGS + 1
-
-_BOUNDED_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 
 
 def _segments(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
@@ -147,7 +145,7 @@ def _node_arrays(views: list[LayerView]) -> tuple[np.ndarray, ...]:
 def _hidden_trace(layout: DiagramLayout) -> go.Scatter:
     hidden = layout.layers[1:-1]
     x, y, values, z, custom, sizes = _node_arrays(hidden)
-    low, high = _BOUNDED_RANGES.get(layout.activation, (0.0, max(float(values.max(initial=0.0)), 1e-6)))
+    low, high = BOUNDED_ACTIVATION_RANGES.get(layout.activation, (0.0, max(float(values.max(initial=0.0)), 1e-6)))
     return go.Scatter(
         x=x,
         y=y,

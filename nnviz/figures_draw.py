@@ -13,10 +13,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnviz.figure_style import ACCENT, ACTIVATION_SCALE, BAR, VALUE_SCALE, axis, base_layout, image_axes
-from nnviz.network import IMAGE_SIDE
+from nnviz.network import BOUNDED_ACTIVATION_RANGES, IMAGE_SIDE
 
 # Activations whose values are bounded, so the colour scale can be fixed.
-_ACTIVATION_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 
 
 def _image_layout(height: int) -> dict:
@@ -82,7 +81,7 @@ def layer_figure(values: np.ndarray, activation: str, width: int = 300) -> go.Fi
     padded = np.full(rows * cols, np.nan, dtype=np.float32)
     padded[: values.size] = values
     numbers = np.arange(rows * cols).reshape(rows, cols)
-    zmin, zmax = _ACTIVATION_RANGES.get(activation, (0.0, max(float(values.max(initial=0.0)), 1e-6)))
+    zmin, zmax = BOUNDED_ACTIVATION_RANGES.get(activation, (0.0, max(float(values.max(initial=0.0)), 1e-6)))
     return go.Figure(
         go.Heatmap(
             z=padded.reshape(rows, cols),

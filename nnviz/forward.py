@@ -48,6 +48,12 @@ ACTIVATION_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
+OVERFLOW_MESSAGE = (
+    "This model's numbers overflowed: some of its weights are so huge that its sums became infinite, "
+    "so it cannot make a prediction. Train a new model, or go back to the default one."
+)
+
+
 @dataclass
 class ForwardPass:
     """Every layer's values for a batch of inputs.
@@ -66,6 +72,14 @@ class ForwardPass:
         """(n, n_outputs) output probabilities."""
         return self.activations[-1]
 
+    @property
+    def is_finite(self) -> bool:
+        """False when some value overflowed to inf or NaN (weights near float32's limit, ~3e38).
+
+        Such a pass has no meaningful prediction: pages say so instead of showing "nan%".
+        """
+        return all(bool(np.isfinite(a).all()) for a in (*self.activations, *self.pre_activations))
+
 
 def forward_pass(network: Network, inputs: np.ndarray) -> ForwardPass:
     """Run `inputs` of shape (784,) or (n, 784), values 0..1, through `network`.
@@ -77,11 +91,13 @@ def forward_pass(network: Network, inputs: np.ndarray) -> ForwardPass:
         x = x[np.newaxis, :]
     activations = [x]
     pre_activations = []
-    for layer in network.layers:
-        z = x @ layer.weights + layer.bias
-        x = ACTIVATION_FUNCTIONS[layer.activation](z)
-        pre_activations.append(z)
-        activations.append(x)
+    # Huge weights may overflow to inf/NaN: that is reported by `is_finite`, not as a warning per stroke.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer in network.layers:
+            z = x @ layer.weights + layer.bias
+            x = ACTIVATION_FUNCTIONS[layer.activation](z)
+            pre_activations.append(z)
+            activations.append(x)
     return ForwardPass(activations=activations, pre_activations=pre_activations)
 
 

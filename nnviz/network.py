@@ -11,16 +11,23 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-INPUT_SIZE = 784  # 28 x 28 pixels, one input neuron each
-IMAGE_SIDE = 28
+IMAGE_SIDE = 28  # MNIST images are 28 x 28 pixels: the one definition every module imports
+INPUT_SIZE = IMAGE_SIDE * IMAGE_SIDE  # one input neuron per pixel
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 ACTIVATION_LABELS = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh"}
+# The values a squashing function can give; ReLU's 0..∞ has no fixed top, so it is not listed.
+BOUNDED_ACTIVATION_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+ACTIVATION_HELP = {
+    "relu": "ReLU: a neuron passes its sum on if it is positive, and 0 if it is negative.",
+    "sigmoid": "Sigmoid: squashes any sum into 0..1; big sums give almost 1, very negative ones almost 0.",
+    "tanh": "Tanh: squashes any sum into -1..1.",
+}
 INITIALIZERS = ("zeros", "small_random", "glorot", "he", "too_large")
 INITIALIZER_LABELS = {
     "zeros": "All zeros",
@@ -161,7 +168,6 @@ class Network:
     config: NetworkConfig
     layers: list[DenseLayer]
     label: str = "Network"
-    notes: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         expected = list(zip(self.config.layer_sizes[:-1], self.config.layer_sizes[1:]))
@@ -227,40 +233,77 @@ def network_to_bytes(network: Network) -> bytes:
 def load_network(source: str | Path | bytes) -> Network:
     """Read a network saved by `save_network`.
 
-    Untrusted input is fine: pickles are refused (allow_pickle=False), sizes are
-    capped and every shape is checked against the stored configuration. Any
-    problem raises ValueError with a message fit to show the user.
+    Untrusted input is fine: pickles are refused, sizes are capped, every member's
+    .npy header (shape, dtype) is checked against the limits before a single array
+    is read, every member is read inside the guarded path, and every shape is checked
+    against the stored configuration. Any problem raises ValueError with a message
+    fit to show the user.
     """
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
     if len(data) > MAX_MODEL_FILE_BYTES:
         raise ValueError("That file is too large to be an nnviz model.")
-    not_ours = "That file is not an nnviz model (an .npz saved by nnviz)."
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+        members = _read_members(data)
+    except ValueError:
+        raise
+    except Exception as exc:  # zipfile.BadZipFile (a bad CRC), OSError, EOFError, MemoryError...: not ours
+        raise ValueError(NOT_A_MODEL) from exc
+    if "config" not in members:
+        raise ValueError(NOT_A_MODEL)
+    try:
+        config_text = str(members["config"])
+    except Exception as exc:
+        raise ValueError(NOT_A_MODEL) from exc
+    config = NetworkConfig.from_json(config_text)
+    label = str(members["label"]) if "label" in members else "Uploaded model"
+    try:
+        arrays = [(members[f"{name}/weights"], members[f"{name}/bias"]) for name in config.dense_names]
+    except KeyError as exc:
+        raise ValueError(NOT_A_MODEL) from exc
+    return Network.from_arrays(config, arrays, label=label)  # its own shape and NaN checks speak plain words
+
+
+NOT_A_MODEL = "That file is not an nnviz model (an .npz saved by nnviz)."
+# What a member of a model file may be: numbers (weights, biases) or text (config, label).
+_MEMBER_KINDS = "fiuU"
+
+
+def _read_members(data: bytes) -> dict[str, np.ndarray]:
+    """Every `name.npy` member of an .npz as {name: array}, each header checked before it is read.
+
+    A header states the array's shape and dtype; one claiming more than MAX_UNPACKED_BYTES
+    (e.g. 10^12 floats in a 440 KB file), object arrays (pickles) or anything but numbers
+    and text is refused before any memory is allocated. Raises ValueError (plain words) or
+    the zip/numpy error of a damaged file (a bad CRC, a truncated member).
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ValueError(not_ours) from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ValueError("That file unpacks to far more than any nnviz model, so it was not opened.")
-    try:
-        npz = np.load(io.BytesIO(data), allow_pickle=False)
-    except Exception as exc:  # zipfile, OSError, ValueError...: all mean "not a model file"
-        raise ValueError(not_ours) from exc
-    if not hasattr(npz, "files") or "config" not in npz.files:
-        raise ValueError(not_ours)
-    with npz:
-        try:
-            config_text = str(npz["config"])
-        except Exception as exc:
-            raise ValueError(not_ours) from exc
-        config = NetworkConfig.from_json(config_text)
-        label = str(npz["label"]) if "label" in npz.files else "Uploaded model"
-        try:
-            arrays = [(npz[f"{name}/weights"], npz[f"{name}/bias"]) for name in config.dense_names]
-            return Network.from_arrays(config, arrays, label=label)
-        except ValueError as exc:
-            if str(exc).startswith(("Layer ", "Expected ")):  # our own shape and NaN checks: already plain words
-                raise
-            raise ValueError(not_ours) from exc
-        except Exception as exc:  # a missing layer, or a pickled object array that allow_pickle refuses
-            raise ValueError(not_ours) from exc
+        raise ValueError(NOT_A_MODEL) from exc
+    members: dict[str, np.ndarray] = {}
+    total = 0
+    with archive:
+        infos = archive.infolist()
+        if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+            raise ValueError("That file unpacks to far more than any nnviz model, so it was not opened.")
+        for info in infos:
+            if not info.filename.endswith(".npy"):
+                raise ValueError(NOT_A_MODEL)
+            with archive.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                if version == (1, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_1_0(member)
+                elif version in ((2, 0), (3, 0)):
+                    shape, _, dtype = np.lib.format.read_array_header_2_0(member)
+                else:
+                    raise ValueError(NOT_A_MODEL)
+                size = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+                total += size
+                if dtype.hasobject or dtype.kind not in _MEMBER_KINDS:
+                    raise ValueError(NOT_A_MODEL)
+                if total > MAX_UNPACKED_BYTES:
+                    raise ValueError("That file claims arrays far bigger than any nnviz model, so it was not opened.")
+            # Read only now, through numpy's own reader (it checks the CRC as it reads), pickles refused.
+            with archive.open(info) as member:
+                members[info.filename[: -len(".npy")]] = np.lib.format.read_array(member, allow_pickle=False)
+    return members

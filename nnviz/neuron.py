@@ -16,12 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.diagram import layer_title
 from nnviz.forward import ACTIVATION_FUNCTIONS, ForwardPass
-from nnviz.network import IMAGE_SIDE, Network
+from nnviz.network import ACTIVATION_LABELS, IMAGE_SIDE, Network, NetworkConfig
 
 DEFAULT_TERMS = 8
-FUNCTION_LABELS = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "softmax": "Softmax"}
+FUNCTION_LABELS = {**ACTIVATION_LABELS, "softmax": "Softmax"}
 
 
 @dataclass(frozen=True)
@@ -93,6 +92,16 @@ class NeuronBreakdown:
         return f"{self.function_label}({self.z:.2f}) = {self.value:.2f}: this value is passed on to the next layer."
 
 
+def neuron_name(config: NetworkConfig, layer_index: int, neuron: int) -> str:
+    """What the pages call a neuron: "hidden layer 2, neuron 17" or "output neuron 7 (digit 7)".
+
+    layer_index: 1 = the first hidden layer, len(config.layer_sizes) - 1 = the output layer.
+    """
+    if layer_index == len(config.layer_sizes) - 1:
+        return f"output neuron {neuron} (digit {config.digits[neuron]})"
+    return f"hidden layer {layer_index}, neuron {neuron}"
+
+
 def source_label(layer_index: int, source: int) -> str:
     """Name of input `source` of a neuron in layer `layer_index` (its source layer is layer_index - 1)."""
     if layer_index == 1:
@@ -140,8 +149,7 @@ def neuron_breakdown(
     return NeuronBreakdown(
         layer_index=layer_index,
         neuron=int(neuron),
-        title=f"{layer_title(layer_index, n_weight_layers + 1)} · neuron {neuron}"
-        + (f" (digit {digit})" if digit is not None else ""),
+        title=neuron_name(network.config, layer_index, int(neuron)),
         terms=terms,
         rest=float(contributions[rest_indices].sum()),
         n_rest=int(rest_indices.size),

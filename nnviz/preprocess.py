@@ -30,8 +30,8 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 
-IMAGE_SIDE = 28
-INPUT_SIZE = IMAGE_SIDE * IMAGE_SIDE
+from nnviz.network import IMAGE_SIDE, INPUT_SIZE
+
 DIGIT_BOX = 20  # MNIST fits every digit's longer side to 20 px
 MNIST_CENTRE = (14.0, 14.0)  # (row, col) where MNIST's centres of mass land, see the module docstring
 INK_THRESHOLD = 0.1  # a pixel with more ink than this counts as part of the stroke's bounding box
@@ -67,7 +67,7 @@ def canvas_to_input(rgba: np.ndarray | None) -> np.ndarray | None:
     return None if ink is None else ink_to_input(ink)
 
 
-def canvas_ink(rgba: np.ndarray | None) -> np.ndarray | None:
+def canvas_ink(rgba: np.ndarray | None, *, light_background_is_paper: bool = False) -> np.ndarray | None:
     """How much ink each pixel of an RGBA (or RGB) picture holds: (H, W) float32 in [0, 1].
 
     The canvas hands back strokes in one of two ways, and we tell them apart by
@@ -77,7 +77,10 @@ def canvas_ink(rgba: np.ndarray | None) -> np.ndarray | None:
     - transparent background (the canvas default): the strokes are the opaque
       pixels, so the ink is the alpha channel, whatever the pen's colour;
     - opaque background (e.g. ``background_color="#000"``): the ink is the
-      luminance, inverted when the background is light (dark pen on white).
+      luminance. The canvas is light ink on dark, always, even when a student
+      scribbles most of it white, so it is never inverted. Only a photo
+      (``light_background_is_paper=True``) is inverted when it is mostly light:
+      dark ink on paper.
 
     Returns None for None or an array that is not (H, W, 3|4) with H, W ≥ 1.
     """
@@ -92,7 +95,7 @@ def canvas_ink(rgba: np.ndarray | None) -> np.ndarray | None:
             return alpha
     # ITU-R 601 luminance, as Pillow computes it for "L" images.
     luminance = np.asarray(Image.fromarray(np.ascontiguousarray(pixels[..., :3])).convert("L"), dtype=np.float32)
-    return _light_on_dark(luminance / 255.0)
+    return _light_on_dark(luminance / 255.0) if light_background_is_paper else luminance / 255.0
 
 
 def ink_to_input(ink: np.ndarray, *, min_extent: float = MIN_CANVAS_EXTENT) -> np.ndarray | None:
@@ -179,7 +182,7 @@ def _image_ink(data: bytes) -> np.ndarray:
             image = ImageOps.exif_transpose(opened)  # phone photos are often stored sideways
             image.thumbnail((UPLOAD_WORKING_SIDE, UPLOAD_WORKING_SIDE), Image.Resampling.LANCZOS)
             if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
-                ink = canvas_ink(np.asarray(image.convert("RGBA")))
+                ink = canvas_ink(np.asarray(image.convert("RGBA")), light_background_is_paper=True)
             else:
                 ink = _light_on_dark(np.asarray(image.convert("L"), dtype=np.float32) / 255.0)
         except Exception as error:

@@ -36,7 +36,7 @@ INPUT = "nnviz_input"  # CurrentInput or absent
 DRAWING = "nnviz_drawing"  # the canvas's Fabric.js JSON, to restore it after a page switch
 CANVAS_GENERATION = "nnviz_canvas_generation"  # bumped to give the canvas a new key (clears it)
 LAST_CANVAS_IMAGE = "nnviz_last_canvas_image"  # digest of the canvas image last turned into an input
-CANVAS_MOUNT = "nnviz_canvas_mount"  # (generation, drawing) the canvas was mounted with
+CANVAS_MOUNT = "nnviz_canvas_mount"  # (generation, drawing, its input) the canvas was mounted with
 CURRENT_PAGE = "nnviz_current_page"  # the page that ran last, to notice a page switch
 INPUT_ERROR = "nnviz_input_error"  # why a test digit or an uploaded photo could not become the input
 TRAIN_RUN = "nnviz_train_run"  # the TrainingRun in progress (a handle on the shared trainer pool)
@@ -166,14 +166,57 @@ def canvas_initial_drawing() -> dict | None:
 
     The canvas forgets its strokes when its page is left, so it is remounted
     with the saved drawing. Passing each new drawing back in would redraw the
-    canvas under the pen, so the value is captured once per mount.
+    canvas under the pen, so the value is captured once per mount, together
+    with the input it stands for (see `note_canvas_report`).
     """
     generation = st.session_state.get(CANVAS_GENERATION, 0)
     mount = st.session_state.get(CANVAS_MOUNT)
     if mount is None or mount[0] != generation:
-        mount = (generation, saved_drawing())
+        drawing = saved_drawing()
+        mount = (generation, drawing, current_input() if _strokes(drawing) else None)
         st.session_state[CANVAS_MOUNT] = mount
+        st.session_state[CANVAS_STROKED] = False
     return mount[1]
+
+
+# --- The canvas's own toolbar on a restored drawing ---------------------------------------------------------------
+# streamlit-drawable-canvas resets its history to whatever it was mounted with: after a page
+# switch that is the restored drawing, so its trash "resets" to the drawing and its undo has
+# nothing to undo. The canvas then reports exactly the drawing it was mounted with; this
+# section turns that report into what the student meant.
+
+CANVAS_STROKED = "nnviz_canvas_stroked"  # True once the canvas reported a change since it was mounted
+
+
+def _strokes(drawing: dict | None) -> list:
+    """The Fabric.js objects (strokes) of a canvas drawing; [] for None or an empty canvas."""
+    objects = drawing.get("objects") if isinstance(drawing, dict) else None
+    return objects if isinstance(objects, list) else []
+
+
+def note_canvas_report(drawing: dict | None) -> None:
+    """React to a drawing the canvas reports (called from its on_change callback, before the rerun).
+
+    On a canvas mounted with a restored drawing, a report of exactly that drawing is
+    - before any new stroke: the toolbar's trash (undo and redo have nothing to do yet),
+      so the canvas and the input are emptied, as on a fresh canvas;
+    - after new strokes: the trash or an undo of every new stroke; both show the restored
+      drawing again, so it becomes the input again and the canvas is remounted with it,
+      which makes the next trash press unambiguous.
+    """
+    mount = st.session_state.get(CANVAS_MOUNT)
+    if mount is None or not _strokes(mount[1]):
+        return  # a fresh canvas: its own trash and undo already do the right thing
+    if _strokes(drawing) != _strokes(mount[1]):
+        st.session_state[CANVAS_STROKED] = True
+        return
+    if not st.session_state.get(CANVAS_STROKED):
+        clear_canvas()
+        return
+    _, restored, restored_input = mount
+    st.session_state[DRAWING] = restored
+    st.session_state[INPUT] = restored_input
+    st.session_state[CANVAS_GENERATION] = st.session_state.get(CANVAS_GENERATION, 0) + 1
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,4 +1,4 @@
-"""Page pieces shared by several pages: the drawing canvas and the model badge."""
+"""Page pieces shared by several pages: the drawing canvas, the Prediction block and the model badge."""
 
 from __future__ import annotations
 
@@ -9,11 +9,17 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from nnviz.data import DataUnavailableError
+from nnviz.figure_style import PLOT_CONFIG
+from nnviz.figures_draw import output_figure
+from nnviz.forward import OVERFLOW_MESSAGE, ForwardPass
+from nnviz.network import Network
 from nnviz.preprocess import canvas_to_input, image_to_input
 from pages import _session as session
 
 CANVAS_SIDE = 280  # 10 screen pixels per input pixel
+CANVAS_BLOCK_WIDTH = CANVAS_SIDE + 12  # the canvas and its border: never squeezed below its 280 px
 PEN_WIDTH = 20  # thick like MNIST's strokes once scaled to 28 × 28
+PREDICTION_HELP = "The digit whose output neuron is most active: the network's best guess."
 
 
 def drawing_canvas(page: str) -> session.CurrentInput | None:
@@ -23,6 +29,7 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
     empties it. The drawing is saved so the canvas comes back after a page switch.
     """
     st.space(24)  # room for the canvas's floating toolbar (undo, redo, clear)
+    key = session.canvas_key(page)
     result = st_canvas(
         stroke_width=PEN_WIDTH,
         stroke_color="#FFFFFF",
@@ -32,7 +39,8 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
         drawing_mode="freedraw",
         initial_drawing=session.canvas_initial_drawing(),
         return_image_data=True,
-        key=session.canvas_key(page),
+        key=key,
+        on_change=lambda: _on_canvas_report(key),
     )
     image_bytes = result.image_bytes
     if image_bytes is not None:
@@ -44,28 +52,61 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
             pixels = canvas_to_input(result.image_data)
             session.set_current_input(None if pixels is None else session.CurrentInput(pixels, "drawing"))
 
-    st.button(
-        "Show me a test digit",
+    # Short labels, so they fit beside each other under the 280 px canvas; the tooltips say the rest.
+    buttons = st.container(horizontal=True, gap="small")
+    buttons.button(
+        "Test digit",
         key=f"{page}_test_digit",
         icon=":material/casino:",
         on_click=_show_test_digit,
-        width="stretch",
-        help="Load a random handwritten digit from the MNIST test set, the kind of images the network learned from.",
+        help="Show me a test digit: a random handwritten digit from the MNIST test set, "
+        "the kind of images the network learned from.",
     )
-    clear_col, upload_col = st.columns([1, 1.7])
-    clear_col.button(
-        "Clear", key=f"{page}_clear", icon=":material/delete:", on_click=session.clear_canvas, width="stretch"
+    buttons.button(
+        "Clear",
+        key=f"{page}_clear",
+        icon=":material/delete:",
+        on_click=session.clear_canvas,
+        help="Empty the canvas and the input.",
     )
-    with upload_col.popover("Upload photo", icon=":material/photo_camera:", width="stretch"):
+    with buttons.popover("Photo", icon=":material/photo_camera:", help="Upload a photo of a handwritten digit."):
         st.file_uploader(
             "A photo or scan of one handwritten digit (dark ink on light paper is fine)",
             key=f"{page}_upload",
             on_change=_use_uploaded_photo,
             args=(f"{page}_upload",),
         )
+        st.caption(upload_limit_text())
     if error := st.session_state.pop(session.INPUT_ERROR, None):
         st.warning(error, icon=":material/warning:")
     return session.current_input()
+
+
+def wrap_below_when_narrower(key: str, min_width: int) -> None:
+    """Give the container keyed `key` (a stretching child of a horizontal container) a minimum width.
+
+    Streamlit lets a horizontal container wrap its children, but a stretching child has no
+    minimum width, so it would be squeezed instead of wrapping. This one CSS rule (no
+    user text in it) makes it wrap below its neighbours when the row is narrower.
+    """
+    # The flex item is the wrapper Streamlit puts around the keyed container, hence :has().
+    width = int(min_width)
+    st.html(f"<style>div:has(> .st-key-{key}) {{ min-width: {width}px; flex: 1 1 {width}px; }}</style>")
+
+
+def upload_limit_text() -> str:
+    """The upload size limit in words, read from the server's config (server.maxUploadSize, in MB).
+
+    A bigger file is refused by Streamlit before the app sees it, with only a red icon:
+    this sentence next to every uploader says why.
+    """
+    return f"Files up to {st.get_option('server.maxUploadSize')} MB."
+
+
+def _on_canvas_report(key: str) -> None:
+    state = st.session_state.get(key)
+    drawing = state.get("drawing") if state is not None else None
+    session.note_canvas_report(drawing.get("raw") if isinstance(drawing, dict) else None)
 
 
 def _use_uploaded_photo(key: str) -> None:
@@ -101,6 +142,30 @@ def input_caption(current: session.CurrentInput) -> str:
     if current.source == "photo":
         return "Your photo, turned into white ink on black, cropped, scaled to 20 px and centred like MNIST."
     return "Your drawing, cropped, scaled to 20 px and centred the way MNIST digits were made."
+
+
+def prediction_block(
+    network: Network, forward: ForwardPass, *, note: str = "", bars_key: str | None = None, bars_height: int = 300
+) -> bool:
+    """The "Prediction" metric and how sure the network is, with one bar per output if `bars_key` is given.
+
+    note: one more sentence for the caption (e.g. a test digit's true label).
+    Returns False, after a friendly message instead of "nan %", when the pass overflowed
+    (see `ForwardPass.is_finite`): the caller then shows nothing that depends on it.
+    """
+    if not forward.is_finite:
+        st.error(OVERFLOW_MESSAGE, icon=":material/error:")
+        return False
+    probabilities = forward.probabilities[0]
+    winner = int(probabilities.argmax())
+    st.metric("Prediction", str(network.digits[winner]), help=PREDICTION_HELP)
+    bars = " One bar per output neuron: the tallest wins." if bars_key else ""
+    st.caption(f"{probabilities[winner]:.0%} sure.{bars} {note}".strip())
+    if bars_key:
+        st.plotly_chart(
+            output_figure(probabilities, network.digits, height=bars_height), config=PLOT_CONFIG, key=bars_key
+        )
+    return True
 
 
 def model_badge() -> None:

@@ -2,18 +2,19 @@
 
 import streamlit as st
 
-from nnviz.figures_draw import input_figure, layer_figure, output_figure
+from nnviz.figure_style import PLOT_CONFIG
+from nnviz.figures_draw import input_figure, layer_figure
 from nnviz.forward import forward_pass
-from nnviz.network import ACTIVATION_LABELS
+from nnviz.network import ACTIVATION_HELP, ACTIVATION_LABELS, IMAGE_SIDE, INPUT_SIZE
 from pages import _session as session
-from pages._widgets import drawing_canvas, input_caption, model_badge
+from pages._widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge, prediction_block
 
-PLOT_CONFIG = {"displayModeBar": False}
-ACTIVATION_HELP = {
-    "relu": "ReLU: a neuron passes its sum on if it is positive, and 0 if it is negative.",
-    "sigmoid": "Sigmoid: squashes any sum into 0..1; big sums give almost 1, very negative ones almost 0.",
-    "tanh": "Tanh: squashes any sum into -1..1.",
-}
+# The blocks sit side by side when the window is wide enough and wrap below each other when
+# it is not, so the canvas never gets squeezed under its 280 px. The answer comes right after
+# the canvas: on a 1024 × 768 projector (sidebar shown) those two fit in the first row.
+ANSWER_BLOCK_WIDTH = 200
+PIXELS_BLOCK_WIDTH = 200
+BARS_HEIGHT = 250
 
 session.route_through_app()
 st.title("Draw a digit")
@@ -23,43 +24,46 @@ st.markdown("Draw any digit from 0 to 9 with your mouse or finger. The network r
 @st.fragment
 def draw_and_classify() -> None:
     # A fragment: a stroke reruns only this part of the page, which keeps the prediction quick.
+    # The badge is drawn here, after the fragment has collected a finished training run, so it
+    # names the model the prediction below comes from.
     network = session.active_network()
-    canvas_col, input_col, output_col = st.columns([1.2, 1, 1.4], gap="medium")
-    with canvas_col:
+    model_badge()
+    row = st.container(horizontal=True, gap="small")
+    canvas_block = row.container(width=CANVAS_BLOCK_WIDTH)
+    answer_block = row.container(width=ANSWER_BLOCK_WIDTH)
+    pixels_block = row.container(width=PIXELS_BLOCK_WIDTH)
+    with canvas_block:
         st.subheader("1 · Draw")
         current = drawing_canvas("draw")
     if current is None:
-        with input_col:
-            st.subheader("2 · Pixels")
+        with answer_block:
+            st.subheader("2 · Answer")
             st.info("Draw a digit on the black square to start.", icon=":material/draw:")
         return
     result = forward_pass(network, current.pixels)
-    probabilities = result.probabilities[0]
-    winner = int(probabilities.argmax())
-    with output_col:
+    with answer_block:
         # The answer is drawn first so it reaches the browser before the bigger figures.
-        st.subheader("4 · Answer")
-        st.metric(
-            "Prediction",
-            str(network.digits[winner]),
-            help="The digit whose output neuron is most active: the network's best guess.",
-        )
-        st.caption(f"{probabilities[winner]:.0%} sure. One bar per output neuron: the tallest wins.")
-        st.plotly_chart(output_figure(probabilities, network.digits), config=PLOT_CONFIG, key="draw_output")
-        if network.digits != tuple(range(10)):
+        st.subheader("2 · Answer")
+        shown = prediction_block(network, result, bars_key="draw_output", bars_height=BARS_HEIGHT)
+        if shown and network.digits != tuple(range(10)):
             known = ", ".join(str(d) for d in network.digits)
             st.info(
                 f"This network only knows {known}. Whatever you draw, it must pick one of them.",
                 icon=":material/info:",
             )
-    with input_col:
-        st.subheader("2 · Pixels")
-        st.plotly_chart(input_figure(current.pixels), config=PLOT_CONFIG, key="draw_input")
-        st.caption(
-            f"What the network sees: 28 × 28 = 784 input neurons, from 0 (black) to 1 (white). {input_caption(current)}"
+    with pixels_block:
+        st.subheader("3 · Pixels")
+        st.plotly_chart(
+            input_figure(current.pixels, height=PIXELS_BLOCK_WIDTH + 40), config=PLOT_CONFIG, key="draw_input"
         )
+        st.caption(
+            f"What the network sees: {IMAGE_SIDE} × {IMAGE_SIDE} = {INPUT_SIZE} input neurons, "
+            f"0 (black) to 1 (white). {input_caption(current)}"
+        )
+    if not shown:
+        return
 
-    st.subheader("3 · Inside: the hidden layers")
+    st.subheader("4 · Inside: the hidden layers")
     hidden = network.layers[:-1]
     if not hidden:
         st.caption("This network has no hidden layers: the pixels go straight to the output neurons.")
@@ -81,5 +85,4 @@ def draw_and_classify() -> None:
             )
 
 
-model_badge()
 draw_and_classify()

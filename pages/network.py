@@ -17,26 +17,32 @@ from streamlit.delta_generator import DeltaGenerator
 
 from nnviz.data import DataUnavailableError
 from nnviz.diagram import build_diagram, layer_title, most_active, neuron_from_selection
-from nnviz.features import LatentMap, latent_map, layer_activations, weight_tiles
+from nnviz.features import LatentMap, latent_map, layer_activations, top_activating, weight_tiles
+from nnviz.figure_style import PLOT_CONFIG
 from nnviz.figures_diagram import diagram_figure
-from nnviz.figures_features import TILE_GAP, latent_figure, top_examples_figure, weight_tiles_figure
+from nnviz.figures_features import latent_figure, top_examples_figure, weight_tiles_figure
 from nnviz.figures_history import epoch_probability_figure
 from nnviz.figures_neuron import activation_figure, breakdown_figure
-from nnviz.forward import ForwardPass, forward_pass
-from nnviz.network import IMAGE_SIDE, Network
-from nnviz.neuron import NeuronBreakdown, neuron_breakdown
+from nnviz.forward import OVERFLOW_MESSAGE, ForwardPass, forward_pass
+from nnviz.network import ACTIVATION_HELP, Network
+from nnviz.neuron import NeuronBreakdown, neuron_breakdown, neuron_name
 from nnviz.snapshots import network_at_epoch, probability_across_epochs
 from pages import _session as session
-from pages._widgets import drawing_canvas, input_caption, model_badge
+from pages._widgets import (
+    CANVAS_BLOCK_WIDTH,
+    drawing_canvas,
+    input_caption,
+    model_badge,
+    prediction_block,
+    wrap_below_when_narrower,
+)
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-PLOT_CONFIG = {"displayModeBar": False}
 DIAGRAM_KEY = "network_diagram"
 TILES_KEY = "network_tiles"
 TILES_SHOWN = 32  # weight tiles drawn by default: 32 stay readable on a projector and light to send
-TILES_PLOT_WIDTH = 760  # about the width in pixels the tiles get across the page (beside their colour bar)
 TOP_EXAMPLES = 9
 EXAMPLES_HEIGHT = 440
 TAB_LOOKS_FOR = "What each neuron looks for"
@@ -45,6 +51,8 @@ TERMS_IN_WORDS = 3
 TERMS_IN_CHART = 8  # the waterfall: 8 terms, the rest, the bias and z
 CURVE_HEIGHT = 320
 DIAGRAM_HEIGHT = 420
+MAIN_BLOCK_KEY = "network_main"
+MAIN_BLOCK_MIN_WIDTH = 440  # narrower, the diagram's labels collide: it then goes below the canvas
 
 STAR_LABELS = {"test digit": "this test digit", "photo": "your photo"}  # else "your drawing"
 
@@ -53,9 +61,12 @@ HELP_Z = (
     "z = Σ w·x + bias: every input x times its weight w, all added up, plus the bias, the neuron's own offset "
     "that is added whatever the input (it sets how easily the neuron switches on)."
 )
-HELP_ACTIVATION = (
-    "The activation function squashes z into the value the neuron passes on. ReLU: negative becomes 0. "
-    "Sigmoid: squashes into 0..1. Tanh: into -1..1. Softmax (output neurons): turns all outputs into probabilities."
+HELP_ACTIVATION = " ".join(
+    [
+        "The activation function squashes z into the value the neuron passes on.",
+        *ACTIVATION_HELP.values(),
+        "Softmax (output neurons): turns all outputs into probabilities.",
+    ]
 )
 HELP_PCA = (
     "PCA (principal component analysis) finds the two directions in which these neurons' values differ most "
@@ -174,25 +185,7 @@ def _on_pick() -> None:
         _select(layer, neuron)
 
 
-def _neuron_name(network: Network, layer: int, neuron: int) -> str:
-    if layer == len(network.layers):
-        return f"output neuron {neuron} (digit {network.digits[neuron]})"
-    return f"hidden layer {layer}, neuron {neuron}"
-
-
 # --- the signal: prediction, diagram, inside one neuron ----------------------------------------------------------
-
-
-def _prediction(network: Network, forward: ForwardPass, current: session.CurrentInput) -> None:
-    probabilities = forward.probabilities[0]
-    winner = int(probabilities.argmax())
-    st.metric(
-        "Prediction",
-        str(network.digits[winner]),
-        help="The digit whose output neuron is most active: the network's best guess.",
-    )
-    note = f" {input_caption(current)}" if current.source != "drawing" else ""  # a test digit's label, a photo
-    st.caption(f"{probabilities[winner]:.0%} sure.{note}")
 
 
 def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int) -> None:
@@ -277,7 +270,7 @@ def _in_words(breakdown: NeuronBreakdown, network: Network) -> str:
 
 def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: int, automatic: bool) -> None:
     breakdown = neuron_breakdown(network, forward, layer, neuron, n_terms=TERMS_IN_CHART)
-    st.subheader(f"Inside {_neuron_name(network, layer, neuron)}")
+    st.subheader(f"Inside {breakdown.title}")
     # Read top to bottom on the left: the sum in numbers, then the squash; the sum as bars on the right.
     text_col, sum_col = st.columns([1, 1.45], gap="medium")
     with text_col:
@@ -286,13 +279,7 @@ def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: in
         st.plotly_chart(
             activation_figure(breakdown, height=CURVE_HEIGHT), config=PLOT_CONFIG, theme=None, key="network_activation"
         )
-        if breakdown.is_output:
-            st.caption("Softmax: the bigger this output's z compared with the others, the surer the network.")
-        else:
-            st.caption(
-                f"The {breakdown.function_label} function squashes z; the dot is this neuron right now.",
-                help=HELP_ACTIVATION,
-            )
+        st.caption(f"{breakdown.explanation()} The dot is this neuron right now.", help=HELP_ACTIVATION)
     with sum_col:
         st.plotly_chart(breakdown_figure(breakdown), config=PLOT_CONFIG, theme=None, key="network_breakdown")
         st.caption(
@@ -315,7 +302,7 @@ def _top_examples_of(network: Network, layer: int) -> tuple[np.ndarray, np.ndarr
     """For every neuron of `layer`, the test digits that excite it most: (9, size) test-set indices and values."""
     x_test, _, known = _model_test_digits(network)
     activations = layer_activations(network, x_test[known], layer)
-    order = np.argsort(-activations, axis=0, kind="stable")[:TOP_EXAMPLES]
+    order = np.stack([top_activating(activations, n, TOP_EXAMPLES) for n in range(activations.shape[1])], axis=1)
     return known[order], np.take_along_axis(activations, order, axis=0)
 
 
@@ -324,18 +311,13 @@ def _latent_of(network: Network, layer: int) -> LatentMap:
     return latent_map(network, x_test[known], y_test[known], layer)
 
 
-def _tiles_layout(count: int) -> tuple[int, int]:
-    """(columns, figure height) that keep `count` tiles square and readable across the page."""
-    columns = 8 if count <= 32 else 12 if count <= 144 else 16
-    rows = -(-count // columns)
-    step = IMAGE_SIDE + TILE_GAP  # a tile and the gap after it, in image pixels
-    cell = TILES_PLOT_WIDTH / (columns * step - TILE_GAP)  # screen pixels per image pixel
-    return columns, int((TILE_GAP + rows * step) * cell) + 40
+def _tiles_columns(count: int) -> int:
+    """Tiles per row that keep `count` tiles readable across the page (the figure keeps them square)."""
+    return 8 if count <= 32 else 12 if count <= 144 else 16
 
 
 def _tiles_figure(network: Network, neurons: np.ndarray) -> go.Figure:
-    columns, height = _tiles_layout(len(neurons))
-    return weight_tiles_figure(weight_tiles(network, neurons), neurons, columns=columns, height=height)
+    return weight_tiles_figure(weight_tiles(network, neurons), neurons, columns=_tiles_columns(len(neurons)))
 
 
 def _tiles_first(network: Network, _: int) -> go.Figure:
@@ -397,7 +379,7 @@ def _looks_for(
             icon=":material/touch_app:",
         )
         return
-    name = _neuron_name(network, layer, neuron)
+    name = neuron_name(network.config, layer, neuron)
     st.subheader(f"What {name} looks for")
     weights_col, examples_col = st.columns([1, 1.3], gap="large")
     with weights_col:
@@ -423,6 +405,9 @@ def _looks_for(
                 indices, values = session.model_result("top_examples", model_id, layer, network, _top_examples_of)
         except DataUnavailableError as exc:
             st.info(f"The MNIST test digits are not available, so this part cannot be shown. {exc}")
+            return
+        if not np.isfinite(values[:, neuron]).all():
+            st.error(OVERFLOW_MESSAGE, icon=":material/error:")
             return
         st.plotly_chart(
             top_examples_figure(x_test, indices[:, neuron], values[:, neuron], labels=y_test, height=EXAMPLES_HEIGHT),
@@ -464,6 +449,9 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
     except DataUnavailableError as exc:
         st.info(f"The MNIST test digits are not available, so this map cannot be drawn. {exc}")
         return
+    except ValueError as exc:  # the model overflowed: there is no map to draw
+        st.error(str(exc), icon=":material/error:")
+        return
     star = None if forward is None else latent.pca.project(forward.activations[layer][0])
     star_label = STAR_LABELS.get(current.source if current is not None else "", "your drawing")
     st.plotly_chart(
@@ -489,7 +477,13 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
 def follow_the_signal() -> None:
     # A fragment: a stroke (or a click on a neuron) reruns only this part of the page.
     base = session.active_network()
-    canvas_col, main_col = st.columns([1.1, 2], gap="medium")
+    model_badge()  # after active_network() has collected a finished run, so it names the model in use
+    # The canvas keeps its 280 px; the diagram takes the rest of the row, or wraps below the
+    # canvas when the row is too narrow for both (a 1024 px projector with the sidebar open).
+    row = st.container(horizontal=True, gap="medium")
+    canvas_col = row.container(width=CANVAS_BLOCK_WIDTH)
+    main_col = row.container(width="stretch", key=MAIN_BLOCK_KEY)
+    wrap_below_when_narrower(MAIN_BLOCK_KEY, MAIN_BLOCK_MIN_WIDTH)
     with canvas_col:
         current = drawing_canvas("network")
         prediction_slot = st.container()
@@ -507,8 +501,11 @@ def follow_the_signal() -> None:
             )
         else:
             with prediction_slot:
-                _prediction(network, forward, current)
-            _diagram(network, forward, layer, neuron)
+                note = input_caption(current) if current.source != "drawing" else ""  # a test digit's label
+                if not prediction_block(network, forward, note=note):
+                    forward = None  # an overflowed pass: nothing below can be drawn from it
+            if forward is not None:
+                _diagram(network, forward, layer, neuron)
     if forward is not None:
         _neuron_panel(network, forward, layer, neuron, automatic)
 
@@ -523,5 +520,4 @@ def follow_the_signal() -> None:
 
 session.route_through_app()
 st.title("Inside the network")
-model_badge()
 follow_the_signal()

@@ -11,21 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from devkit.data_dir import real_data_dir
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APP_PATH = str(PROJECT_ROOT / "app.py")  # AppTest resolves relative paths against the calling file
-DEFAULT_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data" / "mnist"
 
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def real_data_dir() -> Path | None:
-    """The real MNIST folder (NNVIZ_DATA_DIR, else ../shared/data/mnist), or None if absent."""
-    configured = os.environ.get("NNVIZ_DATA_DIR")
-    folder = Path(configured) if configured else DEFAULT_DATA_DIR
-    has_test_images = any((folder / name).exists() for name in ("t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte"))
-    return folder if has_test_images else None
 
 
 def skip_or_fail(reason: str) -> None:

@@ -108,3 +108,19 @@ def test_a_non_image_upload_is_refused_kindly_and_loses_nothing(app: AppTest, mn
     assert not app.exception
     assert any("not an image we can read" in w.value for w in app.warning)
     assert prediction(app) == "7", "the drawing is still the input"
+
+
+def test_the_sections_are_numbered_in_reading_order(app: AppTest, mnist) -> None:
+    """Issue 7, item 11: 1, 2, 3, 4 from top left to bottom, never 1, 2, 4, 3."""
+    inject_drawing(app, "draw", canvas_rgba(first_test_image_of(mnist, 3)))
+    numbers = [s.value.split(" · ")[0] for s in app.subheader if " · " in s.value]
+    assert numbers == ["1", "2", "3", "4"]
+
+
+def test_the_photo_uploader_says_the_upload_limit_in_words(app: AppTest) -> None:
+    import tomllib
+
+    from tests.conftest import PROJECT_ROOT
+
+    limit = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    assert any(f"up to {limit} MB" in c.value for c in app.caption)

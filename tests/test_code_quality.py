@@ -1,4 +1,4 @@
-"""Standing rules a command can check: ruff is clean and nnviz/ stays free of Streamlit."""
+"""Standing rules a command can check: ruff check and ruff format are clean, nnviz/ stays free of Streamlit."""
 
 from __future__ import annotations
 
@@ -9,12 +9,28 @@ import sys
 from tests.conftest import PROJECT_ROOT, skip_or_fail
 
 
-def test_ruff_is_clean() -> None:
-    ruff = shutil.which("ruff", path=str(PROJECT_ROOT / ".venv" / "bin")) or shutil.which("ruff")
-    if ruff is None:
+def ruff() -> str:
+    found = shutil.which("ruff", path=str(PROJECT_ROOT / ".venv" / "bin")) or shutil.which("ruff")
+    if found is None:
         skip_or_fail("ruff is not installed (pip install -r requirements-test.txt)")
-    done = subprocess.run([ruff, "check", "."], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    return found
+
+
+def test_ruff_is_clean() -> None:
+    done = subprocess.run([ruff(), "check", "."], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-4000:]
+
+
+def test_ruff_format_is_clean() -> None:
+    done = subprocess.run([ruff(), "format", "--check", "."], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, "run `ruff format .`\n" + done.stdout[-4000:]
+
+
+def test_bench_does_not_import_the_tests() -> None:
+    """What tests and benchmarks share lives in devkit/, an importable package, not in tests/."""
+    for script in (PROJECT_ROOT / "bench").glob("*.py"):
+        text = script.read_text()
+        assert "from tests" not in text and "import tests" not in text, f"{script.name} imports tests/"
 
 
 def test_the_nnviz_package_never_imports_streamlit() -> None:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from nnviz import data
-from nnviz.data import DataUnavailableError, MnistData, images_as_grid, load_mnist, load_mnist_test
+from nnviz.data import DataUnavailableError, MnistData, load_mnist, load_mnist_test
 
 TRAIN_COUNTS = [2406, 2770, 2381, 2524, 2386, 2181, 2401, 2524, 2328, 2444]  # from the data folder's README
 TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]  # the official MNIST test set
@@ -392,14 +392,6 @@ def test_download_source_matches_keras() -> None:
 
 
 # --- small pieces ---------------------------------------------------------------------------------
-
-
-def test_images_as_grid_is_a_view() -> None:
-    x = np.arange(3 * 784, dtype=np.float32).reshape(3, 784)
-    grid = images_as_grid(x)
-    assert grid.shape == (3, 28, 28) and np.shares_memory(grid, x)
-    assert grid[1, 2, 3] == x[1, 2 * 28 + 3]
-    assert images_as_grid(x[0]).shape == (1, 28, 28)
 
 
 def test_mnist_data_is_frozen_and_the_error_is_a_runtime_error() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from devkit.anatomy import digit_like_input, random_network
 from nnviz.diagram import build_diagram, neuron_from_selection
 from nnviz.features import LatentMap, fit_pca, weight_tiles
 from nnviz.figures_diagram import (
@@ -28,7 +29,6 @@ from nnviz.figures_neuron import activation_figure, breakdown_figure
 from nnviz.forward import forward_pass
 from nnviz.neuron import neuron_breakdown
 from nnviz.snapshots import EpochProbabilities
-from tests.anatomy_helpers import digit_like_input, random_network
 
 
 def axis_title(fig, name: str) -> str:

@@ -8,8 +8,8 @@ import zipfile
 import numpy as np
 import pytest
 
+from devkit.anatomy import random_arrays
 from nnviz.network import Network, NetworkConfig, load_network, network_to_bytes
-from tests.anatomy_helpers import random_arrays
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,76 @@ def test_wrong_shapes_and_nan_weights_are_named() -> None:
     nan = np.full((784, 2), np.nan)
     with pytest.raises(ValueError, match="NaN"):
         load_network(npz_bytes(config=text, **{"output/weights": nan, "output/bias": np.zeros(2)}))
+
+
+# --- crafted files (issue 7, item 8) ----------------------------------------------------------------
+
+
+def saved_bytes(compressed: bool = False) -> bytes:
+    config = NetworkConfig(hidden_sizes=(4,), digits=(0, 1))
+    network = Network.from_arrays(config, random_arrays(config, seed=0), label="Saved model")
+    buffer = io.BytesIO()
+    arrays = {"config": np.array(config.to_json()), "label": np.array(network.label)}
+    for layer in network.layers:
+        arrays[f"{layer.name}/weights"], arrays[f"{layer.name}/bias"] = layer.weights, layer.bias
+    (np.savez_compressed if compressed else np.savez)(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def test_a_member_with_a_bad_crc_is_refused_in_plain_words() -> None:
+    """The label member's bytes are altered but its CRC is not: reading it raises BadZipFile."""
+    data = bytearray(saved_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("label.npy")
+    # The member's data starts after its local header (30 bytes + name + extra field).
+    name_length = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_length = int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_length + extra_length
+    last = start + info.compress_size - 1
+    data[last] ^= 0xFF  # the label's last character: the header stays readable, the CRC fails
+    with pytest.raises(zipfile.BadZipFile), zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        archive.read("label.npy")
+    with pytest.raises(ValueError, match="not an nnviz model"):
+        load_network(bytes(data))
+
+
+def huge_header_member(shape: tuple[int, ...], dtype: str = "<f4", payload: int = 440_000) -> bytes:
+    """A .npy member whose header claims `shape` (e.g. 10^12 floats) but carries only `payload` bytes."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": dtype, "fortran_order": False, "shape": shape})
+    return buffer.getvalue() + bytes(payload)
+
+
+def test_a_header_claiming_a_trillion_floats_is_refused_before_reading() -> None:
+    buffer = io.BytesIO()
+    config = NetworkConfig(hidden_sizes=(), digits=(0, 1))
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config.npy", npz_member(np.array(config.to_json())))
+        archive.writestr("output/weights.npy", huge_header_member((1_000_000, 1_000_000)))
+        archive.writestr("output/bias.npy", npz_member(np.zeros(2, np.float32)))
+    data = buffer.getvalue()
+    assert len(data) < 1_000_000  # small on disk: the zip's own size check cannot catch it
+    with pytest.raises(ValueError, match="far bigger than any nnviz model"):
+        load_network(data)
+
+
+def test_a_header_claiming_a_trillion_floats_in_a_label_is_refused_too() -> None:
+    """Whatever member lies (not only the weights), it is refused before it is read."""
+    data = saved_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for info in source.infolist():
+            body = huge_header_member((10**12,), "<U1", payload=100) if info.filename == "label.npy" else None
+            archive.writestr(info.filename, body if body is not None else source.read(info))
+    with pytest.raises(ValueError, match="far bigger than any nnviz model"):
+        load_network(buffer.getvalue())
+
+
+def npz_member(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def test_a_compressed_saved_model_still_loads() -> None:
+    assert load_network(saved_bytes(compressed=True)).label == "Saved model"

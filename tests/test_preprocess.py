@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
-from nnviz.data import MnistData, images_as_grid
+from nnviz.data import MnistData
 from nnviz.preprocess import (
     MNIST_CENTRE,
     canvas_ink,
@@ -74,9 +74,8 @@ def png_bytes(array: np.ndarray, format: str = "PNG") -> bytes:
     [
         np.zeros((CANVAS, CANVAS, 4), np.uint8),  # transparent, nothing drawn
         opaque_canvas(np.zeros((CANVAS, CANVAS), np.uint8)),  # black background, nothing drawn
-        opaque_canvas(np.zeros((CANVAS, CANVAS), np.uint8), dark_pen_on_white=True),  # white paper
     ],
-    ids=["transparent", "black", "white"],
+    ids=["transparent", "black"],
 )
 def test_blank_canvas_is_none(rgba: np.ndarray) -> None:
     assert canvas_to_input(rgba) is None
@@ -111,7 +110,7 @@ def test_wrong_input_is_none(bad: object) -> None:
 
 def test_mnist_itself_centres_mass_within_half_a_pixel_of_our_centre(mnist: MnistData) -> None:
     # Oracle for the convention: the real test digits, not our own choice.
-    centres = np.array([ndimage.center_of_mass(image) for image in images_as_grid(mnist.x_test[:1000])])
+    centres = np.array([ndimage.center_of_mass(image) for image in mnist.x_test[:1000].reshape(-1, 28, 28)])
     assert np.abs(centres - MNIST_CENTRE).max() <= 0.5
 
 
@@ -150,18 +149,36 @@ def test_alpha_and_opaque_canvases_give_the_same_input() -> None:
     assert reference is not None
     for rgba in (
         transparent_canvas(ink, pen_rgb=(0, 0, 0)),  # the canvas's default black pen on transparent
-        opaque_canvas(ink),  # white pen on a black background
-        opaque_canvas(ink, dark_pen_on_white=True),  # black pen on a white background
+        opaque_canvas(ink),  # white pen on a black background (the app's canvas)
         opaque_canvas(ink)[..., :3],  # plain RGB
     ):
         np.testing.assert_array_equal(canvas_to_input(rgba), reference)
+
+
+def test_a_canvas_scribbled_mostly_white_is_not_inverted() -> None:
+    """Issue 7, item 6: more than half white ink is still white ink on black, never a photo's paper."""
+    ink = np.zeros((CANVAS, CANVAS), np.uint8)
+    ink[:200, :] = 255  # the top 71 % scribbled white; a black band stays at the bottom
+    x = canvas_to_input(opaque_canvas(ink))
+    assert x is not None
+    grid = x.reshape(28, 28)
+    # The white block is the digit: lots of ink, and the black band is no ink. Inverted, the input
+    # would be the thin band alone (a horizontal line).
+    assert (grid > 0.5).sum() > 200
+    inverted = canvas_to_input(opaque_canvas(255 - ink))
+    assert inverted is not None and (inverted.reshape(28, 28) > 0.5).sum() < (grid > 0.5).sum()
+
+
+def test_an_all_white_canvas_is_a_full_square_of_ink() -> None:
+    x = canvas_to_input(opaque_canvas(np.full((CANVAS, CANVAS), 255, np.uint8)))
+    assert x is not None and (x.reshape(28, 28) > 0.5).sum() >= 20 * 20 - 40
 
 
 def test_real_mnist_digits_round_trip_through_a_big_canvas(mnist: MnistData) -> None:
     correlations = []
     for original in mnist.x_test[:100]:
         # Each MNIST pixel becomes a 10×10 block: the digit drawn large on a 280×280 canvas.
-        big = np.kron(images_as_grid(original)[0], np.ones((10, 10), np.float32))
+        big = np.kron(original.reshape(28, 28), np.ones((10, 10), np.float32))
         x = canvas_to_input(transparent_canvas(np.round(big * 255).astype(np.uint8)))
         assert x is not None
         correlations.append(np.corrcoef(x, original)[0, 1])
@@ -173,7 +190,7 @@ def test_real_mnist_digits_round_trip_through_a_big_canvas(mnist: MnistData) -> 
 
 def test_real_mnist_digit_smaller_and_off_centre_round_trips(mnist: MnistData) -> None:
     original = mnist.x_test[0]  # a 7
-    small = Image.fromarray(images_as_grid(original)[0]).resize((140, 140), Image.Resampling.LANCZOS)
+    small = Image.fromarray(original.reshape(28, 28)).resize((140, 140), Image.Resampling.LANCZOS)
     ink = np.zeros((CANVAS, CANVAS), np.float32)
     ink[120:260, 10:150] = np.clip(np.asarray(small), 0, 1)
     x = canvas_to_input(transparent_canvas(np.round(ink * 255).astype(np.uint8)))
@@ -222,6 +239,15 @@ def test_photo_like_jpeg_with_grey_paper() -> None:
     expected = canvas_to_input(transparent_canvas(ink))  # the same 7, drawn cleanly
     assert np.corrcoef(x, expected)[0, 1] > 0.98
     assert np.abs(centre_of_mass(x) - MNIST_CENTRE).max() <= 0.5
+
+
+def test_opaque_rgba_photo_of_dark_ink_on_paper_is_inverted() -> None:
+    """A photo with an alpha channel but an opaque white background is still dark ink on paper."""
+    ink = draw_seven(left=50, top=30)
+    expected = canvas_to_input(transparent_canvas(ink))
+    np.testing.assert_allclose(
+        image_to_input(png_bytes(opaque_canvas(ink, dark_pen_on_white=True))), expected, atol=1e-6
+    )
 
 
 def test_transparent_png_upload_reads_like_the_canvas() -> None:

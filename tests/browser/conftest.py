@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
-from tests.browser.kit import (
+from devkit.browser import (
     CHROMIUM_ARGS,
     VIEWPORT,
     StreamlitServer,
     chromium_executable,
 )
-from tests.conftest import real_data_dir, skip_or_fail
+from devkit.data_dir import real_data_dir
+from tests.conftest import skip_or_fail
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.kit import (
+from devkit.browser import (
     canvas_surface,
     draw_digit,
     draw_speck,

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser.kit import (
+from devkit.browser import (
     CLIPPED_TEXTS_JS,
     in_viewport,
     nudge_slider,

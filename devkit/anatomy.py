@@ -1,4 +1,4 @@
-"""Random networks and digit-like inputs shared by the anatomy and network-figure tests."""
+"""Random networks and digit-like inputs shared by the anatomy and network-figure tests and bench/diagram_build.py."""
 
 from __future__ import annotations
 

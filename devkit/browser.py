@@ -2,7 +2,7 @@
 
 Shared by the browser tests (tests/browser/) and the benchmarks (bench/), so the
 tests and the figures drive the page the same way. Nothing here is
-pytest-specific; the fixtures in conftest.py wrap it.
+pytest-specific; the fixtures in tests/browser/conftest.py wrap it.
 
 Streamlit DOM facts this relies on (Streamlit 1.67, streamlit-drawable-canvas 0.13):
 - `[data-testid="stApp"]` carries `data-test-script-state`: "running" while the
@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from devkit.data_dir import PROJECT_ROOT
 
 # Flags that make a headless system Chromium start fast and quietly in a container.
 CHROMIUM_ARGS = [
@@ -124,15 +124,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def default_data_dir() -> Path | None:
-    """The MNIST folder the app should use: NNVIZ_DATA_DIR, else ../shared/data/mnist if present."""
-    configured = os.environ.get("NNVIZ_DATA_DIR")
-    if configured:
-        return Path(configured)
-    folder = PROJECT_ROOT.parent / "shared" / "data" / "mnist"
-    return folder if folder.is_dir() else None
 
 
 class StreamlitServer:

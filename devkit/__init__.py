@@ -1,0 +1,6 @@
+"""Developer kit shared by the tests and the benchmarks (never imported by the app).
+
+- `devkit.browser`: start `streamlit run app.py` on a free port, drive it in headless
+  system Chromium, draw digits with the mouse, read metrics.
+- `devkit.data_dir`: where the real MNIST folder is on a developer's machine.
+"""

@@ -1,0 +1,106 @@
+"""The canvas's own toolbar (trash, undo) on a drawing restored after a page switch, in real Chromium.
+
+streamlit-drawable-canvas resets its history to the drawing it is mounted with, so
+on a restored drawing its trash used to "reset" to that drawing and its undo had
+nothing to undo (issue 7, item 2).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from devkit.browser import (
+    canvas_surface,
+    draw_digit,
+    drawn_pixel_count,
+    read_metric,
+    rerun_expected,
+    reset_canvas,
+    wait_for_metric,
+    wait_idle,
+)
+from tests.browser.test_draw_browser import PROMPT, nav_link, open_draw_page
+
+pytestmark = pytest.mark.browser
+
+
+def undo_canvas(page: Any, key_prefix: str = "draw_canvas") -> None:
+    """Press the canvas toolbar's undo (a DOM click: the toolbar may only show on hover)."""
+    button = page.locator(f'[class*="st-key-{key_prefix}"] button[aria-label="Undo"]').first
+    button.evaluate("b => b.click()")
+
+
+def undo_enabled(page: Any, key_prefix: str = "draw_canvas") -> bool:
+    button = page.locator(f'[class*="st-key-{key_prefix}"] button[aria-label="Undo"]').first
+    return button.evaluate("b => !b.disabled")
+
+
+def wait_for_ink(page: Any, at_least: int | None = None, at_most: int | None = None) -> int:
+    """Wait (up to 5 s) until the canvas shows a number of inked pixels in range; return it."""
+    count = -1
+    for _ in range(50):
+        count = drawn_pixel_count(canvas_surface(page))
+        if (at_least is None or count >= at_least) and (at_most is None or count <= at_most):
+            break
+        page.wait_for_timeout(100)
+    return count
+
+
+def draw_go_and_come_back(page: Any, app_url: str, digit: str) -> None:
+    surface = open_draw_page(page, app_url)
+    draw_digit(page, surface, digit)
+    assert wait_for_metric(page, "Prediction") == digit
+    nav_link(page, want_draw=False).click()
+    page.wait_for_url(lambda url: url.rstrip("/") != app_url.rstrip("/") and not url.endswith("/draw"))
+    wait_idle(page)
+    nav_link(page, want_draw=True).click()
+    canvas_surface(page).wait_for(state="visible", timeout=30_000)
+    assert wait_for_metric(page, "Prediction") == digit
+    assert wait_for_ink(page, at_least=500) >= 500, "the canvas should show the drawing again"
+
+
+def test_trash_on_a_restored_drawing_empties_the_canvas_and_the_input(page: Any, app_url: str) -> None:
+    draw_go_and_come_back(page, app_url, "3")
+
+    with rerun_expected(page):
+        reset_canvas(page)
+    wait_idle(page)
+
+    assert wait_for_ink(page, at_most=0) == 0, "the trash should empty the canvas"
+    page.locator('[data-testid="stAlert"]', has_text=PROMPT).first.wait_for(timeout=30_000)
+    assert read_metric(page, "Prediction") is None, "the trash should empty the input and the prediction"
+
+    # A new drawing is read on its own, not merged with the old 3.
+    draw_digit(page, canvas_surface(page), "7")
+    assert wait_for_metric(page, "Prediction") == "7"
+
+
+def test_undo_on_a_restored_drawing_takes_back_the_new_stroke_only(page: Any, app_url: str) -> None:
+    draw_go_and_come_back(page, app_url, "7")
+    restored_ink = drawn_pixel_count(canvas_surface(page))
+
+    with rerun_expected(page):  # the stroke reaches the server (the canvas sends 200 ms after the pen lifts)
+        draw_digit(page, canvas_surface(page), "1")  # a stroke across the 7
+    for _ in range(50):
+        if undo_enabled(page):
+            break
+        page.wait_for_timeout(100)
+    assert undo_enabled(page), "undo should be available after a new stroke"
+    assert wait_for_ink(page, at_least=restored_ink + 500) > restored_ink
+    undo_canvas(page)
+
+    ink = wait_for_ink(page, at_most=restored_ink)
+    assert abs(ink - restored_ink) < 0.05 * restored_ink, "undo should take back the new stroke, and only it"
+    # The canvas is remounted with the 7 (a new key), so the next trash press means "empty it".
+    page.locator('[class*="st-key-draw_canvas_1"] canvas.upper-canvas').wait_for(timeout=30_000)
+    assert wait_for_metric(page, "Prediction") == "7"
+
+    # And the trash still empties everything afterwards.
+    with rerun_expected(page):
+        reset_canvas(page)
+    wait_idle(page)
+    assert wait_for_ink(page, at_most=0) == 0
+    page.locator('[data-testid="stAlert"]', has_text=PROMPT).first.wait_for(timeout=30_000)
+    assert read_metric(page, "Prediction") is None
