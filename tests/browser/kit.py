@@ -359,16 +359,33 @@ def nudge_slider(page: Any, key: str, presses: int) -> None:
     wait_idle(page)
 
 
-def in_viewport(page: Any, locator: Any) -> bool:
-    """True if the element is entirely inside the browser window as it is now (nothing scrolled)."""
-    box = locator.bounding_box()
+# JS: where the first element matching `selector` is in the window now ({top, left, bottom, right}), or null.
+# Read in one go in the page, because a fragment that redraws can replace the element between two calls.
+_PLACE_JS = """
+(selector) => {
+  const el = document.querySelector(selector);
+  if (!el) return null;
+  const r = el.getBoundingClientRect();
+  return {top: r.top, left: r.left, bottom: r.bottom, right: r.right};
+}
+"""
+
+
+def place_in_window(page: Any, selector: str) -> dict[str, float] | None:
+    """{top, left, bottom, right} of the first element matching `selector`, in window pixels, or None."""
+    return page.evaluate(_PLACE_JS, selector)
+
+
+def in_viewport(page: Any, selector: str) -> bool:
+    """True if the first element matching `selector` is entirely inside the window as it is now (nothing scrolled)."""
+    place = place_in_window(page, selector)
     size = page.viewport_size
     return (
-        box is not None
-        and box["x"] >= 0
-        and box["y"] >= 0
-        and box["x"] + box["width"] <= size["width"]
-        and box["y"] + box["height"] <= size["height"]
+        place is not None
+        and place["top"] >= 0
+        and place["left"] >= 0
+        and place["bottom"] <= size["height"]
+        and place["right"] <= size["width"]
     )
 
 
