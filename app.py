@@ -21,6 +21,7 @@ def main() -> None:
     )
     session.enter_page(page.url_path)
     page.run()
+    session.keep_training_alive()  # a run in progress stays alive while its student visits any page
 
 
 if __name__ == "__main__":
