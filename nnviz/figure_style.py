@@ -13,10 +13,14 @@ Colour meanings (shared by all pages, so a student learns them once):
 
 Usage: `go.Figure(data, layout={**base_layout(height), ...})`: one constructor call is one
 validation pass (each later `update_layout` costs milliseconds, which add up on every stroke).
+Figures rebuilt on every stroke skip even that pass: `unvalidated_figure([trace("heatmap", ...)], layout)`
+(plotly's validation costs ~2-3 ms a figure, several times the building itself; one server serves a class).
 Title axes with plain words via `axis("...")`.
 """
 
 from __future__ import annotations
+
+import plotly.graph_objects as go
 
 FONT_FAMILY = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
 FONT_SIZE = 17  # readable from the back of a classroom
@@ -118,3 +122,22 @@ def image_axes() -> dict:
 def figure_title(text: str) -> dict:
     """A left-aligned title in the shared look, for the numbers a figure is about."""
     return {"text": text, "font": {"size": 18, "color": TEXT_COLOR}, "x": 0.0, "xanchor": "left"}
+
+
+def trace(kind: str, **properties: object) -> dict:
+    """One plotly trace as a plain dict ({"type": kind, ...}) for `unvalidated_figure`.
+
+    Nested properties are dicts (marker={"color": ...}), never plotly's magic underscores.
+    """
+    return {"type": kind, **properties}
+
+
+def unvalidated_figure(data: dict | list[dict], layout: dict) -> go.Figure:
+    """A go.Figure from plain dicts, built without plotly's per-property validation.
+
+    For the figures rebuilt on every stroke (Draw and Network pages): validation costs
+    several times the building. Streamlit accepts the figure as already validated.
+    tests/test_unvalidated_figures.py runs each such builder's output through plotly's
+    validation, so a misspelt property still fails a test.
+    """
+    return go.Figure({"data": data if isinstance(data, list) else [data], "layout": layout}, _validate=False)
