@@ -433,7 +433,7 @@ async def draw_load(base: str, server_pid: int, n: int, seconds: float) -> dict[
     """n sessions each drawing a stroke every STROKE_EVERY_S for `seconds`; latency to Prediction."""
     sessions = await open_sessions(base, n, "", prefix=f"d{n}-")
     latencies: list[float] = []
-    cpu_before, wall_before = cpu_seconds(server_pid), time.perf_counter()
+    cpu_before, wall_before, client_before = cpu_seconds(server_pid), time.perf_counter(), time.process_time()
 
     async def draw(session: Session, offset: float) -> None:
         await asyncio.sleep(offset)
@@ -448,11 +448,14 @@ async def draw_load(base: str, server_pid: int, n: int, seconds: float) -> dict[
             i += 1
 
     await asyncio.gather(*(draw(s, k * STROKE_EVERY_S / n) for k, s in enumerate(sessions)))
-    cpu_share = (cpu_seconds(server_pid) - cpu_before) / (time.perf_counter() - wall_before)
+    wall = time.perf_counter() - wall_before
+    cpu_share = (cpu_seconds(server_pid) - cpu_before) / wall
+    client_share = (time.process_time() - client_before) / wall
     errors = [e for s in sessions for e in s.errors]
     for session in sessions:
         await session.close()
     return {
+        "client": client_share,
         "n": n,
         "strokes": len(latencies),
         "p50": pct(latencies, 0.5) * 1000,
@@ -483,7 +486,7 @@ async def burst(base: str, server_pid: int, n: int, button: str, limit_s: float,
     idle = await probe_strokes(probe, 8)
     clicks: dict[str, float] = {}
     peak = [tree_rss_mb(server_pid)]
-    cpu_before, wall_before = cpu_seconds(server_pid), time.perf_counter()
+    cpu_before, wall_before, client_before = cpu_seconds(server_pid), time.perf_counter(), time.process_time()
 
     async def press(session: Session) -> None:
         await asyncio.sleep(random.uniform(0, 1))
@@ -508,6 +511,7 @@ async def burst(base: str, server_pid: int, n: int, button: str, limit_s: float,
         await asyncio.sleep(0.25)
     wall = time.perf_counter() - wall_before
     cpu_share = (cpu_seconds(server_pid) - cpu_before) / wall
+    client_share = (time.process_time() - client_before) / wall
     busy = await busy_task
     await memory_task
     rows = []
@@ -526,6 +530,7 @@ async def burst(base: str, server_pid: int, n: int, button: str, limit_s: float,
         "rows": rows,
         "wall": wall,
         "cpu": cpu_share,
+        "client": client_share,
         "peak_mb": max(peak),
         "idle_p95": pct(idle, 0.95) * 1000,
         "busy_p95": pct(busy, 0.95) * 1000,
@@ -553,7 +558,8 @@ def print_burst(title: str, result: dict, verbose: bool) -> None:
     print(f"  first loss point: {len(losses)}/{len(rows)}, max {max(losses, default=float('nan')):.1f} s")
     print(f"  finished: {len(ends)}/{len(rows)}, last at {max(ends, default=float('nan')):.1f} s")
     print(
-        f"  server CPU {result['cpu']:.0%} of a core; auto-reruns sent per session {result['auto_per_s']:.2f}/s; "
+        f"  server CPU {result['cpu']:.0%} of a core (this bench: {result['client']:.0%}); "
+        f"auto-reruns sent per session {result['auto_per_s']:.2f}/s; "
         f"peak RSS server+workers {result['peak_mb']:.0f} MB; errors {len(result['errors'])} {result['errors'][:2]}"
     )
     print(
@@ -638,14 +644,16 @@ async def run(args: argparse.Namespace, server: StreamlitServer) -> None:
         print(
             f"\nsessions drawing a stroke every {STROKE_EVERY_S:g} s for {args.draw_seconds:g} s: stroke → Prediction"
         )
-        print(f"  {'N':>3} {'strokes':>7} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6} {'server CPU':>10}")
+        columns = [("N", 3), ("strokes", 7), ("p50 ms", 8), ("p95 ms", 8), ("errors", 6)]
+        columns += [("server CPU", 10), ("bench CPU", 9)]
+        print("  " + " ".join(f"{name:>{width}}" for name, width in columns))
         rows = []
         for n in args.sessions:
             row = await draw_load(server.url, pid, n, args.draw_seconds)
             rows.append(row)
             print(
                 f"  {row['n']:>3} {row['strokes']:>7} {row['p50']:8.0f} {row['p95']:8.0f} {row['errors']:>6} "
-                f"{row['cpu']:>10.0%}"
+                f"{row['cpu']:>10.0%} {row['client']:>9.0%}"
             )
         if len(rows) > 1:
             print(

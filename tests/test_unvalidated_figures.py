@@ -11,9 +11,11 @@ import plotly.graph_objects as go
 import pytest
 
 from nnviz.diagram import build_diagram
+from nnviz.features import weight_tiles
 from nnviz.figure_style import trace, unvalidated_figure
 from nnviz.figures_diagram import diagram_figure
 from nnviz.figures_draw import input_figure, layer_figure, output_figure
+from nnviz.figures_features import weight_tiles_figure
 from nnviz.figures_neuron import activation_figure, breakdown_figure
 from nnviz.forward import forward_pass
 from nnviz.neuron import neuron_breakdown
@@ -48,7 +50,13 @@ def test_network_page_figures_pass_validation(case) -> None:
     network, forward = case
     layout = build_diagram(network, forward, max_shown=8, edges_per_gap=20)
     breakdown = neuron_breakdown(network, forward, 1, 2, n_terms=4)
-    for fig in (diagram_figure(layout, selected=(1, 2)), breakdown_figure(breakdown), activation_figure(breakdown)):
+    tiles = weight_tiles_figure(weight_tiles(network), columns=4)
+    for fig in (
+        diagram_figure(layout, selected=(1, 2)),
+        breakdown_figure(breakdown),
+        activation_figure(breakdown),
+        tiles,
+    ):
         assert [t.type for t in validated(fig).data] == [t.type for t in fig.data]
 
 
