@@ -132,6 +132,12 @@ def shows_loss(progress_text: str) -> bool:
     return "images seen" in progress_text and "· 0 images seen" not in progress_text
 
 
+def machine_load() -> str:
+    """The machine's load averages: latencies mean little when other programs keep the cores busy."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -545,7 +551,7 @@ def print_burst(title: str, result: dict, verbose: bool) -> None:
     firsts = [r[2] - r[1] for r in rows if r[2] is not None]
     losses = [r[3] - r[1] for r in rows if r[3] is not None]
     ends = [r[4] - r[1] for r in rows if r[4] is not None]
-    print(f"\n{title}: {len(rows)} sessions, watched {result['wall']:.0f} s")
+    print(f"\n{title}: {len(rows)} sessions, watched {result['wall']:.0f} s; {machine_load()}")
     if verbose:
         print(f"  {'session':>8} {'first msg':>9} {'1st loss':>9} {'finish':>8}  queue positions shown")
         for s, click, first, loss, end, positions in rows:
@@ -705,7 +711,7 @@ def main() -> int:
         parser.error(f"unknown parts {sorted(unknown)}")
     data_dir = default_data_dir()
     env = {"NNVIZ_DATA_DIR": str(data_dir)} if data_dir else {}
-    print(f"bench/classroom.py on {os.cpu_count()} cores; parts: {','.join(args.parts)}")
+    print(f"bench/classroom.py on {os.cpu_count()} cores; parts: {','.join(args.parts)}; {machine_load()}")
     started = time.perf_counter()
     with StreamlitServer("app.py", env=env) as server:
         print(f"server healthy after {server.wait_healthy():.1f} s (pid {server.process.pid})")
@@ -713,7 +719,7 @@ def main() -> int:
             asyncio.run(asyncio.wait_for(run(args, server), timeout=1800))
         except TimeoutError:
             print("bench stopped at its 30-minute limit")
-    print(f"\nwhole bench: {time.perf_counter() - started:.0f} s")
+    print(f"\nwhole bench: {time.perf_counter() - started:.0f} s; {machine_load()}")
     return 0
 
 
