@@ -652,6 +652,7 @@ async def run(args: argparse.Namespace, server: StreamlitServer) -> None:
         )
         columns = [("N", 3), ("strokes", 7), ("p50 ms", 8), ("p95 ms", 8), ("errors", 6)]
         columns += [("server CPU", 10), ("bench CPU", 9)]
+        print(f"  ({machine_load()})")
         print("  " + " ".join(f"{name:>{width}}" for name, width in columns))
         rows = []
         for n in args.sessions:
