@@ -20,6 +20,9 @@ Title axes with plain words via `axis("...")`.
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import plotly.graph_objects as go
 
 FONT_FAMILY = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
@@ -141,3 +144,42 @@ def unvalidated_figure(data: dict | list[dict], layout: dict) -> go.Figure:
     validation, so a misspelt property still fails a test.
     """
     return go.Figure({"data": data if isinstance(data, list) else [data], "layout": layout}, _validate=False)
+
+
+class FrozenFigure(go.Figure):
+    """A figure drawn again and again but never changed (cached per model): its plain form is made once.
+
+    Streamlit serialises a figure on every rerun: `to_dict()` deep-copies it, arrays included, and
+    plotly's JSON encoder turns each array into a list, twice over when it holds NaN. For the Network
+    page's weight tiles (~0.5 MB of JSON, gaps as NaN) that was most of a stroke's server time.
+    Here `to_dict` returns one prepared dict of plain lists (NaN as None). Never modify it.
+    """
+
+    def to_dict(self) -> dict:
+        prepared = self.__dict__.get("_nnviz_prepared")
+        if prepared is None:
+            prepared = _plain(super().to_dict())
+            self.__dict__["_nnviz_prepared"] = prepared  # plotly's __setattr__ takes only plotly properties
+        return prepared
+
+
+def frozen(figure: go.Figure) -> FrozenFigure:
+    """`figure` as a FrozenFigure, for figures cached and shown unchanged on many reruns."""
+    return FrozenFigure(figure.to_dict(), _validate=False)
+
+
+def _plain(value: object) -> object:
+    """Dicts, lists and numbers only: numpy arrays become nested lists, NaN becomes None (JSON null)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind != "f":
+            return value.tolist()
+        cells = value.astype(object)
+        cells[np.isnan(value)] = None
+        return cells.tolist()
+    if isinstance(value, float | np.floating) and math.isnan(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
