@@ -33,6 +33,9 @@ TINY_NET = NetworkConfig(hidden_sizes=(16,))
 TINY_RUN = TrainingConfig(epochs=2, batch_size=64, train_size=1000, seed=3)
 LONG_RUN = TrainingConfig(epochs=50, batch_size=32, seed=1)  # minutes: only ever stopped or killed
 GUARD_S = 180.0  # only so a broken pool fails the test instead of hanging it; never a speed check
+# Most tests here submit identical runs that must train separately, and wait on one run while others sit
+# unpolled in line: no sharing, and no abandoning (the tests at the end check both on purpose).
+SEPARATE_UNWATCHED = {"share_identical": False, "abandon_after_s": 3600.0}
 
 
 def collect(run: TrainingRun, until: type | None = None) -> list:
@@ -76,7 +79,7 @@ def worker_env(**extra: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def pool(mnist_dir: Path):
     env = worker_env(NNVIZ_DATA_DIR=str(mnist_dir))
-    pool = TrainerPool(max_concurrent=2, runs_per_worker=100, warm_spares=1, env=env, share_identical=False)
+    pool = TrainerPool(max_concurrent=2, runs_per_worker=100, warm_spares=1, env=env, **SEPARATE_UNWATCHED)
     assert pool.warm_up(wait_s=GUARD_S)
     yield pool
     pids = pool.worker_pids()
@@ -155,7 +158,7 @@ def test_same_seed_gives_the_same_training_in_two_concurrent_workers(pool: Train
 def single_pool(mnist_dir: Path):
     """One training at a time, a worker replaced after every two runs, no spare."""
     env = worker_env(NNVIZ_DATA_DIR=str(mnist_dir))
-    pool = TrainerPool(max_concurrent=1, runs_per_worker=2, warm_spares=0, env=env, share_identical=False)
+    pool = TrainerPool(max_concurrent=1, runs_per_worker=2, warm_spares=0, env=env, **SEPARATE_UNWATCHED)
     yield pool
     pool.shutdown()
 
@@ -245,10 +248,10 @@ def fake_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def fake_pool(env: dict[str, str], trainer: str, loader: str = "load", **settings) -> TrainerPool:
-    """A pool of stand-in workers; identical requests do not share unless `share_identical=True` is passed."""
+    """A pool of stand-in workers, by default with SEPARATE_UNWATCHED (override with `settings`)."""
     module = "nnviz_fake_trainers"
     args = ("--trainer", f"{module}:{trainer}", "--loader", f"{module}:{loader}", "--no-warm-up")
-    return TrainerPool(env=env, worker_args=args, **{"share_identical": False, **settings})
+    return TrainerPool(env=env, worker_args=args, **{**SEPARATE_UNWATCHED, **settings})
 
 
 def test_queue_positions_move_up_and_a_queued_run_can_be_stopped(fake_env: dict[str, str]) -> None:
