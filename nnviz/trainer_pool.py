@@ -26,11 +26,12 @@ identical requests share one `_Training` and its event stream: a run that
 joins a training already under way gets its events so far at once, then the
 live ones. Thirty students pressing the Lab example cost one training.
 
-A class leaves. A session that stops polling (its tab closed; pages poll at
-least every few seconds while a run is in progress) is "abandoned" after
-`abandon_after_s`: its run is detached, and a training nobody watches any more
-is stopped, so its trainer is free for the next in line. A session (`owner`)
-has at most one run: submitting again stops its previous one.
+A class leaves. A session that stops polling (pages poll at least every few
+seconds while a run is in progress) and whose browser is no longer connected
+(its tab closed) is "abandoned" after `abandon_after_s`: its run is detached,
+and a training nobody watches any more is stopped, so its trainer is free for
+the next in line. A session (`owner`) has at most one run: submitting again
+stops its previous one.
 
 A worker is retired after `runs_per_worker` trainings, because every Keras
 model fit in a process leaks memory that only ending the process gives back
@@ -136,11 +137,13 @@ class TrainingRun:
         network_config: NetworkConfig,
         training_config: TrainingConfig,
         owner: Hashable | None = None,
+        still_connected: Callable[[], bool] | None = None,
     ):
         self.id = run_id
         self.network_config = network_config
         self.training_config = training_config
         self.owner = owner
+        self._still_connected = still_connected
         self._pool = pool
         self._events: queue.Queue[RunEvent] = queue.Queue()
         self._status: RunStatus = "queued"
@@ -239,6 +242,19 @@ class TrainingRun:
     def idle_for(self, now: float) -> float:
         """Seconds since the session last polled."""
         return now - self._last_seen
+
+    def looks_abandoned(self, now: float, after_s: float) -> bool:
+        """Not polled for `after_s` seconds, and its session (if it can tell) is no longer connected.
+
+        A connected browser tab may poll rarely (browsers slow the timers of background tabs),
+        so a live connection keeps the run; a closed tab ends the connection.
+        """
+        if self._result is not None or self.idle_for(now) <= after_s:
+            return False
+        try:
+            return not (self._still_connected is not None and self._still_connected())
+        except Exception:  # the server's session registry is shutting down: nobody is watching
+            return True
 
     def attach(self, training: _Training) -> None:
         self._training = training
@@ -452,20 +468,26 @@ class TrainerPool:
             )
 
     def submit(
-        self, network_config: NetworkConfig, training_config: TrainingConfig, owner: Hashable | None = None
+        self,
+        network_config: NetworkConfig,
+        training_config: TrainingConfig,
+        owner: Hashable | None = None,
+        still_connected: Callable[[], bool] | None = None,
     ) -> TrainingRun:
         """Queue a training run and return its handle at once.
 
         owner: who asks (e.g. the browser session's id); an owner's earlier run that has not finished is
-        stopped, so every owner has at most one run. Raises ValueError for invalid settings and
-        RuntimeError after `shutdown`.
+        stopped, so every owner has at most one run. still_connected: says whether the asking session's
+        browser is still connected; an unpolled run is kept while it says True (called from the pool's
+        watchdog thread, so it must be quick and thread-safe). Raises ValueError for invalid settings
+        and RuntimeError after `shutdown`.
         """
         network_config.validate()
         training_config.validate()
         with self._lock:
             if self._closed:
                 raise RuntimeError("The trainer pool has been shut down.")
-            run = TrainingRun(self, next(self._ids), network_config, training_config, owner)
+            run = TrainingRun(self, next(self._ids), network_config, training_config, owner, still_connected)
             if owner is not None:
                 previous = self._by_owner.get(owner)
                 if previous is not None and not previous.finished:
@@ -651,7 +673,7 @@ class TrainerPool:
             run
             for training in [*self._waiting, *self._running]
             for run in training.runs
-            if not run.finished and run.idle_for(now) > self.abandon_after_s
+            if run.looks_abandoned(now, self.abandon_after_s)
         ]
         for run in idle:
             logger.info("run %d: its session stopped polling; detaching it", run.id)

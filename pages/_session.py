@@ -14,10 +14,12 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
+from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -185,7 +187,13 @@ def trainer_pool() -> TrainerPool:
 
 def submit_training(network_config: NetworkConfig, training_config: TrainingConfig) -> TrainingRun:
     """Submit a run for this session (its earlier run, if any, is replaced: one run per session)."""
-    return trainer_pool().submit(network_config, training_config, owner=_session_id())
+    session_id = _session_id()
+    return trainer_pool().submit(
+        network_config,
+        training_config,
+        owner=session_id,
+        still_connected=None if session_id is None else partial(_session_connected, session_id),
+    )
 
 
 def start_training(run: TrainingRun, history: TrainingHistory) -> None:
@@ -344,6 +352,11 @@ FIGURE_CACHE = "nnviz_figure_cache"  # {name: (version, figure)}: a figure rebui
 def _session_id() -> str | None:
     ctx = get_script_run_ctx()
     return None if ctx is None else ctx.session_id
+
+
+def _session_connected(session_id: str) -> bool:
+    """True while the browser of `session_id` is connected to this server (a closed tab is not)."""
+    return runtime.exists() and runtime.get_instance().is_active_session(session_id)
 
 
 def train_poll_interval() -> float | None:

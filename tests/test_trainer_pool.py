@@ -472,3 +472,27 @@ def test_a_run_nobody_polls_is_abandoned_and_frees_its_trainer_while_a_polled_ru
         assert finished(collect(waiting)).status == "stopped"
     finally:
         pool.shutdown()
+
+
+def test_an_unpolled_run_is_kept_while_its_browser_is_connected_and_dropped_once_it_is_not(
+    fake_env: dict[str, str],
+) -> None:
+    pool = fake_pool(fake_env, "steady", max_concurrent=1, warm_spares=0, abandon_after_s=0.5)
+    connected = {"tab": True}  # a background tab: connected, but its timers (and so its polls) slowed down
+    try:
+        background = pool.submit(TINY_NET, seeded(1), owner="tab", still_connected=lambda: connected["tab"])
+        wait_started(background)
+        waiting = pool.submit(TINY_NET, seeded(2), owner="next")
+        # Poll only the waiting run, long enough for the watchdog to look at the unpolled one many times.
+        deadline = time.monotonic() + 3.0  # comfortably over abandon_after_s; not a speed check
+        while time.monotonic() < deadline:
+            waiting.poll()
+            time.sleep(0.05)
+        assert background.result is None and background.status == "running"
+        connected["tab"] = False  # the tab is closed
+        assert isinstance(collect(waiting, until=StartedEvent)[-1], StartedEvent)
+        assert background.result is not None and background.result.message == trainer_pool.MESSAGES["abandoned"]
+        waiting.stop()
+        assert finished(collect(waiting)).status == "stopped"
+    finally:
+        pool.shutdown()
