@@ -29,6 +29,7 @@ def main() -> None:
         st.warning(LINK_IGNORED + escape_markdown(" ".join(problems)), icon=":material/link_off:")
     try:
         page.run()
+        session.keep_training_alive()  # a run in progress stays alive while its student visits any page
     finally:  # also when the page calls st.stop(): the address bar always holds the current experiment
         session.write_link()
 

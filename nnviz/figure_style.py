@@ -13,10 +13,17 @@ Colour meanings (shared by all pages, so a student learns them once):
 
 Usage: `go.Figure(data, layout={**base_layout(height), ...})`: one constructor call is one
 validation pass (each later `update_layout` costs milliseconds, which add up on every stroke).
+Figures rebuilt on every stroke skip even that pass: `unvalidated_figure([trace("heatmap", ...)], layout)`
+(plotly's validation costs ~2-3 ms a figure, several times the building itself; one server serves a class).
 Title axes with plain words via `axis("...")`.
 """
 
 from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
 
 # How every page shows a figure (st.plotly_chart's config): no floating zoom/pan toolbar, which
 # covers the figure on a projector and means nothing to a student.
@@ -122,3 +129,61 @@ def image_axes() -> dict:
 def figure_title(text: str) -> dict:
     """A left-aligned title in the shared look, for the numbers a figure is about."""
     return {"text": text, "font": {"size": 18, "color": TEXT_COLOR}, "x": 0.0, "xanchor": "left"}
+
+
+def trace(kind: str, **properties: object) -> dict:
+    """One plotly trace as a plain dict ({"type": kind, ...}) for `unvalidated_figure`.
+
+    Nested properties are dicts (marker={"color": ...}), never plotly's magic underscores.
+    """
+    return {"type": kind, **properties}
+
+
+def unvalidated_figure(data: dict | list[dict], layout: dict) -> go.Figure:
+    """A go.Figure from plain dicts, built without plotly's per-property validation.
+
+    For the figures rebuilt on every stroke (Draw and Network pages): validation costs
+    several times the building. Streamlit accepts the figure as already validated.
+    tests/test_unvalidated_figures.py runs each such builder's output through plotly's
+    validation, so a misspelt property still fails a test.
+    """
+    return go.Figure({"data": data if isinstance(data, list) else [data], "layout": layout}, _validate=False)
+
+
+class FrozenFigure(go.Figure):
+    """A figure drawn again and again but never changed (cached per model): its plain form is made once.
+
+    Streamlit serialises a figure on every rerun: `to_dict()` deep-copies it, arrays included, and
+    plotly's JSON encoder turns each array into a list, twice over when it holds NaN. For the Network
+    page's weight tiles (~0.5 MB of JSON, gaps as NaN) that was most of a stroke's server time.
+    Here `to_dict` returns one prepared dict of plain lists (NaN as None). Never modify it.
+    """
+
+    def to_dict(self) -> dict:
+        prepared = self.__dict__.get("_nnviz_prepared")
+        if prepared is None:
+            prepared = _plain(super().to_dict())
+            self.__dict__["_nnviz_prepared"] = prepared  # plotly's __setattr__ takes only plotly properties
+        return prepared
+
+
+def frozen(figure: go.Figure) -> FrozenFigure:
+    """`figure` as a FrozenFigure, for figures cached and shown unchanged on many reruns."""
+    return FrozenFigure(figure.to_dict(), _validate=False)
+
+
+def _plain(value: object) -> object:
+    """Dicts, lists and numbers only: numpy arrays become nested lists, NaN becomes None (JSON null)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind != "f":
+            return value.tolist()
+        cells = value.astype(object)
+        cells[np.isnan(value)] = None
+        return cells.tolist()
+    if isinstance(value, float | np.floating) and math.isnan(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value

@@ -34,6 +34,8 @@ from nnviz.figure_style import (
     VALUE_SCALE,
     base_layout,
     hidden_axis,
+    trace,
+    unvalidated_figure,
 )
 from nnviz.network import BOUNDED_ACTIVATION_RANGES, IMAGE_SIDE
 from nnviz.neuron import source_label
@@ -82,7 +84,8 @@ def _edge_traces(edges: list[EdgeSet]) -> list[go.Scatter]:
             xs = [_segments(e.x0[m], e.x1[m]) for e, m in parts]
             ys = [_segments(e.y0[m], e.y1[m]) for e, m in parts]
             traces.append(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=np.concatenate(xs) if xs else [],
                     y=np.concatenate(ys) if ys else [],
                     mode="lines",
@@ -98,7 +101,7 @@ def _edge_traces(edges: list[EdgeSet]) -> list[go.Scatter]:
     return traces
 
 
-def _edge_hover_trace(layout: DiagramLayout) -> go.Scatter:
+def _edge_hover_trace(layout: DiagramLayout) -> dict:
     """Invisible markers at the middle of every edge: hovering explains the edge's numbers."""
     xs, ys, texts = [], [], []
     for edge_set in layout.edges:
@@ -116,7 +119,8 @@ def _edge_hover_trace(layout: DiagramLayout) -> go.Scatter:
                 edge_set.contribution.tolist(),
             )
         )
-    return go.Scatter(
+    return trace(
+        "scatter",
         x=np.concatenate(xs) if xs else [],
         y=np.concatenate(ys) if ys else [],
         mode="markers",
@@ -142,11 +146,12 @@ def _node_arrays(views: list[LayerView]) -> tuple[np.ndarray, ...]:
     return x, y, values, z, custom, sizes
 
 
-def _hidden_trace(layout: DiagramLayout) -> go.Scatter:
+def _hidden_trace(layout: DiagramLayout) -> dict:
     hidden = layout.layers[1:-1]
     x, y, values, z, custom, sizes = _node_arrays(hidden)
     low, high = BOUNDED_ACTIVATION_RANGES.get(layout.activation, (0.0, max(float(values.max(initial=0.0)), 1e-6)))
-    return go.Scatter(
+    return trace(
+        "scatter",
         x=x,
         y=y,
         mode="markers",
@@ -179,14 +184,15 @@ def _hidden_trace(layout: DiagramLayout) -> go.Scatter:
     )
 
 
-def _output_trace(layout: DiagramLayout) -> go.Scatter:
+def _output_trace(layout: DiagramLayout) -> dict:
     view = layout.output
     x, y, values, _, custom, sizes = _node_arrays([view])
     labels = [
         f"  <b>{digit}   {p:.0%}</b>" if slot == layout.winner else f"  {digit}   {p:.0%}"
         for slot, (digit, p) in enumerate(zip(layout.digits, values.tolist()))
     ]
-    return go.Scatter(
+    return trace(
+        "scatter",
         x=x,
         y=y,
         mode="markers+text",
@@ -220,7 +226,7 @@ def _output_trace(layout: DiagramLayout) -> go.Scatter:
     )
 
 
-def _rings_trace(layout: DiagramLayout, selected: tuple[int, int] | None) -> go.Scatter:
+def _rings_trace(layout: DiagramLayout, selected: tuple[int, int] | None) -> dict:
     """An orange ring around the winning output and a black one around the selected neuron."""
     view = layout.output
     xs, ys, sizes, colours = (
@@ -237,7 +243,8 @@ def _rings_trace(layout: DiagramLayout, selected: tuple[int, int] | None) -> go.
             ys.append(column.y[slot])
             sizes.append(_node_size(column.shown.size) + 10)
             colours.append(TEXT_COLOR)
-    return go.Scatter(
+    return trace(
+        "scatter",
         x=xs,
         y=ys,
         mode="markers",
@@ -248,12 +255,13 @@ def _rings_trace(layout: DiagramLayout, selected: tuple[int, int] | None) -> go.
     )
 
 
-def _image_trace(layout: DiagramLayout) -> go.Heatmap:
+def _image_trace(layout: DiagramLayout) -> dict:
     x0, y0, x1, y1 = IMAGE_BOX
     step = (x1 - x0) / IMAGE_SIDE
     rows = np.repeat(np.arange(IMAGE_SIDE)[::-1, None], IMAGE_SIDE, axis=1)
     cols = np.repeat(np.arange(IMAGE_SIDE)[None, :], IMAGE_SIDE, axis=0)
-    return go.Heatmap(
+    return trace(
+        "heatmap",
         z=layout.image[::-1],  # heatmap row 0 is at the bottom; image row 0 is the top
         x0=x0 + step / 2,
         dx=step,
@@ -329,7 +337,7 @@ def diagram_figure(layout: DiagramLayout, selected: tuple[int, int] | None = Non
     `keep`). Traces, in order: input image, 8 edge traces (positive then negative weight,
     thin to thick), edge hover points, hidden neurons, output neurons, highlight rings.
     """
-    return go.Figure(
+    return unvalidated_figure(
         data=[
             _image_trace(layout),
             *_edge_traces(layout.edges),

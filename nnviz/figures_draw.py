@@ -12,7 +12,17 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.figure_style import ACCENT, ACTIVATION_SCALE, BAR, VALUE_SCALE, axis, base_layout, image_axes
+from nnviz.figure_style import (
+    ACCENT,
+    ACTIVATION_SCALE,
+    BAR,
+    VALUE_SCALE,
+    axis,
+    base_layout,
+    image_axes,
+    trace,
+    unvalidated_figure,
+)
 from nnviz.network import BOUNDED_ACTIVATION_RANGES, IMAGE_SIDE
 
 # Activations whose values are bounded, so the colour scale can be fixed.
@@ -45,8 +55,9 @@ def input_figure(pixels: np.ndarray, height: int = 330) -> go.Figure:
     pixels: (784,) floats in 0..1 (0 = black, no ink; 1 = white, full ink).
     """
     grid = np.asarray(pixels, dtype=np.float32).reshape(IMAGE_SIDE, IMAGE_SIDE)
-    return go.Figure(
-        go.Heatmap(
+    return unvalidated_figure(
+        trace(
+            "heatmap",
             z=grid,
             zmin=0.0,
             zmax=1.0,
@@ -82,8 +93,9 @@ def layer_figure(values: np.ndarray, activation: str, width: int = 300) -> go.Fi
     padded[: values.size] = values
     numbers = np.arange(rows * cols).reshape(rows, cols)
     zmin, zmax = BOUNDED_ACTIVATION_RANGES.get(activation, (0.0, max(float(values.max(initial=0.0)), 1e-6)))
-    return go.Figure(
-        go.Heatmap(
+    return unvalidated_figure(
+        trace(
+            "heatmap",
             z=padded.reshape(rows, cols),
             customdata=numbers,
             zmin=zmin,
@@ -106,11 +118,12 @@ def output_figure(probabilities: np.ndarray, digits: tuple[int, ...], height: in
     probabilities = np.asarray(probabilities, dtype=np.float64).ravel()
     winner = int(probabilities.argmax())
     labels = [str(d) for d in digits]
-    return go.Figure(
-        go.Bar(
+    return unvalidated_figure(
+        trace(
+            "bar",
             x=labels,
             y=probabilities,
-            marker_color=[ACCENT if i == winner else BAR for i in range(len(labels))],
+            marker={"color": [ACCENT if i == winner else BAR for i in range(len(labels))]},
             text=[f"{p:.0%}" if p >= 0.005 else "" for p in probabilities],
             textposition="outside",
             textfont={"size": 15},

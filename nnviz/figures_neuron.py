@@ -20,6 +20,8 @@ from nnviz.figure_style import (
     axis,
     base_layout,
     figure_title,
+    trace,
+    unvalidated_figure,
 )
 from nnviz.neuron import NeuronBreakdown, activation_curve
 
@@ -54,8 +56,9 @@ def breakdown_figure(breakdown: NeuronBreakdown, height: int | None = None) -> g
     ends = np.concatenate([[0.0], np.cumsum(values[:-1]), [breakdown.z]])
     low, high = float(ends.min()), float(ends.max())
     pad = 0.3 * max(high - low, 1e-6)  # the "-1.234" printed beyond a bar must clear the input labels
-    fig = go.Figure(
-        go.Waterfall(
+    fig = unvalidated_figure(
+        trace(
+            "waterfall",
             orientation="h",
             y=labels,
             x=values,
@@ -98,9 +101,10 @@ def activation_figure(breakdown: NeuronBreakdown, height: int = 360) -> go.Figur
         y_title = f"{breakdown.function_label}(z): value passed on"
         name = breakdown.function_label
         point_text = f"{breakdown.function_label}({breakdown.z:.2f}) = {breakdown.value:.2f}"
-    fig = go.Figure(
+    fig = unvalidated_figure(
         [
-            go.Scatter(
+            trace(
+                "scatter",
                 x=grid,
                 y=curve,
                 mode="lines",
@@ -108,7 +112,8 @@ def activation_figure(breakdown: NeuronBreakdown, height: int = 360) -> go.Figur
                 name=name,
                 hovertemplate="z = %{x:.2f} → %{y:.3f}<extra></extra>",
             ),
-            go.Scatter(
+            trace(
+                "scatter",
                 x=[breakdown.z],
                 y=[breakdown.value],
                 mode="markers",

@@ -14,17 +14,21 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
+from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from nnviz.data import DataUnavailableError, load_mnist_test
 from nnviz.default_model import load_default_network
-from nnviz.network import Network
+from nnviz.network import Network, NetworkConfig
 from nnviz.settings import Experiment, from_query, to_query
-from nnviz.trainer_pool import TrainerPool, TrainingRun
+from nnviz.trainer_pool import HEARTBEAT_S, TrainerPool, TrainingRun
+from nnviz.training_config import TrainingConfig
 from nnviz.training_history import TrainingHistory
 
 T = TypeVar("T")
@@ -225,6 +229,17 @@ def trainer_pool() -> TrainerPool:
     return TrainerPool()
 
 
+def submit_training(network_config: NetworkConfig, training_config: TrainingConfig) -> TrainingRun:
+    """Submit a run for this session (its earlier run, if any, is replaced: one run per session)."""
+    session_id = _session_id()
+    return trainer_pool().submit(
+        network_config,
+        training_config,
+        owner=session_id,
+        still_connected=None if session_id is None else partial(_session_connected, session_id),
+    )
+
+
 def start_training(run: TrainingRun, history: TrainingHistory) -> None:
     st.session_state[TRAIN_RUN] = run
     st.session_state[TRAIN_HISTORY] = history
@@ -405,3 +420,78 @@ def write_link() -> None:
     wanted = to_query(experiment())
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+
+
+# --- Classroom load: how often pages poll a run, the heartbeat, figures redrawn only on news ----------------
+# Many sessions share one server, so a page that only waits must cost next to nothing: a queued run is polled
+# every few seconds, a running one about once a second, and every page keeps a slow heartbeat while a run is in
+# progress, so the trainer pool can tell a student who switched page from a closed tab (see nnviz.trainer_pool).
+
+QUEUED_POLL_S = 3.0  # waiting in line: the position changes rarely
+RUNNING_POLL_S = 1.5  # training: the curves grow; faster adds server load, not understanding
+TRAIN_POLL = "nnviz_train_poll"  # the poll interval the Train page's fragment was last set up with
+FIGURE_CACHE = "nnviz_figure_cache"  # {name: (version, figure)}: a figure rebuilt only when its data changed
+
+
+def _session_id() -> str | None:
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.session_id
+
+
+def _session_connected(session_id: str) -> bool:
+    """True while the browser of `session_id` is connected to this server (a closed tab is not)."""
+    return runtime.exists() and runtime.get_instance().is_active_session(session_id)
+
+
+def train_poll_interval() -> float | None:
+    """Seconds between the Train page's polls: None with no run in progress, slow while queued."""
+    run = training_run()
+    if run is None or not training_in_progress():
+        return None
+    return QUEUED_POLL_S if run.status in ("queued", "starting") else RUNNING_POLL_S
+
+
+def train_poll_changed() -> bool:
+    """True if the poll interval differs from the one the Train page's fragment was set up with.
+
+    A fragment's `run_every` is fixed by the full run that drew it, so a change (queued → running,
+    or the run's end) needs one full rerun.
+    """
+    return st.session_state.get(TRAIN_POLL) != train_poll_interval()
+
+
+def remember_train_poll() -> float | None:
+    interval = train_poll_interval()
+    st.session_state[TRAIN_POLL] = interval
+    return interval
+
+
+def cached_figure(name: str, version: object, build: Callable[[], T]) -> T:
+    """`build()`, or the figure built last time under `name` if `version` has not changed."""
+    cache = st.session_state.setdefault(FIGURE_CACHE, {})
+    kept = cache.get(name)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    figure = build()
+    cache[name] = (version, figure)
+    return figure
+
+
+def history_version(history: TrainingHistory) -> tuple:
+    """Changes whenever the history gains an event that the charts show."""
+    return (id(history), len(history.batch_losses), len(history.epoch_numbers), history.finished is not None)
+
+
+def _heartbeat() -> None:
+    # Polling is the heartbeat; a run that ended meanwhile is adopted with a full rerun (badges, buttons).
+    if collect_training():
+        st.rerun()
+
+
+def keep_training_alive() -> None:
+    """On every page: while this session has a run in progress, poll it every HEARTBEAT_S seconds.
+
+    Renders nothing. Without it a student who reads the Draw page while their run trains would look
+    like a closed tab to the trainer pool.
+    """
+    st.fragment(_heartbeat, run_every=HEARTBEAT_S if training_in_progress() else None)()

@@ -18,7 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 from nnviz.data import DataUnavailableError
 from nnviz.diagram import build_diagram, layer_title, most_active, neuron_from_selection
 from nnviz.features import LatentMap, latent_map, layer_activations, top_activating, weight_tiles
-from nnviz.figure_style import PLOT_CONFIG
+from nnviz.figure_style import PLOT_CONFIG, frozen
 from nnviz.figures_diagram import diagram_figure
 from nnviz.figures_features import latent_figure, top_examples_figure, weight_tiles_figure
 from nnviz.figures_history import epoch_probability_figure
@@ -321,11 +321,12 @@ def _tiles_figure(network: Network, neurons: np.ndarray) -> go.Figure:
 
 
 def _tiles_first(network: Network, _: int) -> go.Figure:
-    return _tiles_figure(network, np.arange(min(TILES_SHOWN, network.layers[0].bias.size)))
+    # Frozen: cached per model and shown on every stroke, so it is made ready to send once (see FrozenFigure).
+    return frozen(_tiles_figure(network, np.arange(min(TILES_SHOWN, network.layers[0].bias.size))))
 
 
 def _tiles_all(network: Network, _: int) -> go.Figure:
-    return _tiles_figure(network, np.arange(network.layers[0].bias.size))
+    return frozen(_tiles_figure(network, np.arange(network.layers[0].bias.size)))
 
 
 def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, layer: int, neuron: int) -> None:

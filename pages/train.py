@@ -41,7 +41,7 @@ def _start_training() -> None:
 
 
 def _train(exp: Experiment) -> None:
-    run = session.trainer_pool().submit(exp.network, exp.training)
+    run = session.submit_training(exp.network, exp.training)
     session.start_training(run, TrainingHistory(exp.network, exp.training))
 
 
@@ -189,13 +189,15 @@ def _network_summary(network_config: NetworkConfig) -> None:
 
 
 def _live_training() -> None:
-    # Run as a fragment that polls the trainer a few times per second while a run is going,
+    # Run as a fragment that polls the trainer while a run is going (slowly while it waits in line),
     # so the rest of the page stays still.
     history = session.training_history()
     if history is None:
         return
     if session.collect_training():
         st.rerun()  # the run has just ended: redraw the whole page, whose model badge and buttons have changed
+    if session.train_poll_changed():
+        st.rerun()  # e.g. queued → running: the fragment is set up again with the new poll interval
     _show_progress(history)
 
 
@@ -204,8 +206,16 @@ def _show_progress(history: TrainingHistory) -> None:
     epochs = history.training_config.epochs
     if finished is None:
         position = history.queue_position
+        run = session.training_run()
         if position:
             st.info(f"Waiting for a free trainer: you are number {position} in line.", icon=":material/hourglass:")
+        elif run is not None and run.waiting_for_trainer_start:
+            st.info(
+                "Starting a trainer for you: the first one takes about 10 seconds to get ready.",
+                icon=":material/hourglass:",
+            )
+        if run is not None and run.shares_training:
+            st.caption("Classmates chose exactly the same settings and seed, so you all watch one shared training.")
         left = history.seconds_left
         text = f"Epoch {min(history.epochs_done + 1, epochs)} of {epochs} · {history.samples_seen:,} images seen"
         if left is not None:
@@ -214,12 +224,22 @@ def _show_progress(history: TrainingHistory) -> None:
     else:
         _show_outcome(history)
     # Side by side and short, so both curves show right under the Train button, above the fold.
+    # Rebuilt only when the history has news: most polls find none.
+    version = session.history_version(history)
     loss_col, accuracy_col = st.columns(2)
     with loss_col:
-        st.plotly_chart(loss_figure(history, height=CURVE_HEIGHT), config=PLOT_CONFIG, key="train_loss_curve")
+        st.plotly_chart(
+            session.cached_figure("train_loss", version, lambda: loss_figure(history, height=CURVE_HEIGHT)),
+            config=PLOT_CONFIG,
+            key="train_loss_curve",
+        )
         st.caption("The loss measures how wrong the network is. Gradient descent adjusts the weights to push it down.")
     with accuracy_col:
-        st.plotly_chart(accuracy_figure(history, height=CURVE_HEIGHT), config=PLOT_CONFIG, key="train_accuracy_curve")
+        st.plotly_chart(
+            session.cached_figure("train_accuracy", version, lambda: accuracy_figure(history, height=CURVE_HEIGHT)),
+            config=PLOT_CONFIG,
+            key="train_accuracy_curve",
+        )
         st.caption("After each epoch: the share of validation images (never trained on) it gets right.")
 
 
@@ -294,7 +314,7 @@ trained = session.trained_settings()
 if trained is not None and not busy and trained != (exp.network, exp.training):
     st.info("Settings changed — press **Train** to apply them.", icon=":material/edit:")
 # Decided after the model badge has collected the trainer's news: a run that has just ended stops the polling.
-st.fragment(_live_training, run_every=0.3 if session.training_in_progress() else None)()
+st.fragment(_live_training, run_every=session.remember_train_poll())()
 
 _digits_form()
 build_col, train_col = st.columns(2, gap="large")

@@ -167,7 +167,7 @@ def test_weight_tiles_figure_mosaic_and_click_targets() -> None:
     expected, _, anchors = mosaic(tiles, 5)
     np.testing.assert_array_equal(np.isnan(grid), np.isnan(expected))
     top, left = int(anchors[7, 1]), int(anchors[7, 0] - 13.5)
-    np.testing.assert_allclose(grid[top : top + 28, left : left + 28], tiles[7])
+    np.testing.assert_allclose(grid[top : top + 28, left : left + 28], tiles[7], rtol=1e-6)  # sent as float32
     assert heatmap.zmid == 0 and heatmap.zmin == -heatmap.zmax
     assert len(heatmap.colorbar.ticktext) == 3 and "up" in heatmap.colorbar.ticktext[-1]
     assert list(labels.text) == [str(i) for i in range(20)]

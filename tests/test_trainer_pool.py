@@ -33,6 +33,9 @@ TINY_NET = NetworkConfig(hidden_sizes=(16,))
 TINY_RUN = TrainingConfig(epochs=2, batch_size=64, train_size=1000, seed=3)
 LONG_RUN = TrainingConfig(epochs=50, batch_size=32, seed=1)  # minutes: only ever stopped or killed
 GUARD_S = 180.0  # only so a broken pool fails the test instead of hanging it; never a speed check
+# Most tests here submit identical runs that must train separately, and wait on one run while others sit
+# unpolled in line: no sharing, and no abandoning (the tests at the end check both on purpose).
+SEPARATE_UNWATCHED = {"share_identical": False, "abandon_after_s": 3600.0}
 
 
 def collect(run: TrainingRun, until: type | None = None) -> list:
@@ -76,7 +79,7 @@ def worker_env(**extra: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def pool(mnist_dir: Path):
     env = worker_env(NNVIZ_DATA_DIR=str(mnist_dir))
-    pool = TrainerPool(max_concurrent=2, runs_per_worker=100, warm_spares=1, env=env)
+    pool = TrainerPool(max_concurrent=2, runs_per_worker=100, warm_spares=1, env=env, **SEPARATE_UNWATCHED)
     assert pool.warm_up(wait_s=GUARD_S)
     yield pool
     pids = pool.worker_pids()
@@ -155,7 +158,7 @@ def test_same_seed_gives_the_same_training_in_two_concurrent_workers(pool: Train
 def single_pool(mnist_dir: Path):
     """One training at a time, a worker replaced after every two runs, no spare."""
     env = worker_env(NNVIZ_DATA_DIR=str(mnist_dir))
-    pool = TrainerPool(max_concurrent=1, runs_per_worker=2, warm_spares=0, env=env)
+    pool = TrainerPool(max_concurrent=1, runs_per_worker=2, warm_spares=0, env=env, **SEPARATE_UNWATCHED)
     yield pool
     pool.shutdown()
 
@@ -218,6 +221,17 @@ def steady(network_config, training_config, data, should_stop=lambda: False, tim
         time.sleep(0.02)
 
 
+def short(network_config, training_config, data, should_stop=lambda: False, time_limit_s=None):
+    """Five loss points then done: the same events for the same settings, like a real seeded run."""
+    for step in range(1, 6):
+        if should_stop():
+            yield FinishedEvent("stopped", 0, [], None, "stopped")
+            return
+        yield BatchEvent(1, step, 5, 32 * step, 1.0 / step, 0.05 * step)
+        time.sleep(0.05)
+    yield FinishedEvent("completed", 1, [], 0.5, "done")
+
+
 def stubborn(network_config, training_config, data, should_stop=lambda: False, time_limit_s=None):
     """One loss point, then stuck: ignores Stop and the time limit."""
     yield BatchEvent(1, 1, 100, 32, 2.3, 0.01)
@@ -234,9 +248,10 @@ def fake_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def fake_pool(env: dict[str, str], trainer: str, loader: str = "load", **settings) -> TrainerPool:
+    """A pool of stand-in workers, by default with SEPARATE_UNWATCHED (override with `settings`)."""
     module = "nnviz_fake_trainers"
     args = ("--trainer", f"{module}:{trainer}", "--loader", f"{module}:{loader}", "--no-warm-up")
-    return TrainerPool(env=env, worker_args=args, **settings)
+    return TrainerPool(env=env, worker_args=args, **{**SEPARATE_UNWATCHED, **settings})
 
 
 def test_queue_positions_move_up_and_a_queued_run_can_be_stopped(fake_env: dict[str, str]) -> None:
@@ -366,3 +381,118 @@ def test_the_server_unpickles_events_but_nothing_that_would_import_tensorflow() 
     with pytest.raises(ProtocolError, match="tensorflow"):
         read_frame(io.BytesIO(len(payload).to_bytes(4, "big") + payload))
     assert pickle.loads(encode(("ok",))[4:]) == ("ok",)
+
+
+# ---------------------------------------------- a class: sharing, one run per session, abandoned runs
+
+
+def seeded(seed: int) -> TrainingConfig:
+    return TrainingConfig(epochs=2, batch_size=64, train_size=1000, seed=seed)
+
+
+def wait_started(run: TrainingRun) -> None:
+    assert isinstance(collect(run, until=StartedEvent)[-1], StartedEvent)
+
+
+def events_through(run: TrainingRun, kind: type) -> list:
+    """Every event (none dropped) up to and including the whole poll that brought the first `kind`."""
+    events: list = []
+    deadline = time.monotonic() + GUARD_S
+    while not any(isinstance(e, kind) for e in events):
+        assert time.monotonic() < deadline, f"no {kind.__name__} in {GUARD_S} s: {events[-3:]}"
+        events += run.poll()
+        time.sleep(0.01)
+    return events
+
+
+def test_identical_requests_share_one_training_and_a_late_joiner_gets_the_whole_curve(
+    fake_env: dict[str, str],
+) -> None:
+    pool = fake_pool(fake_env, "short", max_concurrent=1, warm_spares=0, share_identical=True)
+    try:
+        first = pool.submit(TINY_NET, TINY_RUN, owner="ada")
+        first_events = events_through(first, BatchEvent)
+        joiner = pool.submit(TINY_NET, TINY_RUN, owner="bob")
+        other = pool.submit(TINY_NET, seeded(99), owner="cy")  # another seed: its own training, in line
+        assert joiner.shares_training and not other.shares_training
+        assert other.status == "queued" and other.queue_position == 1
+        first_events += collect(first)
+        joiner_events = collect(joiner)
+        assert finished(first_events).status == finished(joiner_events).status == "completed"
+        batches = [e for e in first_events if isinstance(e, BatchEvent)]
+        assert len(batches) == 5 and [e for e in joiner_events if isinstance(e, BatchEvent)] == batches
+        assert joiner.worker_pid == first.worker_pid
+        assert finished(collect(other)).status == "completed"
+    finally:
+        pool.shutdown()
+
+
+def test_a_session_has_at_most_one_run_and_its_newer_run_goes_to_the_back_of_the_line(
+    fake_env: dict[str, str],
+) -> None:
+    pool = fake_pool(fake_env, "steady", max_concurrent=1, warm_spares=0)
+    try:
+        running = pool.submit(TINY_NET, seeded(1), owner="ada")
+        bob = pool.submit(TINY_NET, seeded(2), owner="bob")
+        cy = pool.submit(TINY_NET, seeded(3), owner="cy")
+        bob_again = pool.submit(TINY_NET, seeded(4), owner="bob")  # Bob presses Train again
+
+        replaced = finished(bob.poll())
+        assert replaced.status == "stopped" and replaced.message == trainer_pool.MESSAGES["replaced"]
+        assert cy.poll()[-1] == QueuedEvent(1) and bob_again.poll()[-1] == QueuedEvent(2)
+
+        running.stop()
+        assert finished(collect(running)).status == "stopped"
+        wait_started(cy)  # first come, first served: Cy was in line before Bob's second run
+        assert bob_again.status == "queued" and bob_again.poll()[-1] == QueuedEvent(1)
+        for run in (cy, bob_again):
+            run.stop()
+            assert finished(collect(run)).status == "stopped"
+    finally:
+        pool.shutdown()
+
+
+def test_a_run_nobody_polls_is_abandoned_and_frees_its_trainer_while_a_polled_run_lives_on(
+    fake_env: dict[str, str],
+) -> None:
+    pool = fake_pool(fake_env, "steady", max_concurrent=1, warm_spares=0, abandon_after_s=1.0)
+    try:
+        gone = pool.submit(TINY_NET, seeded(1), owner="closed tab")
+        wait_started(gone)
+        waiting = pool.submit(TINY_NET, seeded(2), owner="still here")
+        assert waiting.status == "queued"
+        # Only the waiting session keeps polling (as every page does while its run is in progress).
+        events = collect(waiting, until=StartedEvent)
+        assert isinstance(events[-1], StartedEvent)
+        abandoned = gone.result
+        assert abandoned is not None and abandoned.status == "stopped"
+        assert abandoned.message == trainer_pool.MESSAGES["abandoned"]
+        assert waiting.result is None and waiting.status == "running"
+        waiting.stop()
+        assert finished(collect(waiting)).status == "stopped"
+    finally:
+        pool.shutdown()
+
+
+def test_an_unpolled_run_is_kept_while_its_browser_is_connected_and_dropped_once_it_is_not(
+    fake_env: dict[str, str],
+) -> None:
+    pool = fake_pool(fake_env, "steady", max_concurrent=1, warm_spares=0, abandon_after_s=0.5)
+    connected = {"tab": True}  # a background tab: connected, but its timers (and so its polls) slowed down
+    try:
+        background = pool.submit(TINY_NET, seeded(1), owner="tab", still_connected=lambda: connected["tab"])
+        wait_started(background)
+        waiting = pool.submit(TINY_NET, seeded(2), owner="next")
+        # Poll only the waiting run, long enough for the watchdog to look at the unpolled one many times.
+        deadline = time.monotonic() + 3.0  # comfortably over abandon_after_s; not a speed check
+        while time.monotonic() < deadline:
+            waiting.poll()
+            time.sleep(0.05)
+        assert background.result is None and background.status == "running"
+        connected["tab"] = False  # the tab is closed
+        assert isinstance(collect(waiting, until=StartedEvent)[-1], StartedEvent)
+        assert background.result is not None and background.result.message == trainer_pool.MESSAGES["abandoned"]
+        waiting.stop()
+        assert finished(collect(waiting)).status == "stopped"
+    finally:
+        pool.shutdown()
