@@ -49,10 +49,10 @@ from pathlib import Path
 
 from nnviz.network import NetworkConfig
 from nnviz.training_config import TrainingConfig
-from nnviz.training_events import BatchEvent, EpochEvent, FinishedEvent, QueuedEvent, StartedEvent
+from nnviz.training_events import BatchEvent, EpochEvent, ExperimentEvent, FinishedEvent, QueuedEvent, StartedEvent
 from nnviz.worker_protocol import ProtocolError, encode, read_frame
 
-RunEvent = QueuedEvent | StartedEvent | BatchEvent | EpochEvent | FinishedEvent
+RunEvent = QueuedEvent | StartedEvent | BatchEvent | EpochEvent | ExperimentEvent | FinishedEvent
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,8 @@ def _minutes(seconds: float) -> str:
 
 class TrainingRun:
     """One submitted training as its session sees it. Thread-safe; events come only through `poll`/`wait`."""
+
+    experiment: str | None = None  # the Learn-page experiment this run is, if it is not a plain training
 
     def __init__(self, pool: TrainerPool, run_id: int, network_config: NetworkConfig, training_config: TrainingConfig):
         self.id = run_id
@@ -270,15 +272,22 @@ class TrainerPool:
                 and not self._closed
             )
 
-    def submit(self, network_config: NetworkConfig, training_config: TrainingConfig) -> TrainingRun:
+    def submit(
+        self, network_config: NetworkConfig, training_config: TrainingConfig, experiment: str | None = None
+    ) -> TrainingRun:
         """Queue a training run and return its handle at once. Raises ValueError for invalid settings
-        and RuntimeError after `shutdown`."""
+        and RuntimeError after `shutdown`.
+
+        experiment: run this function of `nnviz.learn_experiments.EXPERIMENTS` instead of a training;
+        it reports ExperimentEvents, then its FinishedEvent.
+        """
         network_config.validate()
         training_config.validate()
         with self._lock:
             if self._closed:
                 raise RuntimeError("The trainer pool has been shut down.")
             run = TrainingRun(self, next(self._ids), network_config, training_config)
+            run.experiment = experiment
             self._waiting.append(run)
             self._dispatch()
         return run
@@ -380,6 +389,8 @@ class TrainerPool:
         self._running.add(run)
         self._spares_not_before = time.monotonic() + SPARE_DELAY_S
         job = ("run", run.id, run.network_config, run.training_config, self.time_limit_s)
+        if run.experiment is not None:
+            job = (*job, run.experiment)
         if not worker.send(job):
             worker.kill("crash")  # its reader thread sees the end of stdout and fails the run
 
@@ -466,7 +477,7 @@ class TrainerPool:
                     if worker.runs_started >= self.runs_per_worker or event.status == "failed":
                         self._retire(worker)
                     self._dispatch()
-                elif isinstance(event, BatchEvent | EpochEvent):
+                elif isinstance(event, BatchEvent | EpochEvent | ExperimentEvent):
                     if isinstance(event, EpochEvent):
                         run._epochs_seen = event.epoch
                     run._events.put(event)

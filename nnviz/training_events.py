@@ -77,3 +77,14 @@ class StartedEvent:
     """A trainer has picked the run up; BatchEvents follow. seconds_waited: since the run was submitted."""
 
     seconds_waited: float
+
+
+@dataclass(frozen=True)
+class ExperimentEvent:
+    """One finished part of a Learn-page experiment run by a worker (see `nnviz.learn_experiments`).
+
+    part: which part ("glorot", "Logistic regression@1000", ...); result: plain values and numpy arrays only.
+    """
+
+    part: str
+    result: dict
