@@ -289,6 +289,7 @@ def curves_figure(
     y_title: str,
     height: int = 380,
     log_x: bool = False,
+    log_y: bool = False,
     percent_y: bool = False,
     title: str = "",
 ) -> go.Figure:
@@ -309,7 +310,7 @@ def curves_figure(
         "margin": {"l": 70, "r": 20, "t": 50 if title else 20, "b": 60},
         "legend": {"font": {"size": SMALL_FONT_SIZE}},
         "xaxis": axis(x_title, type="log" if log_x else "linear"),
-        "yaxis": axis(y_title, tickformat=".0%" if percent_y else None),
+        "yaxis": axis(y_title, tickformat=".0%" if percent_y else None, type="log" if log_y else "linear"),
     }
     if title:
         layout["title"] = figure_title(title)

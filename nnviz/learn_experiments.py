@@ -172,3 +172,51 @@ def compare_training_sizes(
                 },
             )
     yield _finished(started, parts, stopped=False)
+
+
+def accuracy_by_method(results: dict[str, dict]) -> dict[str, tuple[list[int], list[float]]]:
+    """{method: (training sizes ascending, test accuracies)} from `compare_training_sizes` results."""
+    table: dict[str, tuple[list[int], list[float]]] = {}
+    for method in METHODS:
+        rows = sorted((r["size"], r["accuracy"]) for r in results.values() if r["method"] == method)
+        if rows:
+            table[method] = ([size for size, _ in rows], [accuracy for _, accuracy in rows])
+    return table
+
+
+def data_size_sentence(table: dict[str, tuple[list[int], list[float]]]) -> str:
+    """What really happened, in one sentence with the numbers: who wins with little data, who with a lot."""
+    if len(table) < 2:
+        return ""
+    sizes = sorted(set.intersection(*(set(sizes) for sizes, _ in table.values())))
+    if not sizes:
+        return ""
+
+    def best(size: int) -> tuple[str, float]:
+        return max(((m, acc[s.index(size)]) for m, (s, acc) in table.items()), key=lambda pair: pair[1])
+
+    (small_winner, small_acc), (big_winner, big_acc) = best(sizes[0]), best(sizes[-1])
+    net = METHODS[0]
+    text = (
+        f"With {sizes[0]:,} images the best is {small_winner.split(' (')[0].lower()} ({small_acc:.0%}); "
+        f"with {sizes[-1]:,} it is {big_winner.split(' (')[0].lower()} ({big_acc:.0%})."
+    )
+    if net in table and len(table[net][0]) == len(sizes):
+        gains = {m: acc[-1] - acc[0] for m, (_, acc) in table.items()}
+        biggest_gain = max(gains, key=gains.get)
+        text += (
+            f" The neural network gained {gains[net]:+.0%} from more data"
+            + (
+                ", the most of all methods"
+                if biggest_gain == net
+                else f" ({biggest_gain.split(' (')[0].lower()}: {gains[biggest_gain]:+.0%})"
+            )
+            + (
+                "; here it never fell behind, so the claim that it needs more data to start is not what happened."
+                if small_winner == net
+                else "; it started behind and caught up, as the lab says."
+                if big_winner == net
+                else "."
+            )
+        )
+    return text

@@ -11,6 +11,7 @@ drawing) lives in `st.session_state`, so it never leaks into another session.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,8 +23,10 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from nnviz.data import DataUnavailableError, load_mnist_test
 from nnviz.default_model import load_default_network
-from nnviz.network import Network
+from nnviz.experiment_job import ExperimentJob
+from nnviz.network import Network, NetworkConfig
 from nnviz.trainer_pool import TrainerPool, TrainingRun
+from nnviz.training_config import TrainingConfig
 from nnviz.training_history import TrainingHistory
 
 T = TypeVar("T")
@@ -370,6 +373,28 @@ def set_stepped_model(value: Any | None) -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def learn_experiments() -> dict:
-    """Server-wide {experiment key: ExperimentJob}: a whole class clicking the same experiment costs one run."""
-    return {}
+def _learn_experiments() -> tuple[dict, threading.Lock]:
+    """Server-wide {(experiment, configuration): ExperimentJob}: a class pressing the same button costs one run."""
+    return {}, threading.Lock()
+
+
+def learn_experiment(experiment: str, network_config: NetworkConfig) -> ExperimentJob | None:
+    """The server's job for this experiment and network, with the worker's news folded in; None if never started."""
+    jobs, _ = _learn_experiments()
+    job = jobs.get((experiment, network_config))
+    if job is not None:
+        job.update()
+    return job
+
+
+def start_learn_experiment(
+    experiment: str, network_config: NetworkConfig, training_config: TrainingConfig, parts: int
+) -> ExperimentJob:
+    """Start the experiment in the trainer pool unless it is running or done already (then reuse that job)."""
+    jobs, lock = _learn_experiments()
+    with lock:
+        job = jobs.get((experiment, network_config))
+        if job is None or not (job.running or job.succeeded):
+            run = trainer_pool().submit(network_config, training_config, experiment=experiment)
+            job = jobs[(experiment, network_config)] = ExperimentJob(run, parts)
+    return job

@@ -7,14 +7,20 @@ shows is numpy in this process (`nnviz.backprop`); trainings run in the trainer 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import streamlit as st
 
 from nnviz.backprop import loss_and_gradients, network_params
 from nnviz.data import DataUnavailableError
+from nnviz.experiment_job import ExperimentJob
+from nnviz.figures_features import weight_tiles_figure
 from nnviz.figures_learn import (
+    activation_histogram_figure,
     before_after_figure,
     crossentropy_curve_figure,
+    curves_figure,
     loss_slice_figure,
     pixel_picker_figure,
     weight_curve_figure,
@@ -26,6 +32,15 @@ from nnviz.gradient_step import (
     gradient_step,
     steepest_weights,
 )
+from nnviz.learn_experiments import (
+    DATA_SIZES,
+    METHODS,
+    STARTING_TRAINING,
+    STARTING_WEIGHTS,
+    TRAINING_SIZES,
+    accuracy_by_method,
+    data_size_sentence,
+)
 from nnviz.loss_landscape import (
     OneWeightLoss,
     WeightRef,
@@ -34,8 +49,8 @@ from nnviz.loss_landscape import (
     weight_curve,
 )
 from nnviz.loss_reading import accuracy_and_loss_sentence, batch_reading, evaluation_batch, input_loss
-from nnviz.network import IMAGE_SIDE, Network
-from nnviz.training_config import LOSS_LABELS
+from nnviz.network import IMAGE_SIDE, INITIALIZER_LABELS, INITIALIZERS, Network, NetworkConfig
+from nnviz.training_config import LOSS_LABELS, TrainingConfig
 from pages import _session as session
 from pages._widgets import drawing_canvas, input_caption, model_badge
 
@@ -45,6 +60,7 @@ TAB_DESCENT = "2 · Gradient descent"
 TAB_STEP = "3 · One step"
 TAB_START = "4 · Starting weights"
 TAB_DATA = "5 · More data?"
+EXPERIMENT_POLL_S = 1.0  # how often a running experiment's results are redrawn (the polling part only)
 SLICE_SIZE = 500  # images in the 2-D slice's batch: 441 losses must stay well under a second
 
 HELP_LOSS = (
@@ -452,6 +468,143 @@ def _step_results(
     st.caption("The other pages still use the old model until you press **Keep this model**.")
 
 
+# --- 4 · Starting weights and 5 · More data: experiments in the trainer pool -------------------------------------
+
+
+def _experiment_status(job: ExperimentJob | None, what: str) -> None:
+    if job is None:
+        return
+    if job.running:
+        st.progress(job.progress, text=f"Training {what} in the trainer… {len(job.results)} of {job.parts} done.")
+    elif not job.succeeded:
+        st.warning(f"The experiment did not finish: {job.finished.message}", icon=":material/warning:")
+
+
+def _starting_weights_results(job: ExperimentJob | None, config: NetworkConfig) -> None:
+    _experiment_status(job, "one network per starting choice")
+    if job is None or not job.results:
+        return
+    results = list(job.results.values())
+    curves = {
+        f"{INITIALIZER_LABELS[r['initializer']]}: "
+        + (f"{r['accuracy']:.0%} right" if r["status"] == "completed" else "blew up"): (r["epochs"], r["losses"])
+        for r in results
+    }
+    st.plotly_chart(
+        curves_figure(curves, "epoch", "training loss", log_y=True),
+        config=PLOT_CONFIG,
+        theme=None,
+        key="learn_init_curves",
+    )
+    st.caption(
+        f"What am I looking at: the training loss of the same {config.describe()} network, started five ways "
+        f"({STARTING_TRAINING.train_size:,} images, {STARTING_TRAINING.epochs} epochs of plain gradient descent); "
+        "the legend gives each one's accuracy on the test digits."
+    )
+    by_name = {r["initializer"]: r for r in results}
+    tiles_col, hist_col = st.columns(2, gap="medium")
+    if "zeros" in by_name:
+        with tiles_col:
+            st.markdown("**Why all zeros fails:** its first-layer neurons after training")
+            zeros = by_name["zeros"]["tiles_end"]
+            st.plotly_chart(
+                weight_tiles_figure(zeros, columns=len(zeros), height=190),
+                config=PLOT_CONFIG,
+                theme=None,
+                key="learn_zero_tiles",
+            )
+            spread = float(np.abs(zeros - zeros[0]).max())
+            st.caption(
+                f"What am I looking at: the weights of {len(zeros)} neurons that started at zero. They are all the "
+                f"same (largest difference {spread:.1g}): with equal starts every neuron gets the same gradient, "
+                "so they can never learn different things."
+            )
+    shown = {INITIALIZER_LABELS[k]: by_name[k]["activations_start"] for k in ("glorot", "too_large") if k in by_name}
+    if shown:
+        with hist_col:
+            st.markdown("**Why too large fails:** the hidden neurons at the start")
+            st.plotly_chart(
+                activation_histogram_figure(shown, config.activation),
+                config=PLOT_CONFIG,
+                theme=None,
+                key="learn_start_histogram",
+            )
+            st.caption(
+                "What am I looking at: how often each value of the first hidden layer occurs before training. "
+                "Too-large weights push the sums far out: sigmoid and tanh sit flat at their ends, ReLU values "
+                "explode, and the gradient has nothing useful to follow."
+            )
+
+
+def _starting_weights_tab(network: Network) -> None:
+    config = network.config
+    st.markdown(
+        "Gradient descent has to start somewhere. Train this network's shape five times, each from different "
+        "starting weights, and compare."
+    )
+    job = session.learn_experiment(STARTING_WEIGHTS, config)
+    st.button(
+        "Train one network per starting choice",
+        key="learn_start_experiment",
+        icon=":material/play_arrow:",
+        type="primary",
+        disabled=job is not None and (job.running or job.succeeded),
+        on_click=session.start_learn_experiment,
+        args=(STARTING_WEIGHTS, config, STARTING_TRAINING, len(INITIALIZERS)),
+        help="Runs in the trainer, once for the whole class: the result is kept for everyone on this server.",
+    )
+    _poll_while_running(
+        job, lambda: _starting_weights_results(session.learn_experiment(STARTING_WEIGHTS, config), config)
+    )
+
+
+def _data_size_results(job: ExperimentJob | None) -> None:
+    _experiment_status(job, "three methods on six training-set sizes")
+    if job is None or not job.results:
+        return
+    table = accuracy_by_method(job.results)
+    st.plotly_chart(
+        curves_figure(
+            table, "training images (log scale)", "accuracy on 2,000 test digits", log_x=True, percent_y=True
+        ),
+        config=PLOT_CONFIG,
+        theme=None,
+        key="learn_data_sizes",
+    )
+    st.caption(
+        "What am I looking at: how often each method is right on the same test digits, against how many "
+        "training images it learned from. Each step to the right is about three times more data."
+    )
+    if not job.running and (sentence := data_size_sentence(table)):
+        st.markdown(f"**What happened:** {sentence}")
+
+
+def _data_size_tab() -> None:
+    st.markdown(
+        "The lab says neural networks need more data than simpler methods, but keep improving with more of it. "
+        "Test the claim: the default network, logistic regression and k-nearest neighbours, each trained on "
+        "100 to all training images."
+    )
+    config = NetworkConfig()
+    job = session.learn_experiment(DATA_SIZES, config)
+    st.button(
+        "Compare on 100 … all training images",
+        key="learn_data_experiment",
+        icon=":material/play_arrow:",
+        type="primary",
+        disabled=job is not None and (job.running or job.succeeded),
+        on_click=session.start_learn_experiment,
+        args=(DATA_SIZES, config, TrainingConfig(), len(TRAINING_SIZES) * len(METHODS)),
+        help="Runs in the trainer (a few minutes), once for the whole class: the result is kept for everyone.",
+    )
+    _poll_while_running(job, lambda: _data_size_results(session.learn_experiment(DATA_SIZES, config)))
+
+
+def _poll_while_running(job: ExperimentJob | None, show: Callable[[], None]) -> None:
+    """Draw the results; while the experiment runs, redraw them every EXPERIMENT_POLL_S seconds (only this part)."""
+    st.fragment(show, run_every=EXPERIMENT_POLL_S if job is not None and job.running else None)()
+
+
 # --- the page ----------------------------------------------------------------------------------------------------
 
 
@@ -469,8 +622,8 @@ def learn() -> None:
         else:
             st.caption(input_caption(current))
             true_digit = _true_digit_picker(network, current)
-    loss_tab, descent_tab, step_tab = st.tabs(
-        [TAB_LOSS, TAB_DESCENT, TAB_STEP], key=session.LEARN_TABS, on_change="rerun"
+    loss_tab, descent_tab, step_tab, start_tab, data_tab = st.tabs(
+        [TAB_LOSS, TAB_DESCENT, TAB_STEP, TAB_START, TAB_DATA], key=session.LEARN_TABS, on_change="rerun"
     )
     if loss_tab.open:
         with loss_tab:
@@ -483,6 +636,12 @@ def learn() -> None:
     if step_tab.open:
         with step_tab:
             _one_step_tab(network, model_id, current, true_digit)
+    if start_tab.open:
+        with start_tab:
+            _starting_weights_tab(network)
+    if data_tab.open:
+        with data_tab:
+            _data_size_tab()
 
 
 session.route_through_app()
