@@ -139,7 +139,10 @@ class OneWeightLoss:
 
 @dataclass(frozen=True)
 class WeightCurve:
-    """Loss against one weight's value. values, losses: (41,); current: the weight now; slope: dL/dw there."""
+    """Loss against one weight's value. values, losses: (41,); current: the weight now; slope: dL/dw there.
+
+    has_valley: the lowest point is inside the range (else the loss keeps falling one way, flattening out).
+    """
 
     ref: WeightRef
     values: np.ndarray
@@ -147,14 +150,18 @@ class WeightCurve:
     current: float
     current_loss: float
     slope: float
+    has_valley: bool
 
     @property
     def best_value(self) -> float:
         return float(self.values[int(self.losses.argmin())])
 
 
-def _span_with_valley(curve: OneWeightLoss, centre: float, span: float) -> tuple[float, float]:
-    """(low, high) around `centre` wide enough that the curve's lowest point is inside, not at an edge."""
+def _span_with_valley(curve: OneWeightLoss, centre: float, span: float) -> tuple[float, float] | None:
+    """(low, high) around `centre` wide enough that the curve's lowest point is inside, not at an edge.
+
+    None if there is no valley within reach: the loss keeps falling (usually flattening out) one way.
+    """
     for _ in range(MAX_WIDENINGS):
         values = np.linspace(centre - span, centre + span, SEARCH_POINTS)
         lowest = int(curve.losses(values).argmin())
@@ -165,7 +172,7 @@ def _span_with_valley(curve: OneWeightLoss, centre: float, span: float) -> tuple
             margin = max((high - low) * 0.6, span * 0.25)
             return low - margin, high + margin
         span *= 2
-    return centre - span, centre + span
+    return None
 
 
 def weight_curve(
@@ -186,20 +193,21 @@ def weight_curve(
     """
     curve = OneWeightLoss(params, activation, x, labels, loss, ref)
     current = curve.weight
-    if span is None:
-        low, high = _span_with_valley(curve, current, max(3 * abs(current), MIN_SPAN))
-    else:
-        low, high = current - span, current + span
+    first_span = max(3 * abs(current), MIN_SPAN) if span is None else span
+    valley = _span_with_valley(curve, current, first_span) if span is None else None
+    low, high = valley if valley is not None else (current - first_span, current + first_span)
     values = np.linspace(low, high, CURVE_POINTS)
+    losses = curve.losses(values)
     if gradients is None:
         gradients = params_loss_and_gradients(params, activation, x, labels, loss)
     return WeightCurve(
         ref=ref,
         values=values,
-        losses=curve.losses(values),
+        losses=losses,
         current=current,
         current_loss=gradients.loss,
         slope=float(gradients.weights[ref.layer][ref.row, ref.column]),
+        has_valley=bool(0 < int(np.argmin(losses)) < CURVE_POINTS - 1),
     )
 
 

@@ -283,6 +283,11 @@ def _descent_tab(network: Network, model_id: str, batch: tuple[np.ndarray, np.nd
             f"descent moves the weight to be {downhill}, downhill.",
             help=HELP_GRADIENT,
         )
+        if not curve.has_valley:
+            st.caption(
+                f"No valley in reach for this weight: the loss keeps falling, ever more slowly, as it moves "
+                f"{downhill.replace('er', '')}. Pick another weight to see a valley."
+            )
         if epochs is None:
             st.caption("Train a model on the Train page to see where this weight went, epoch by epoch.")
         else:
@@ -612,7 +617,8 @@ def _poll_while_running(job: ExperimentJob | None, show: Callable[[], None]) -> 
 def learn() -> None:
     network = session.active_network()
     model_id = session.model_fingerprint(network)
-    canvas_col, info_col = st.columns([1, 2], gap="medium")
+    # Equal columns: at 1024 px wide the canvas (280 px) still fits beside the picker.
+    canvas_col, info_col = st.columns([1, 1], gap="medium")
     with canvas_col:
         current = drawing_canvas("learn")
     true_digit = None
@@ -620,8 +626,12 @@ def learn() -> None:
         if current is None:
             st.info("Draw a digit, or press **Show me a test digit**.", icon=":material/draw:")
         else:
-            st.caption(input_caption(current))
             true_digit = _true_digit_picker(network, current)
+            now = input_loss(network, current.pixels, true_digit)
+            guess_col, loss_col = st.columns(2)
+            guess_col.metric("Prediction", str(now.predicted), help="The digit whose output neuron is most active.")
+            loss_col.metric("Loss", f"{now.crossentropy:.3f}", help=HELP_LOSS)
+            st.caption(input_caption(current))
     loss_tab, descent_tab, step_tab, start_tab, data_tab = st.tabs(
         [TAB_LOSS, TAB_DESCENT, TAB_STEP, TAB_START, TAB_DATA], key=session.LEARN_TABS, on_change="rerun"
     )
