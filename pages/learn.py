@@ -285,8 +285,8 @@ def _descent_tab(network: Network, model_id: str, batch: tuple[np.ndarray, np.nd
         )
         if not curve.has_valley:
             st.caption(
-                f"No valley in reach for this weight: the loss keeps falling, ever more slowly, as it moves "
-                f"{downhill.replace('er', '')}. Pick another weight to see a valley."
+                f"No valley in reach for this weight: the loss keeps falling, ever more slowly, as the weight gets "
+                f"{downhill}. Pick another weight to see a valley."
             )
         if epochs is None:
             st.caption("Train a model on the Train page to see where this weight went, epoch by epoch.")
