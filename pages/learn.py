@@ -172,34 +172,42 @@ def _steepest(network: Network, model_id: str, loss: str, batch: tuple[np.ndarra
 
 
 def _weight_fields(network: Network, model_id: str, ref: WeightRef) -> None:
-    """Pick the weight by layer, from-neuron and to-neuron numbers."""
+    """Pick the weight by layer, from-neuron and to-neuron numbers (they also show a weight picked by a click)."""
     sizes = network.config.layer_sizes
+    keys = tuple(f"learn_pick_{part}_{model_id[:8]}" for part in ("layer", "row", "column"))
+    # Show the weight on show, however it was picked; the callbacks then read the fields back.
+    for key, value in zip(keys, (ref.layer, ref.row, ref.column)):
+        st.session_state[key] = value
     layer_col, from_col, to_col = st.columns(3)
-    layer = layer_col.selectbox(
+    layer_col.selectbox(
         "Weight layer",
         list(range(len(network.layers))),
-        index=ref.layer,
         format_func=lambda k: f"{network.config.layer_title(k).split(' (')[0]} → {network.config.layer_title(k + 1)}",
-        key=f"learn_pick_layer_{model_id[:8]}",
+        key=keys[0],
+        on_change=_on_weight_fields,
+        args=(model_id, keys, True),
     )
-    row = from_col.number_input(
-        "From neuron (pixel = row × 28 + column)" if layer == 0 else "From neuron",
+    from_col.number_input(
+        "From neuron (pixel = row × 28 + column)" if ref.layer == 0 else "From neuron",
         0,
-        sizes[layer] - 1,
-        value=min(ref.row, sizes[layer] - 1) if layer == ref.layer else 0,
-        key=f"learn_pick_row_{model_id[:8]}_{layer}",
+        sizes[ref.layer] - 1,
+        key=keys[1],
+        on_change=_on_weight_fields,
+        args=(model_id, keys, False),
     )
-    column = to_col.number_input(
+    to_col.number_input(
         "To neuron",
         0,
-        sizes[layer + 1] - 1,
-        value=min(ref.column, sizes[layer + 1] - 1) if layer == ref.layer else 0,
-        key=f"learn_pick_column_{model_id[:8]}_{layer}",
+        sizes[ref.layer + 1] - 1,
+        key=keys[2],
+        on_change=_on_weight_fields,
+        args=(model_id, keys, False),
     )
-    picked = WeightRef(int(layer), int(row), int(column))
-    if picked != ref:
-        session.set_learn_weight(model_id, picked)
-        st.rerun(scope="fragment")
+
+
+def _on_weight_fields(model_id: str, keys: tuple[str, str, str], layer_changed: bool) -> None:
+    layer, row, column = (int(st.session_state[key]) for key in keys)
+    session.set_learn_weight(model_id, WeightRef(layer, 0, 0) if layer_changed else WeightRef(layer, row, column))
 
 
 def _on_pixel_click(model_id: str, neuron: int) -> None:
