@@ -88,6 +88,9 @@ def compare_starting_weights(
         first_w, first_b = start[0]
         values = ACTIVATION_FUNCTIONS[config.activation if len(start) > 1 else "softmax"](sample @ first_w + first_b)
         xs, ys, finished = _train_collecting(config, training_config, data, should_stop)
+        if should_stop():  # a part cut short by Stop is not a result
+            yield _finished(started, done, stopped=True)
+            return
         end = finished.weights[0][0] if finished is not None and finished.weights is not None else first_w
         yield ExperimentEvent(
             part=initializer,
@@ -161,6 +164,9 @@ def compare_training_sizes(
                     accuracy = evaluate(finished.weights, network_config.activation, "crossentropy", x_test, y_test)[1]
             else:
                 accuracy = _classical(method, split.x_train, split.y_train, x_test, y_test)
+            if should_stop():  # a part cut short by Stop is not a result
+                yield _finished(started, parts, stopped=True)
+                return
             parts += 1
             yield ExperimentEvent(
                 part=f"{method}@{n}",

@@ -24,6 +24,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from nnviz.data import DataUnavailableError, load_mnist_test
 from nnviz.default_model import load_default_network
 from nnviz.experiment_job import ExperimentJob
+from nnviz.loss_reading import evaluation_batch
 from nnviz.network import Network, NetworkConfig
 from nnviz.trainer_pool import TrainerPool, TrainingRun
 from nnviz.training_config import TrainingConfig
@@ -341,6 +342,21 @@ LEARN_LEARNING_RATE = "learn_learning_rate"  # widget key: η for one step
 LEARN_STEP_ERROR = "nnviz_learn_step_error"  # why the last "Take one step" was not taken
 LEARN_PIXELS_CHART = "learn_pixels_chart"  # plotly chart key of the pixel picker (its selection picks a weight)
 LEARN_EPOCH = "learn_epoch"  # widget key prefix of the epoch slider
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _learn_evaluation_batch(digits: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    x_test, y_test = test_digits()
+    return evaluation_batch(x_test, y_test, digits)
+
+
+def learn_evaluation_batch(digits: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The fixed 1,000 test digits of `digits` (x, output indices), shared by every session; read-only.
+
+    Raises DataUnavailableError without the test digits.
+    """
+    test_digits()  # raises (uncached) when the data is missing
+    return _learn_evaluation_batch(tuple(digits))
 
 
 def session_start_weights() -> list | None:

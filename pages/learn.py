@@ -43,12 +43,13 @@ from nnviz.learn_experiments import (
 )
 from nnviz.loss_landscape import (
     OneWeightLoss,
+    WeightCurve,
     WeightRef,
     largest_gradient_weight,
     loss_slice,
     weight_curve,
 )
-from nnviz.loss_reading import accuracy_and_loss_sentence, batch_reading, evaluation_batch, input_loss
+from nnviz.loss_reading import BatchReading, accuracy_and_loss_sentence, batch_reading, input_loss
 from nnviz.network import IMAGE_SIDE, INITIALIZER_LABELS, INITIALIZERS, Network, NetworkConfig
 from nnviz.training_config import LOSS_LABELS, TrainingConfig
 from pages import _session as session
@@ -88,11 +89,15 @@ HELP_SLICE = (
 def _evaluation(network: Network) -> tuple[np.ndarray, np.ndarray] | None:
     """The fixed 1,000 test digits (x, output indices), or None with a message if there are none."""
     try:
-        x_test, y_test = session.test_digits()
+        return session.learn_evaluation_batch(network.digits)
     except DataUnavailableError as exc:
         st.warning(f"The MNIST test digits are not available, so this part cannot be measured. {exc}")
         return None
-    return evaluation_batch(x_test, y_test, network.digits)
+
+
+def _batch_reading(network: Network, model_id: str, batch: tuple[np.ndarray, np.ndarray]) -> BatchReading:
+    """Accuracy and loss on the evaluation batch, computed once per model (not on every stroke)."""
+    return session.model_result("learn_batch", model_id, 0, network, lambda net, _: batch_reading(net, *batch))
 
 
 def _true_digit_picker(network: Network, current: session.CurrentInput) -> int:
@@ -143,7 +148,7 @@ def _loss_tab(network: Network, current: session.CurrentInput | None, true_digit
     if batch is None:
         return
     st.subheader(f"How wrong on {len(batch[1]):,} test digits")
-    reading = batch_reading(network, *batch)
+    reading = _batch_reading(network, session.model_fingerprint(network), batch)
     acc_col, loss_col = st.columns(2)
     acc_col.metric("Accuracy", f"{reading.accuracy:.1%}", help="The share of digits whose top answer is right.")
     loss_col.metric("Mean loss (cross-entropy)", f"{reading.mean_loss:.3f}", help=HELP_LOSS)
@@ -272,11 +277,19 @@ def _descent_tab(network: Network, model_id: str, batch: tuple[np.ndarray, np.nd
             key=f"{session.LEARN_EPOCH}_{model_id[:12]}",
         )
         params = epoch_params[epoch_numbers.index(shown_epoch)]
-    curve = weight_curve(params, network.config.activation, *batch, loss, ref)
-    values, losses = [], []
-    if epoch_params:
+
+    def compute(net: Network, _: int) -> tuple[WeightCurve, list[float], list[float]]:
+        curve = weight_curve(params, net.config.activation, *batch, loss, ref)
+        if not epoch_params:
+            return curve, [], []
         values = [float(p[ref.layer][0][ref.row, ref.column]) for p in epoch_params]
-        losses = OneWeightLoss(params, network.config.activation, *batch, loss, ref).losses(np.array(values)).tolist()
+        losses = OneWeightLoss(params, net.config.activation, *batch, loss, ref).losses(np.array(values)).tolist()
+        return curve, values, losses
+
+    # Nothing here depends on the drawing: computed once per weight and epoch, not on every stroke.
+    curve, values, losses = session.model_result(
+        f"learn_curve_{loss}", f"{model_id}|{ref}|{shown_epoch}", 0, network, compute
+    )
     with curve_col:
         st.plotly_chart(
             weight_curve_figure(curve, values, losses, epoch_numbers),
@@ -469,7 +482,9 @@ def _step_results(
     st.caption("What am I looking at: each digit's probability before (blue) and after (orange, striped) the steps.")
     batch = _evaluation(network)
     if batch is not None:
-        acc_before, acc_after = batch_reading(network, *batch).accuracy, batch_reading(stepped.network, *batch).accuracy
+        stepped_id = f"{stepped.base_id}+{stepped.steps}"  # the steps' losses tell one stepped copy from another
+        acc_before = _batch_reading(network, stepped.base_id, batch).accuracy
+        acc_after = _batch_reading(stepped.network, stepped_id, batch).accuracy
         st.markdown(
             f"Accuracy on {len(batch[1]):,} test digits: **{acc_before:.1%}** before, **{acc_after:.1%}** after. "
             + (
