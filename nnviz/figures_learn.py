@@ -143,7 +143,8 @@ def weight_curve_figure(
         layout={
             **base_layout(height, show_legend=True),
             "margin": {"l": 80, "r": 20, "t": 20, "b": 60},
-            "legend": {"orientation": "h", "y": -0.2, "font": {"size": SMALL_FONT_SIZE}},
+            # The legend above the plot: below it, it would cover the x-axis title on a narrow page.
+            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "font": {"size": SMALL_FONT_SIZE}},
             "xaxis": axis("value of this weight"),
             "yaxis": axis("loss on 1,000 digits", range=[low - pad, high + pad]),
         },

@@ -59,6 +59,16 @@ class WeightRef:
             target = f"neuron {self.column} of hidden layer {self.layer + 1}"
         return f"the weight from {source} to {target}"
 
+    def short(self, config: NetworkConfig) -> str:
+        """In a few characters for a table, e.g. "pixel (12, 15) → hidden 1 #7" or "hidden 2 #40 → digit 8"."""
+        if self.layer == 0:
+            source = "pixel ({}, {})".format(*divmod(self.row, IMAGE_SIDE))
+        else:
+            source = f"hidden {self.layer} #{self.row}"
+        last = self.layer + 1 == len(config.layer_sizes) - 1
+        target = f"digit {config.digits[self.column]}" if last else f"hidden {self.layer + 1} #{self.column}"
+        return f"{source} → {target}"
+
     def fits(self, config: NetworkConfig) -> bool:
         sizes = config.layer_sizes
         return (

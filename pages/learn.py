@@ -234,37 +234,17 @@ def _descent_tab(network: Network, model_id: str, batch: tuple[np.ndarray, np.nd
     ref = picked if picked is not None and picked.fits(network.config) else steepest
     epochs = _epoch_weights()
 
-    picker_col, curve_col = st.columns([1, 2], gap="medium")
-    with picker_col:
-        st.markdown(f"**The weight on show:** {ref.describe(network.config)}.")
-        if ref == steepest:
-            st.caption("Picked for you: the weight whose gradient is largest on the 1,000 digits.")
-        else:
-            st.button(
-                "Back to the steepest weight",
-                key="learn_steepest",
-                on_click=session.set_learn_weight,
-                args=(model_id, None),
-            )
-        _weight_fields(network, model_id, ref)
-        neuron = ref.column if ref.layer == 0 else 0
-        st.plotly_chart(
-            pixel_picker_figure(
-                network.layers[0].weights[:, neuron].reshape(IMAGE_SIDE, IMAGE_SIDE),
-                ref.row if ref.layer == 0 else None,
-                height=300,
-            ),
-            config=PLOT_CONFIG,
-            theme=None,
-            key=session.LEARN_PIXELS_CHART,
-            on_select=lambda: _on_pixel_click(model_id, neuron),
-            selection_mode="points",
+    st.markdown(f"**The weight on show:** {ref.describe(network.config)}.")
+    if ref == steepest:
+        st.caption("Picked for you: the weight whose gradient is largest on the 1,000 digits. Pick any other below.")
+    else:
+        st.button(
+            "Back to the steepest weight",
+            key="learn_steepest",
+            on_click=session.set_learn_weight,
+            args=(model_id, None),
         )
-        st.caption(
-            f"What am I looking at: the 784 weights into {network.config.layer_title(1).split(' (')[0].lower()} "
-            f"neuron {neuron}, one per pixel (blue pushes up, red down). Click a pixel to pick its weight."
-        )
-
+    curve_col = st.container()
     epoch_numbers, epoch_params, shown_epoch = [], [], None
     params = network_params(network)
     if epochs is not None:
@@ -317,7 +297,34 @@ def _descent_tab(network: Network, model_id: str, batch: tuple[np.ndarray, np.nd
                 "itself moves when you slide the epoch: the other weights moved too, so the valley is not where "
                 "it was."
             )
+    _weight_picker(network, model_id, ref)
     _slice(network, model_id, loss, batch, epochs)
+
+
+def _weight_picker(network: Network, model_id: str, ref: WeightRef) -> None:
+    """Choose the weight: by numbers, or by clicking a pixel of a first-layer neuron's weight tile."""
+    st.markdown("**Pick another weight**")
+    _weight_fields(network, model_id, ref)
+    neuron = ref.column if ref.layer == 0 else 0
+    tile_col, text_col = st.columns([1, 1.4], gap="medium")
+    with tile_col:
+        st.plotly_chart(
+            pixel_picker_figure(
+                network.layers[0].weights[:, neuron].reshape(IMAGE_SIDE, IMAGE_SIDE),
+                ref.row if ref.layer == 0 else None,
+                height=260,
+            ),
+            config=PLOT_CONFIG,
+            theme=None,
+            key=session.LEARN_PIXELS_CHART,
+            on_select=lambda: _on_pixel_click(model_id, neuron),
+            selection_mode="points",
+        )
+    text_col.caption(
+        f"What am I looking at: the 784 weights into neuron {neuron} of "
+        f"{network.config.layer_title(1).split(' (')[0].lower()}, one per pixel (blue pushes the neuron up, red "
+        "down). **Click a pixel** to see the loss against that pixel's weight."
+    )
 
 
 def _slice(network: Network, model_id: str, loss: str, batch, epochs) -> None:
@@ -383,7 +390,7 @@ def _one_step_tab(
     updates = steepest_weights(stepped.network, gradients, rate)
     st.dataframe(
         {
-            "weight": [u.ref.describe(network.config).removeprefix("the weight from ") for u in updates],
+            "weight": [u.ref.short(network.config) for u in updates],
             "w now": [round(u.value, 4) for u in updates],
             "∂L/∂w": [round(u.gradient, 4) for u in updates],
             "w − η·∂L/∂w": [round(u.new_value, 4) for u in updates],

@@ -117,6 +117,8 @@ def test_weight_ref_words_and_fit() -> None:
         WeightRef(1, 2, 1).describe(config)
         == "the weight from neuron 2 of hidden layer 1 to the output neuron of digit 8"
     )
+    assert WeightRef(0, 28 * 12 + 15, 3).short(config) == "pixel (12, 15) → hidden 1 #3"
+    assert WeightRef(1, 2, 1).short(config) == "hidden 1 #2 → digit 8"
     assert (
         WeightRef(1, 7, 2).fits(config) and not WeightRef(1, 8, 2).fits(config) and not WeightRef(2, 0, 0).fits(config)
     )
