@@ -62,6 +62,7 @@ TAB_STEP = "3 · One step"
 TAB_START = "4 · Starting weights"
 TAB_DATA = "5 · More data?"
 EXPERIMENT_POLL_S = 1.0  # how often a running experiment's results are redrawn (the polling part only)
+BIG_DROP = 0.05  # accuracy on the test digits falling by more than this after the steps: η was too big
 SLICE_SIZE = 500  # images in the 2-D slice's batch: 441 losses must stay well under a second
 
 HELP_LOSS = (
@@ -500,6 +501,12 @@ def _step_results(
                 else "Your drawing did not hurt the other digits."
             )
         )
+        if acc_after < acc_before - BIG_DROP:
+            st.warning(
+                "The steps were too big: they fixed your drawing but knocked the weights far from what the other "
+                "digits need. Press **Start over** and try a smaller learning rate η.",
+                icon=":material/trending_down:",
+            )
     st.caption("The other pages still use the old model until you press **Keep this model**.")
 
 

@@ -203,7 +203,7 @@ def test_a_huge_learning_rate_is_called_out(app: AppTest, mnist) -> None:
     app.button(key="learn_take_step").click().run()
     assert not app.exception
     text = " ".join(m.value for m in app.markdown) + " ".join(w.value for w in app.warning)
-    assert "worse at other digits" in text or "Overshoot" in text
+    assert "steps were too big" in text or "Overshoot" in text
 
 
 # --- 4 and 5 · experiments (results put into the server's cache) ---------------------------------------------------
