@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from nnviz.figure_style import (
     ACCENT,
@@ -318,26 +319,28 @@ def curves_figure(
     return go.Figure(traces, layout=layout)
 
 
-def activation_histogram_figure(values: Mapping[str, np.ndarray], activation: str, height: int = 320) -> go.Figure:
-    """Histograms of first-hidden-layer activations at the start, one per starting-weight choice."""
-    traces = [
-        go.Histogram(
-            x=np.asarray(v, dtype=np.float64),
-            name=name,
-            opacity=0.6,
-            nbinsx=40,
-            histnorm="percent",
-            marker={"color": SERIES_STYLES[i % len(SERIES_STYLES)][0]},
+def activation_histogram_figure(values: Mapping[str, np.ndarray], activation: str, height: int = 380) -> go.Figure:
+    """Histograms of first-hidden-layer values at the start, one panel per starting-weight choice.
+
+    One panel each, with its own x range: too-large ReLU values reach the hundreds, Glorot's stay near 1,
+    so on one shared axis Glorot's bars would vanish.
+    """
+    names = list(values)
+    fig = make_subplots(rows=len(names), cols=1, subplot_titles=names, vertical_spacing=0.22)
+    for i, name in enumerate(names):
+        fig.add_trace(
+            go.Histogram(
+                x=np.asarray(values[name], dtype=np.float64),
+                name=name,
+                nbinsx=40,
+                histnorm="percent",
+                marker={"color": SERIES_STYLES[i % len(SERIES_STYLES)][0]},
+                hovertemplate="%{x}: %{y:.0f} %<extra></extra>",
+            ),
+            row=i + 1,
+            col=1,
         )
-        for i, (name, v) in enumerate(values.items())
-    ]
-    return go.Figure(
-        traces,
-        layout={
-            **base_layout(height, show_legend=True),
-            "barmode": "overlay",
-            "margin": {"l": 70, "r": 20, "t": 20, "b": 60},
-            "xaxis": axis(f"hidden neuron value at the start ({activation})"),
-            "yaxis": axis("% of neuron values"),
-        },
-    )
+        fig.update_yaxes(title_text="%", row=i + 1, col=1)
+    fig.update_xaxes(title_text=f"value at the start ({activation})", row=len(names), col=1)
+    fig.update_layout({**base_layout(height, show_legend=False), "margin": {"l": 60, "r": 10, "t": 40, "b": 60}})
+    return fig

@@ -547,19 +547,20 @@ def _starting_weights_results(job: ExperimentJob | None, config: NetworkConfig) 
     tiles_col, hist_col = st.columns(2, gap="medium")
     if "zeros" in by_name:
         with tiles_col:
-            st.markdown("**Why all zeros fails:** its first-layer neurons after training")
+            st.markdown("**Why all zeros fails:** first-layer neurons after training")
             zeros = by_name["zeros"]["tiles_end"]
+            rows = [zeros, *([by_name["glorot"]["tiles_end"]] if "glorot" in by_name else [])]
             st.plotly_chart(
-                weight_tiles_figure(zeros, columns=len(zeros), height=190),
+                weight_tiles_figure(np.concatenate(rows), columns=len(zeros), height=110 * len(rows) + 40),
                 config=PLOT_CONFIG,
                 theme=None,
                 key="learn_zero_tiles",
             )
             spread = float(np.abs(zeros - zeros[0]).max())
             st.caption(
-                f"What am I looking at: the weights of {len(zeros)} neurons that started at zero. They are all the "
-                f"same (largest difference {spread:.1g}): with equal starts every neuron gets the same gradient, "
-                "so they can never learn different things."
+                f"What am I looking at: top row, {len(zeros)} neurons that started at zero, after training: all "
+                f"the same (largest difference {spread:.1g}), because equal starts get equal gradients. "
+                + ("Bottom row: Glorot's neurons, each different." if len(rows) > 1 else "")
             )
     shown = {INITIALIZER_LABELS[k]: by_name[k]["activations_start"] for k in ("glorot", "too_large") if k in by_name}
     if shown:
