@@ -25,6 +25,7 @@ from nnviz.figures_learn import (
     pixel_picker_figure,
     weight_curve_figure,
 )
+from nnviz.forward import predict_digits
 from nnviz.gradient_step import (
     DEFAULT_LEARNING_RATE,
     LEARNING_RATE_OPTIONS,
@@ -102,7 +103,7 @@ def _batch_reading(network: Network, model_id: str, batch: tuple[np.ndarray, np.
 
 
 def _true_digit_picker(network: Network, current: session.CurrentInput) -> int:
-    """The digit this input should be: a test digit's label, else the student's pick (default: the prediction)."""
+    """The digit this input should be: a test digit's label, else the student's pick (at first: the prediction)."""
     digits = list(network.digits)
     marker = (current.source, current.test_index)
     if st.session_state.get(session.LEARN_LABELLED_INPUT) != marker:
@@ -110,7 +111,7 @@ def _true_digit_picker(network: Network, current: session.CurrentInput) -> int:
         if current.true_label in digits:
             st.session_state[session.LEARN_TRUE_DIGIT] = current.true_label
     if st.session_state.get(session.LEARN_TRUE_DIGIT) not in digits:
-        st.session_state[session.LEARN_TRUE_DIGIT] = digits[0]
+        st.session_state[session.LEARN_TRUE_DIGIT] = int(predict_digits(network, current.pixels)[0])
     return int(
         st.radio(
             "It should be a…",
@@ -130,7 +131,9 @@ def _loss_tab(network: Network, current: session.CurrentInput | None, true_digit
         reading = input_loss(network, current.pixels, true_digit)
         st.subheader("How wrong on this input")
         p_col, ce_col, mse_col = st.columns(3)
-        p_col.metric(f"p (probability of {true_digit})", f"{reading.p_true:.3f}")
+        p_col.metric(
+            f"p (probability of {true_digit})", f"{reading.p_true:.3f}" if reading.p_true >= 1e-3 else "< 0.001"
+        )
         ce_col.metric("Loss −log p", f"{reading.crossentropy:.3f}", help=HELP_LOSS)
         mse_col.metric("Mean squared error", f"{reading.mse:.4f}", help=HELP_MSE)
         st.plotly_chart(
