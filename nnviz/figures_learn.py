@@ -24,6 +24,7 @@ from nnviz.figure_style import (
     figure_title,
     image_axes,
 )
+from nnviz.figures_features import mosaic
 from nnviz.loss_landscape import LossSlice, WeightCurve
 from nnviz.network import IMAGE_SIDE
 
@@ -344,3 +345,20 @@ def activation_histogram_figure(values: Mapping[str, np.ndarray], activation: st
     fig.update_xaxes(title_text=f"value at the start ({activation})", row=len(names), col=1)
     fig.update_layout({**base_layout(height, show_legend=False), "margin": {"l": 60, "r": 10, "t": 40, "b": 60}})
     return fig
+
+
+def tile_rows_figure(rows: Sequence[np.ndarray], height: int = 260) -> go.Figure:
+    """First-layer weight tiles, one row per starting choice (each row (k, 28, 28)), red-blue around 0, no colour bar.
+
+    Each row has its own colour range (±99th percentile of its |w|), so an all-zero row shows as plain white.
+    """
+    scaled = []
+    for row in rows:
+        limit = float(np.percentile(np.abs(row), 99)) if np.any(row) else 1.0
+        scaled.append(np.asarray(row, dtype=np.float32) / (limit or 1.0))
+    tiles = np.concatenate(scaled)
+    grid, _, _ = mosaic(tiles, columns=len(rows[0]), gap=3)
+    return go.Figure(
+        go.Heatmap(z=grid, zmin=-1, zmax=1, zmid=0, colorscale=DIVERGING_SCALE, showscale=False, hoverinfo="skip"),
+        layout={**base_layout(height, show_legend=False), "margin": {"l": 4, "r": 4, "t": 4, "b": 4}, **image_axes()},
+    )

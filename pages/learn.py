@@ -15,7 +15,6 @@ import streamlit as st
 from nnviz.backprop import loss_and_gradients, network_params
 from nnviz.data import DataUnavailableError
 from nnviz.experiment_job import ExperimentJob
-from nnviz.figures_features import weight_tiles_figure
 from nnviz.figures_learn import (
     activation_histogram_figure,
     before_after_figure,
@@ -23,6 +22,7 @@ from nnviz.figures_learn import (
     curves_figure,
     loss_slice_figure,
     pixel_picker_figure,
+    tile_rows_figure,
     weight_curve_figure,
 )
 from nnviz.forward import predict_digits
@@ -554,7 +554,7 @@ def _starting_weights_results(job: ExperimentJob | None, config: NetworkConfig) 
             zeros = by_name["zeros"]["tiles_end"]
             rows = [zeros, *([by_name["glorot"]["tiles_end"]] if "glorot" in by_name else [])]
             st.plotly_chart(
-                weight_tiles_figure(np.concatenate(rows), columns=len(zeros), height=110 * len(rows) + 40),
+                tile_rows_figure(rows, height=90 * len(rows) + 20),
                 config=PLOT_CONFIG,
                 theme=None,
                 key="learn_zero_tiles",
@@ -563,7 +563,11 @@ def _starting_weights_results(job: ExperimentJob | None, config: NetworkConfig) 
             st.caption(
                 f"What am I looking at: top row, {len(zeros)} neurons that started at zero, after training: all "
                 f"the same (largest difference {spread:.1g}), because equal starts get equal gradients. "
-                + ("Bottom row: Glorot's neurons, each different." if len(rows) > 1 else "")
+                + (
+                    "Bottom row: Glorot's neurons, each different. Blue: ink there pushes the neuron up, red: down."
+                    if len(rows) > 1
+                    else ""
+                )
             )
     shown = {INITIALIZER_LABELS[k]: by_name[k]["activations_start"] for k in ("glorot", "too_large") if k in by_name}
     if shown:
