@@ -264,3 +264,20 @@ def test_data_size_results_plot_and_say_what_happened(app: AppTest) -> None:
     assert figure["layout"]["xaxis"]["type"] == "log"
     assert [t["name"] for t in figure["data"]] == list(METHODS)
     assert any(m.value.startswith("**What happened:**") and "21,911" in m.value for m in app.markdown)
+
+
+def test_loss_and_one_step_work_on_a_trained_model_too(app: AppTest, mnist) -> None:
+    network, _, _ = trained_session(app)
+    app.run()
+    drawn(app, mnist, 7)
+    digit = app.radio(key=session.LEARN_TRUE_DIGIT).value
+    x, labels = evaluation_batch(mnist.x_test, mnist.y_test, network.digits)
+    assert (
+        metric(app, "Mean loss (cross-entropy)") == f"{loss_and_gradients(network, x, labels, 'crossentropy').loss:.3f}"
+    )
+    open_tab(app, "3 · One step")
+    app.button(key="learn_take_step").click().run()
+    assert not app.exception
+    assert float(metric(app, "Loss after")) < float(metric(app, "Loss before"))
+    assert app.session_state[session.NETWORK] is network, "the session's model is untouched until Keep"
+    assert digit in network.digits
