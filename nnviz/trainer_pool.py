@@ -69,6 +69,7 @@ from nnviz.training_events import (
     PREVIOUS_MODEL_KEPT,
     BatchEvent,
     EpochEvent,
+    ExperimentEvent,
     FinishedEvent,
     QueuedEvent,
     StartedEvent,
@@ -76,7 +77,7 @@ from nnviz.training_events import (
 )
 from nnviz.worker_protocol import ProtocolError, encode, read_frame
 
-RunEvent = QueuedEvent | StartedEvent | BatchEvent | EpochEvent | FinishedEvent
+RunEvent = QueuedEvent | StartedEvent | BatchEvent | EpochEvent | ExperimentEvent | FinishedEvent
 # Where a run is: waiting in line, handed to a worker that has not begun, training, asked to stop, then finished.
 RunStatus = Literal[
     "queued", "starting", "running", "stopping", "completed", "stopped", "diverged", "timeout", "failed"
@@ -309,13 +310,20 @@ class _Training:
     that joins late sees the whole curve.
     """
 
-    def __init__(self, training_id: int, network_config: NetworkConfig, training_config: TrainingConfig) -> None:
+    def __init__(
+        self,
+        training_id: int,
+        network_config: NetworkConfig,
+        training_config: TrainingConfig,
+        experiment: str | None = None,
+    ) -> None:
         self.id = training_id
-        self.key = (network_config, training_config)
+        self.key = (network_config, training_config, experiment)
+        self.experiment = experiment  # a Learn-page experiment's name (nnviz.learn_experiments), or None
         self.network_config = network_config
         self.training_config = training_config
         self.runs: list[TrainingRun] = []
-        self.log: list[StartedEvent | BatchEvent | EpochEvent] = []
+        self.log: list[StartedEvent | BatchEvent | EpochEvent | ExperimentEvent] = []
         self.worker: _Worker | None = None
         self.started_at: float | None = None
         self.stop_requested_at: float | None = None
@@ -338,7 +346,7 @@ class _Training:
     def leave(self, run: TrainingRun) -> None:
         self.runs.remove(run)
 
-    def record(self, event: StartedEvent | BatchEvent | EpochEvent) -> None:
+    def record(self, event: StartedEvent | BatchEvent | EpochEvent | ExperimentEvent) -> None:
         """Keep a progress event and hand it to every run."""
         if isinstance(event, StartedEvent):
             self.started_at = time.monotonic()
@@ -484,6 +492,7 @@ class TrainerPool:
         training_config: TrainingConfig,
         owner: Hashable | None = None,
         still_connected: Callable[[], bool] | None = None,
+        experiment: str | None = None,
     ) -> TrainingRun:
         """Queue a training run and return its handle at once.
 
@@ -492,6 +501,9 @@ class TrainerPool:
         browser is still connected; an unpolled run is kept while it says True (called from the pool's
         watchdog thread, so it must be quick and thread-safe). Raises ValueError for invalid settings
         and RuntimeError after `shutdown`.
+
+        experiment: run this function of `nnviz.learn_experiments.EXPERIMENTS` instead of a training;
+        it reports ExperimentEvents, then its FinishedEvent. Identical experiments share one run too.
         """
         network_config.validate()
         training_config.validate()
@@ -504,9 +516,10 @@ class TrainerPool:
                 if previous is not None and not previous.finished:
                     self._detach(previous, MESSAGES["replaced"])
                 self._by_owner[owner] = run
-            training = self._by_key.get(run_key := (network_config, training_config)) if self.share_identical else None
+            run_key = (network_config, training_config, experiment)
+            training = self._by_key.get(run_key) if self.share_identical else None
             if training is None:
-                training = _Training(next(self._ids), network_config, training_config)
+                training = _Training(next(self._ids), network_config, training_config, experiment)
                 self._waiting.append(training)
                 if self.share_identical:
                     self._by_key[run_key] = training
@@ -611,6 +624,8 @@ class TrainerPool:
         self._running.add(training)
         self._spares_not_before = time.monotonic() + SPARE_DELAY_S
         job = ("run", training.id, training.network_config, training.training_config, self.time_limit_s)
+        if training.experiment is not None:
+            job = (*job, training.experiment)
         if not worker.send(job):
             worker.kill("crash")  # its reader thread sees the end of stdout and fails the training
 
@@ -749,7 +764,7 @@ class TrainerPool:
             if worker.runs_started >= self.runs_per_worker or event.status == "failed":
                 self._retire(worker)
             self._dispatch()
-        elif isinstance(event, BatchEvent | EpochEvent):
+        elif isinstance(event, BatchEvent | EpochEvent | ExperimentEvent):
             training.record(event)
         else:
             raise ProtocolError(f"unexpected event {event!r:.80}")

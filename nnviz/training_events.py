@@ -34,7 +34,10 @@ class BatchEvent:
 
 @dataclass(frozen=True)
 class EpochEvent:
-    """End of an epoch: averages and a snapshot of the weights as they are now."""
+    """End of an epoch: averages and a snapshot of the weights as they are now.
+
+    start_weights: the weights before any training (the "epoch 0" snapshot), sent with epoch 1 only.
+    """
 
     epoch: int
     epochs: int
@@ -43,6 +46,7 @@ class EpochEvent:
     val_accuracy: float  # 0..1
     weights: WeightArrays
     seconds: float
+    start_weights: WeightArrays | None = None
 
 
 @dataclass(frozen=True)
@@ -75,3 +79,14 @@ class StartedEvent:
     """A trainer has picked the run up; BatchEvents follow. seconds_waited: since the run was submitted."""
 
     seconds_waited: float
+
+
+@dataclass(frozen=True)
+class ExperimentEvent:
+    """One finished part of a Learn-page experiment run by a worker (see `nnviz.learn_experiments`).
+
+    part: which part ("glorot", "Logistic regression@1000", ...); result: plain values and numpy arrays only.
+    """
+
+    part: str
+    result: dict

@@ -56,6 +56,15 @@ def resolve(spec: str) -> Callable:
     return getattr(importlib.import_module(module_name), name)
 
 
+def resolve_experiment(spec: str) -> Callable:
+    """A Learn-page experiment by name; only those in `nnviz.learn_experiments.EXPERIMENTS` are run."""
+    from nnviz.learn_experiments import EXPERIMENTS
+
+    if spec not in EXPERIMENTS:
+        raise ValueError(f"unknown experiment {spec!r}")
+    return resolve(spec)
+
+
 class Mailbox:
     """What the stdin reader thread tells the training loop: queued runs and stop requests."""
 
@@ -144,8 +153,16 @@ class Worker:
             if isinstance(event, BatchEvent):
                 losses.append(event)
 
-    def run(self, run_id: int, network_config, training_config, time_limit_s: float | None, mailbox: Mailbox) -> None:
-        """One training run; always ends by sending exactly one FinishedEvent for `run_id`."""
+    def run(
+        self,
+        run_id: int,
+        network_config,
+        training_config,
+        time_limit_s: float | None,
+        mailbox: Mailbox,
+        experiment: str | None = None,
+    ) -> None:
+        """One training run (or Learn-page experiment); always ends with exactly one FinishedEvent for `run_id`."""
         from nnviz.training_events import PREVIOUS_MODEL_KEPT, FinishedEvent
 
         if mailbox.should_stop(run_id):
@@ -157,7 +174,7 @@ class Worker:
             self.send(("event", run_id, FinishedEvent("failed", 0, None, None, self.data_error)))
             return
         try:
-            events = self.trainer(
+            events = (self.trainer if experiment is None else resolve_experiment(experiment))(
                 network_config,
                 training_config,
                 self.data,
@@ -220,8 +237,8 @@ def main(argv: list[str] | None = None) -> int:
 
     while True:
         job = mailbox.jobs.get()
-        _, run_id, network_config, training_config, time_limit_s = job
-        worker.run(run_id, network_config, training_config, time_limit_s, mailbox)
+        _, run_id, network_config, training_config, time_limit_s, *experiment = job
+        worker.run(run_id, network_config, training_config, time_limit_s, mailbox, *experiment)
         mailbox.forget(run_id)
 
 

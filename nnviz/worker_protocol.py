@@ -12,6 +12,8 @@ Messages are tuples whose first item names them.
 
 Server -> worker:
     ("run", run_id, NetworkConfig, TrainingConfig, time_limit_s)  start a training run
+    ("run", ..., time_limit_s, experiment)                        the same for a Learn-page experiment
+                                                                  (a name in nnviz.learn_experiments.EXPERIMENTS)
     ("stop", run_id)                                              stop that run (or skip it if not started)
     ("exit",)                                                     finish and exit (closing stdin does the same)
 
@@ -19,7 +21,7 @@ Worker -> server:
     ("ready", seconds)              TensorFlow imported, MNIST loaded, graph compiler warmed up
     ("unavailable", message)        MNIST could not be loaded (runs will fail with `message`)
     ("started", run_id)             the run has begun
-    ("event", run_id, event)        a BatchEvent, EpochEvent or FinishedEvent (the last one of the run)
+    ("event", run_id, event)        a BatchEvent, EpochEvent, ExperimentEvent or FinishedEvent (the last one)
 """
 
 from __future__ import annotations

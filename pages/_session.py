@@ -11,6 +11,7 @@ drawing) lives in `st.session_state`, so it never leaks into another session.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from nnviz.data import DataUnavailableError, load_mnist_test
 from nnviz.default_model import load_default_network
+from nnviz.experiment_job import ExperimentJob
+from nnviz.loss_reading import evaluation_batch
 from nnviz.network import Network, NetworkConfig
 from nnviz.settings import Experiment, from_query, to_query
 from nnviz.trainer_pool import HEARTBEAT_S, TrainerPool, TrainingRun
@@ -48,6 +51,7 @@ TRAIN_HISTORY = "nnviz_train_history"  # TrainingHistory of the latest run, fini
 TRAIN_ERROR = "nnviz_train_error"  # why pressing Train did not start a run
 LINK_PROBLEMS = "nnviz_link_problems"  # sentences on the link's settings (?epochs=...) that were ignored
 TRAINED_SETTINGS = "nnviz_trained_settings"  # (NetworkConfig, TrainingConfig) of the session's model
+START_WEIGHTS = "nnviz_start_weights"  # weight arrays of the session's trained model before training (epoch 0)
 
 
 @dataclass(frozen=True)
@@ -101,10 +105,13 @@ def is_default_network() -> bool:
     return st.session_state.get(NETWORK) is None
 
 
-def set_session_network(network: Network | None, snapshots: list | None = None) -> None:
-    """Make `network` this session's model (None: back to the default)."""
+def set_session_network(
+    network: Network | None, snapshots: list | None = None, start_weights: list | None = None
+) -> None:
+    """Make `network` this session's model (None: back to the default); start_weights: its weights before training."""
     st.session_state[NETWORK] = network
     st.session_state[SNAPSHOTS] = snapshots
+    st.session_state[START_WEIGHTS] = start_weights
     st.session_state[TRAINED_SETTINGS] = None  # a trained model sets its settings right after
 
 
@@ -288,7 +295,7 @@ def finish_training(history: TrainingHistory) -> None:
         return
     network = history.trained_network()
     if network is not None:
-        set_session_network(network, history.snapshots)
+        set_session_network(network, history.snapshots, history.start_weights)
         st.session_state[TRAINED_SETTINGS] = (history.network_config, history.training_config)
 
 
@@ -495,3 +502,95 @@ def keep_training_alive() -> None:
     like a closed tab to the trainer pool.
     """
     st.fragment(_heartbeat, run_every=HEARTBEAT_S if training_in_progress() else None)()
+
+
+# --- Learn page: the true digit, the picked weight, the stepped copy of the model --------------------------------
+
+LEARN_TABS = "learn_tabs"  # widget key of the Learn page's tabs: only the open tab is computed
+LEARN_TRUE_DIGIT = "learn_true_digit"  # widget key: the digit the current input should be
+LEARN_LABELLED_INPUT = "nnviz_learn_labelled_input"  # the input whose label was last put into the true-digit picker
+LEARN_WEIGHT = "nnviz_learn_weight"  # (model fingerprint, WeightRef) picked on the Learn page; absent = the steepest
+LEARN_STEPPED = "nnviz_learn_stepped"  # SteppedModel: the copy of the session's model that "Take one step" changes
+LEARN_LEARNING_RATE = "learn_learning_rate"  # widget key: η for one step
+LEARN_STEP_ERROR = "nnviz_learn_step_error"  # why the last "Take one step" was not taken
+LEARN_PIXELS_CHART = "learn_pixels_chart"  # plotly chart key of the pixel picker (its selection picks a weight)
+LEARN_EPOCH = "learn_epoch"  # widget key prefix of the epoch slider
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _learn_evaluation_batch(digits: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    x_test, y_test = test_digits()
+    return evaluation_batch(x_test, y_test, digits)
+
+
+def learn_evaluation_batch(digits: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The fixed 1,000 test digits of `digits` (x, output indices), shared by every session; read-only.
+
+    Raises DataUnavailableError without the test digits.
+    """
+    test_digits()  # raises (uncached) when the data is missing
+    return _learn_evaluation_batch(tuple(digits))
+
+
+def session_start_weights() -> list | None:
+    """The session model's weights before training (epoch 0), if it was trained here."""
+    return st.session_state.get(START_WEIGHTS)
+
+
+def session_loss() -> str:
+    """The loss the session's model was trained with ("crossentropy" for the default model)."""
+    settings = trained_settings()
+    return "crossentropy" if settings is None else settings[1].loss
+
+
+def learn_weight(model_id: str) -> Any | None:
+    """The WeightRef picked for the model `model_id`, or None (then the page uses the steepest weight)."""
+    picked = st.session_state.get(LEARN_WEIGHT)
+    return picked[1] if picked is not None and picked[0] == model_id else None
+
+
+def set_learn_weight(model_id: str, ref: Any | None) -> None:
+    st.session_state[LEARN_WEIGHT] = None if ref is None else (model_id, ref)
+
+
+def stepped_model() -> Any | None:
+    return st.session_state.get(LEARN_STEPPED)
+
+
+def set_stepped_model(value: Any | None) -> None:
+    st.session_state[LEARN_STEPPED] = value
+
+
+@st.cache_resource(show_spinner=False)
+def _learn_experiments() -> tuple[dict, threading.Lock]:
+    """Server-wide {(experiment, configuration): ExperimentJob}: a class pressing the same button costs one run."""
+    return {}, threading.Lock()
+
+
+def learn_experiment(experiment: str, network_config: NetworkConfig) -> ExperimentJob | None:
+    """The server's job for this experiment and network, with the worker's news folded in; None if never started."""
+    jobs, _ = _learn_experiments()
+    job = jobs.get((experiment, network_config))
+    if job is not None:
+        job.update()
+    return job
+
+
+def _always_connected() -> bool:
+    return True
+
+
+def start_learn_experiment(
+    experiment: str, network_config: NetworkConfig, training_config: TrainingConfig, parts: int
+) -> ExperimentJob:
+    """Start the experiment in the trainer pool unless it is running or done already (then reuse that job)."""
+    jobs, lock = _learn_experiments()
+    with lock:
+        job = jobs.get((experiment, network_config))
+        if job is None or not (job.running or job.succeeded):
+            # The server owns this run, not one tab: it is never taken for abandoned (its time limit still holds).
+            run = trainer_pool().submit(
+                network_config, training_config, experiment=experiment, still_connected=_always_connected
+            )
+            job = jobs[(experiment, network_config)] = ExperimentJob(run, parts)
+    return job

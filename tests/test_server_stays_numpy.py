@@ -14,7 +14,7 @@ import textwrap
 
 from tests.conftest import PROJECT_ROOT
 
-PAGES = ("pages/draw.py", "pages/train.py", "pages/network.py")
+PAGES = ("pages/draw.py", "pages/train.py", "pages/network.py", "pages/learn.py")
 
 
 def test_running_every_page_imports_no_tensorflow() -> None:
@@ -29,7 +29,7 @@ def test_running_every_page_imports_no_tensorflow() -> None:
             at.switch_page(page).run()
             assert not at.exception, (page, at.exception)
         import nnviz.trainer_pool  # the server side of training
-        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras", "tf_keras"))
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras", "tf_keras", "sklearn"))
         print("HEAVY:", heavy[:5])
         sys.exit(1 if heavy else 0)
         """
