@@ -64,7 +64,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 from websockets.asyncio.client import connect as websocket_connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.browser.kit import DIGIT_STROKES, PROJECT_ROOT, StreamlitServer, default_data_dir
+from devkit.browser import DIGIT_STROKES, PROJECT_ROOT, StreamlitServer
+from devkit.data_dir import real_data_dir
 
 PARTS = ("cpu", "draw", "burst", "lab", "busy", "abandon")
 CANVAS_SIDE = 280
@@ -710,7 +711,7 @@ def main() -> int:
     args.sessions = [int(n) for n in str(args.sessions).split(",")]
     if unknown := set(args.parts) - set(PARTS):
         parser.error(f"unknown parts {sorted(unknown)}")
-    data_dir = default_data_dir()
+    data_dir = real_data_dir()
     env = {"NNVIZ_DATA_DIR": str(data_dir)} if data_dir else {}
     print(f"bench/classroom.py on {os.cpu_count()} cores; parts: {','.join(args.parts)}; {machine_load()}")
     started = time.perf_counter()

@@ -24,7 +24,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.browser.kit import PROJECT_ROOT, StreamlitServer, free_port
+from devkit.browser import PROJECT_ROOT, StreamlitServer, free_port
 from tests.conftest import skip_or_fail
 
 SESSIONS = 12  # with random routes, all 12 on one of two replicas would happen once in 2,000 runs

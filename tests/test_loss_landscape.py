@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from devkit.anatomy import random_network
 from nnviz.backprop import LOSSES, network_params, params_loss_and_gradients, params_mean_loss
 from nnviz.forward import forward_pass
 from nnviz.loss_landscape import (
@@ -18,7 +19,6 @@ from nnviz.loss_landscape import (
     weight_curve,
 )
 from nnviz.network import ACTIVATIONS, NetworkConfig
-from tests.anatomy_helpers import random_network
 
 
 def mnist_like(n: int, seed: int) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
+from devkit.anatomy import digit_like_input, random_network
 from nnviz.diagram import build_diagram
 from nnviz.features import weight_tiles
 from nnviz.figure_style import trace, unvalidated_figure
@@ -19,7 +20,6 @@ from nnviz.figures_features import weight_tiles_figure
 from nnviz.figures_neuron import activation_figure, breakdown_figure
 from nnviz.forward import forward_pass
 from nnviz.neuron import neuron_breakdown
-from tests.anatomy_helpers import digit_like_input, random_network
 
 
 def validated(fig: go.Figure) -> go.Figure:

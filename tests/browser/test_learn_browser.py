@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.kit import canvas_surface, draw_digit, open_app_page, read_metric, wait_for_metric, wait_idle
+from devkit.browser import canvas_surface, draw_digit, open_app_page, read_metric, wait_for_metric, wait_idle
 
 pytestmark = pytest.mark.browser
 
