@@ -321,3 +321,24 @@ def model_result(kind: str, model_id: str, part: int, network: Network, compute:
     while len(results) > SESSION_RESULTS_KEPT:
         results.popitem(last=False)
     return value
+
+
+# --- Test page: the clicked confusion-matrix cell, our own drawings --------------------------------------------------
+
+TEST_CELL = "nnviz_test_cell"  # (true digit, predicted digit) of the confusion-matrix cell clicked last, or absent
+TEST_TABS = "test_tabs"  # widget key of the Test page's tabs: only the open tab is computed
+
+
+def test_cell() -> tuple[int, int] | None:
+    return st.session_state.get(TEST_CELL)
+
+
+def select_test_cell(cell: tuple[int, int] | None) -> None:
+    st.session_state[TEST_CELL] = None if cell is None else (int(cell[0]), int(cell[1]))
+
+
+def use_test_digit(index: int) -> None:
+    """Make MNIST test image `index` the current input, with its true label (Draw, Network and Learn show it)."""
+    x_test, y_test = test_digits()
+    clear_canvas()
+    set_current_input(CurrentInput(x_test[index], "test digit", true_label=int(y_test[index]), test_index=int(index)))

@@ -1,0 +1,211 @@
+"""Figures of the Test page: the confusion matrix, accuracy per digit, image galleries, explanation maps.
+
+Every clickable figure carries an invisible scatter trace of click targets (a heatmap
+cell cannot be selected in Streamlit, a scatter point can) whose customdata says what
+was clicked: [true digit, predicted digit] for a matrix cell, [key, 0] for an image.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from nnviz.figure_style import (
+    ACCENT,
+    ACTIVATION_SCALE,
+    BAR,
+    SMALL_FONT_SIZE,
+    TEXT_COLOR,
+    axis,
+    base_layout,
+    image_axes,
+)
+from nnviz.figures_features import mosaic
+from nnviz.network import IMAGE_SIDE
+
+MATRIX_TARGETS = "cells"  # name of the matrix's click-target trace
+GALLERY_TARGETS = "images"  # name of a gallery's click-target trace
+GALLERY_COLUMNS = 8
+DIAGONAL_COLOR = "#dfe9f3"  # right answers: a calm pale blue, never on the mistakes' scale
+DIAGONAL_EDGE = "#2166ac"
+# Blue–orange diverging scale (PuOr-like, colour-blind safe): orange pushes away, blue toward.
+TOWARD_AWAY_SCALE = [
+    [0.0, "#b35806"],
+    [0.2, "#e08214"],
+    [0.4, "#fdb863"],
+    [0.5, "#f7f7f7"],
+    [0.6, "#92c5de"],
+    [0.8, "#4393c3"],
+    [1.0, "#2166ac"],
+]
+
+
+def confusion_figure(confusion: np.ndarray, digits: tuple[int, ...], height: int = 520) -> go.Figure:
+    """True digit (rows) × predicted digit (columns), counts printed in every cell.
+
+    confusion: (k, k) counts from `nnviz.evaluation.Evaluation.confusion`. The diagonal (right
+    answers) is pale blue with a blue frame; the mistakes are coloured by how many there
+    are (cividis, light = few, dark = many) and zero mistakes stay white. Traces: "right",
+    "mistakes", and the invisible click targets named MATRIX_TARGETS with customdata
+    [true digit, predicted digit].
+    """
+    counts = np.asarray(confusion, dtype=np.int64)
+    k = len(digits)
+    labels = [str(d) for d in digits]
+    eye = np.eye(k, dtype=bool)
+    mistakes = np.where(~eye & (counts > 0), counts, np.nan).astype(float)
+    right = np.where(eye, counts, np.nan).astype(float)
+    text = np.where(eye | (counts > 0), counts.astype(str), "")
+    most = float(np.nanmax(mistakes)) if np.isfinite(mistakes).any() else 1.0
+    cells_x, cells_y = np.meshgrid(labels, labels)
+    true_digit, predicted_digit = np.meshgrid(digits, digits, indexing="ij")
+    cell_font = {"size": SMALL_FONT_SIZE if k > 5 else 20}
+    return go.Figure(
+        [
+            go.Heatmap(
+                z=right,
+                x=labels,
+                y=labels,
+                colorscale=[[0, DIAGONAL_COLOR], [1, DIAGONAL_COLOR]],
+                showscale=False,
+                text=text,
+                texttemplate="<b>%{text}</b>",
+                textfont={**cell_font, "color": TEXT_COLOR},
+                hoverinfo="skip",
+                xgap=2,
+                ygap=2,
+                name="right",
+            ),
+            go.Heatmap(
+                z=mistakes,
+                x=labels,
+                y=labels,
+                zmin=0,
+                zmax=max(most, 1.0),
+                colorscale="Cividis",
+                reversescale=True,
+                text=text,
+                texttemplate="%{text}",
+                textfont=cell_font,
+                colorbar={"title": {"text": "mistakes", "side": "right"}, "thickness": 14, "nticks": 4},
+                hoverinfo="skip",
+                hoverongaps=False,
+                xgap=2,
+                ygap=2,
+                name="mistakes",
+            ),
+            go.Scatter(
+                x=cells_x.ravel(),
+                y=cells_y.ravel(),
+                mode="markers",
+                marker={"size": 34 if k > 5 else 60, "symbol": "square", "opacity": 0},
+                customdata=np.column_stack([true_digit.ravel(), predicted_digit.ravel()]),
+                text=counts.ravel().astype(str),
+                hovertemplate="a true %{customdata[0]} read as %{customdata[1]}: %{text} images"
+                "<br>click to see them<extra></extra>",
+                name=MATRIX_TARGETS,
+            ),
+        ],
+        layout={
+            **base_layout(height, show_legend=False),
+            "margin": {"l": 80, "r": 10, "t": 20, "b": 70},
+            "xaxis": axis("the network said", type="category", side="bottom", constrain="domain"),
+            "yaxis": axis("true digit", type="category", autorange="reversed", scaleanchor="x", constrain="domain"),
+            "shapes": [
+                {
+                    "type": "rect",
+                    "x0": i - 0.5,
+                    "x1": i + 0.5,
+                    "y0": i - 0.5,
+                    "y1": i + 0.5,
+                    "line": {"color": DIAGONAL_EDGE, "width": 2},
+                }
+                for i in range(k)
+            ],
+        },
+    )
+
+
+def per_digit_figure(per_digit: np.ndarray, digits: tuple[int, ...], height: int = 300) -> go.Figure:
+    """Accuracy per true digit as bars (the weakest in orange), each labelled with its percentage.
+
+    per_digit: (k,) fractions 0..1 (NaN for a digit without images, drawn as no bar).
+    """
+    values = np.asarray(per_digit, dtype=np.float64)
+    labels = [str(d) for d in digits]
+    weakest = int(np.nanargmin(values)) if np.isfinite(values).any() else -1
+    return go.Figure(
+        go.Bar(
+            x=labels,
+            y=np.nan_to_num(values, nan=0.0),
+            marker_color=[ACCENT if i == weakest else BAR for i in range(len(labels))],
+            text=["–" if np.isnan(v) else f"{v:.1%}" for v in values],
+            textposition="outside",
+            textfont={"size": SMALL_FONT_SIZE},
+            cliponaxis=False,
+            hovertemplate="digit %{x}: %{text} right<extra></extra>",
+        ),
+        layout={
+            **base_layout(height, show_legend=False),
+            "margin": {"l": 70, "r": 10, "t": 20, "b": 60},
+            "xaxis": axis("true digit", type="category", tickfont={"size": 18}),
+            "yaxis": axis("right", range=[0, 1.15], tickformat=".0%", dtick=0.25),
+        },
+    )
+
+
+def gallery_figure(images: np.ndarray, captions: list[str], keys: np.ndarray, width_px: int = 900) -> go.Figure:
+    """Images in rows of eight, each with a caption above it, each clickable.
+
+    images: (n, 784) or (n, 28, 28) values 0..1 (white ink on black). captions: n short
+    texts ("a 4 · 97%"). keys: (n,) ints that a click reports (a test index, a drawing's
+    number) as customdata [key, 0] of the trace named GALLERY_TARGETS
+    (`nnviz.diagram.neuron_from_selection` reads a click on it, or on a matrix cell).
+    """
+    tiles = np.asarray(images, dtype=np.float32).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+    n = len(tiles)
+    columns = GALLERY_COLUMNS
+    grid, _, anchors = mosaic(tiles, columns)
+    rows = -(-n // columns)
+    # Square pixels: the plot is about width_px wide, the grid's aspect fixes its height.
+    height = int(grid.shape[0] * width_px / grid.shape[1]) + 30 if rows else 80
+    keys = np.asarray(keys, dtype=np.int64)
+    return go.Figure(
+        [
+            go.Heatmap(
+                z=grid,
+                zmin=0.0,
+                zmax=1.0,
+                colorscale=ACTIVATION_SCALE,
+                showscale=False,
+                hoverinfo="skip",
+                hoverongaps=False,
+                name="pictures",
+            ),
+            go.Scatter(
+                x=anchors[:, 0],
+                y=anchors[:, 1] - 0.8,
+                mode="text",
+                text=captions,
+                textposition="top center",
+                textfont={"size": SMALL_FONT_SIZE, "color": TEXT_COLOR},
+                hoverinfo="skip",
+                name="captions",
+            ),
+            go.Scatter(
+                x=anchors[:, 0],
+                y=anchors[:, 1] + IMAGE_SIDE / 2,
+                mode="markers",
+                marker={"size": 40, "symbol": "square", "opacity": 0},
+                customdata=np.column_stack([keys, np.zeros(n, dtype=np.int64)]),
+                text=captions,
+                hovertemplate="%{text}<br>click to make it the input<extra></extra>",
+                name=GALLERY_TARGETS,
+            ),
+        ],
+        layout={
+            **base_layout(height, show_legend=False),
+            "margin": {"l": 4, "r": 4, "t": 10, "b": 4},
+            **image_axes(),
+        },
+    )
