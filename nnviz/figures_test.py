@@ -57,15 +57,26 @@ def confusion_figure(confusion: np.ndarray, digits: tuple[int, ...], height: int
     right = np.where(eye, counts, np.nan).astype(float)
     text = np.where(eye | (counts > 0), counts.astype(str), "")
     most = float(np.nanmax(mistakes)) if np.isfinite(mistakes).any() else 1.0
-    cells_x, cells_y = np.meshgrid(labels, labels)
+    # Numeric axes (cell i at i) with the digits as tick labels: category axes mis-size with scaleanchor.
+    positions = np.arange(k)
+    cells_x, cells_y = np.meshgrid(positions, positions)
     true_digit, predicted_digit = np.meshgrid(digits, digits, indexing="ij")
     cell_font = {"size": SMALL_FONT_SIZE if k > 5 else 20}
+    ticks = {
+        "tickmode": "array",
+        "tickvals": positions.tolist(),
+        "ticktext": labels,
+        "tickfont": {"size": 18},
+        "showgrid": False,
+        "zeroline": False,
+        "constrain": "domain",
+    }
     return go.Figure(
         [
             go.Heatmap(
                 z=right,
-                x=labels,
-                y=labels,
+                x=positions,
+                y=positions,
                 colorscale=[[0, DIAGONAL_COLOR], [1, DIAGONAL_COLOR]],
                 showscale=False,
                 text=text,
@@ -78,8 +89,8 @@ def confusion_figure(confusion: np.ndarray, digits: tuple[int, ...], height: int
             ),
             go.Heatmap(
                 z=mistakes,
-                x=labels,
-                y=labels,
+                x=positions,
+                y=positions,
                 zmin=0,
                 zmax=max(most, 1.0),
                 colorscale="Cividis",
@@ -87,7 +98,7 @@ def confusion_figure(confusion: np.ndarray, digits: tuple[int, ...], height: int
                 text=text,
                 texttemplate="%{text}",
                 textfont=cell_font,
-                colorbar={"title": {"text": "mistakes", "side": "right"}, "thickness": 14, "nticks": 4},
+                colorbar={"title": {"text": "mistakes", "side": "right"}, "thickness": 14, "nticks": 4, "len": 0.6},
                 hoverinfo="skip",
                 hoverongaps=False,
                 xgap=2,
@@ -109,8 +120,8 @@ def confusion_figure(confusion: np.ndarray, digits: tuple[int, ...], height: int
         layout={
             **base_layout(height, show_legend=False),
             "margin": {"l": 80, "r": 10, "t": 20, "b": 70},
-            "xaxis": axis("the network said", type="category", side="bottom", constrain="domain"),
-            "yaxis": axis("true digit", type="category", autorange="reversed", scaleanchor="x", constrain="domain"),
+            "xaxis": axis("the network said", **ticks),
+            "yaxis": axis("true digit", **ticks, autorange="reversed", scaleanchor="x"),
             "shapes": [
                 {
                     "type": "rect",
@@ -126,7 +137,7 @@ def confusion_figure(confusion: np.ndarray, digits: tuple[int, ...], height: int
     )
 
 
-def per_digit_figure(per_digit: np.ndarray, digits: tuple[int, ...], height: int = 300) -> go.Figure:
+def per_digit_figure(per_digit: np.ndarray, digits: tuple[int, ...], height: int = 240) -> go.Figure:
     """Accuracy per true digit as bars (the weakest in orange), each labelled with its percentage.
 
     per_digit: (k,) fractions 0..1 (NaN for a digit without images, drawn as no bar).

@@ -107,30 +107,31 @@ def how_good(network: Network, model_id: str) -> None:
     except DataUnavailableError as exc:
         st.info(f"The MNIST test digits are not available, so the model cannot be tested. {exc}")
         return
-    matrix_col, side_col = st.columns([1.25, 1], gap="medium")
-    with side_col:
-        st.metric(
-            "Right on test digits",
-            f"{evaluation.accuracy:.1%}",
-            help=HELP_TEST_SET,
-        )
+    score_col, digits_col = st.columns([1, 2.2], gap="medium")
+    with score_col:
+        st.metric("Right on test digits", f"{evaluation.accuracy:.1%}", help=HELP_TEST_SET)
         st.caption(f"{evaluation.correct:,} of {evaluation.total:,} test digits it never saw while training.")
-        st.plotly_chart(per_digit_figure(evaluation.per_digit, evaluation.digits), config=PLOT_CONFIG, theme=None)
-        st.caption("How often each true digit is read right; the orange bar is its weakest digit.")
-    with matrix_col:
+    with digits_col:
         st.plotly_chart(
-            confusion_figure(evaluation.confusion, evaluation.digits),
+            per_digit_figure(evaluation.per_digit, evaluation.digits),
             config=PLOT_CONFIG,
             theme=None,
-            key=MATRIX_KEY,
-            on_select=_on_matrix_click,
-            selection_mode="points",
+            key="test_per_digit",
         )
-        st.caption(
-            "Row: the true digit. Column: what the network said. Framed diagonal = right; "
-            "**click a number** to see those test digits.",
-            help=HELP_CONFUSION,
-        )
+        st.caption("How often each true digit is read right; the orange bar is its weakest digit.")
+    st.plotly_chart(
+        confusion_figure(evaluation.confusion, evaluation.digits),
+        config=PLOT_CONFIG,
+        theme=None,
+        key=MATRIX_KEY,
+        on_select=_on_matrix_click,
+        selection_mode="points",
+    )
+    st.caption(
+        "Row: the true digit. Column: what the network said. Framed diagonal = right; "
+        "**click a number** to see those test digits.",
+        help=HELP_CONFUSION,
+    )
     if evaluation.other_digits:
         _other_digits(evaluation)
     _input_note()
