@@ -242,6 +242,7 @@ class _Run:
         steps = self.steps_per_epoch
         started = time.perf_counter()
         runner = _ChunkRunner(self.network_config, self.training_config, self.split, self.jit_compile)
+        start_weights = runner.weights()  # the "epoch 0" snapshot: where gradient descent started
         shuffle_rng = np.random.default_rng(np.random.SeedSequence([self.training_config.seed, 2]))
         point_steps = max(1, min(math.ceil(steps / MIN_POINTS_PER_EPOCH), round(SAMPLES_PER_POINT / self.batch_size)))
         chunk = 1  # the first call mostly traces: keep it short so the first loss point comes early
@@ -300,6 +301,7 @@ class _Run:
                 val_accuracy=val_accuracy,
                 weights=weights,
                 seconds=time.perf_counter() - started,
+                start_weights=start_weights if epoch == 1 else None,
             )
         yield self._finished("completed", epochs, self.last_good, f"Training finished: {epochs} epochs.")
 

@@ -32,7 +32,10 @@ class BatchEvent:
 
 @dataclass(frozen=True)
 class EpochEvent:
-    """End of an epoch: averages and a snapshot of the weights as they are now."""
+    """End of an epoch: averages and a snapshot of the weights as they are now.
+
+    start_weights: the weights before any training (the "epoch 0" snapshot), sent with epoch 1 only.
+    """
 
     epoch: int
     epochs: int
@@ -41,6 +44,7 @@ class EpochEvent:
     val_accuracy: float  # 0..1
     weights: WeightArrays
     seconds: float
+    start_weights: WeightArrays | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ class TrainingHistory:
     batch_epochs/batch_losses: x (fractional epoch, 0..epochs) and y of the training-loss curve.
     epoch_numbers, train_losses, val_losses, val_accuracies (0..1): one point per finished epoch.
     snapshots: the weights after each finished epoch (index 0 = after epoch 1).
+    start_weights: the weights before training (epoch 0), once epoch 1 has finished.
     """
 
     network_config: NetworkConfig
@@ -32,6 +33,7 @@ class TrainingHistory:
     val_losses: list[float] = field(default_factory=list)
     val_accuracies: list[float] = field(default_factory=list)
     snapshots: list[WeightArrays] = field(default_factory=list)
+    start_weights: WeightArrays | None = None
     samples_seen: int = 0
     seconds: float = 0.0
     progress: float = 0.0  # 0..1 of the whole run
@@ -58,6 +60,8 @@ class TrainingHistory:
             self.val_losses.append(event.val_loss)
             self.val_accuracies.append(event.val_accuracy)
             self.snapshots.append(event.weights)
+            if event.start_weights is not None:
+                self.start_weights = event.start_weights
             self.seconds = event.seconds
             self.progress = min(event.epoch / epochs, 1.0)
         elif isinstance(event, FinishedEvent):

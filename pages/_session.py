@@ -43,6 +43,7 @@ TRAIN_HISTORY = "nnviz_train_history"  # TrainingHistory of the latest run, fini
 TRAIN_ERROR = "nnviz_train_error"  # why pressing Train did not start a run
 LINK_PROBLEMS = "nnviz_link_problems"  # which of the link's settings (?epochs=...) were ignored, and why
 TRAINED_SETTINGS = "nnviz_trained_settings"  # (NetworkConfig, TrainingConfig) of the session's model
+START_WEIGHTS = "nnviz_start_weights"  # weight arrays of the session's trained model before training (epoch 0)
 
 
 @dataclass(frozen=True)
@@ -96,10 +97,13 @@ def is_default_network() -> bool:
     return st.session_state.get(NETWORK) is None
 
 
-def set_session_network(network: Network | None, snapshots: list | None = None) -> None:
-    """Make `network` this session's model (None: back to the default)."""
+def set_session_network(
+    network: Network | None, snapshots: list | None = None, start_weights: list | None = None
+) -> None:
+    """Make `network` this session's model (None: back to the default); start_weights: its weights before training."""
     st.session_state[NETWORK] = network
     st.session_state[SNAPSHOTS] = snapshots
+    st.session_state[START_WEIGHTS] = start_weights
     st.session_state[TRAINED_SETTINGS] = None  # a trained model sets its settings right after
 
 
@@ -233,7 +237,7 @@ def finish_training(history: TrainingHistory) -> None:
         label = f"Your model (stopped at epoch {finished.epochs_done})"
     network = history.trained_network(label)
     if network is not None:
-        set_session_network(network, history.snapshots)
+        set_session_network(network, history.snapshots, history.start_weights)
         st.session_state[TRAINED_SETTINGS] = (history.network_config, history.training_config)
 
 
@@ -321,6 +325,54 @@ def model_result(kind: str, model_id: str, part: int, network: Network, compute:
     while len(results) > SESSION_RESULTS_KEPT:
         results.popitem(last=False)
     return value
+
+
+# --- Learn page: the true digit, the picked weight, the stepped copy of the model --------------------------------
+
+LEARN_TABS = "learn_tabs"  # widget key of the Learn page's tabs: only the open tab is computed
+LEARN_TRUE_DIGIT = "learn_true_digit"  # widget key: the digit the current input should be
+LEARN_LABELLED_INPUT = "nnviz_learn_labelled_input"  # the input whose label was last put into the true-digit picker
+LEARN_WEIGHT = "nnviz_learn_weight"  # (model fingerprint, WeightRef) picked on the Learn page; absent = the steepest
+LEARN_STEPPED = "nnviz_learn_stepped"  # SteppedModel: the copy of the session's model that "Take one step" changes
+LEARN_LEARNING_RATE = "learn_learning_rate"  # widget key: η for one step
+LEARN_STEP_ERROR = "nnviz_learn_step_error"  # why the last "Take one step" was not taken
+LEARN_PIXELS_CHART = "learn_pixels_chart"  # plotly chart key of the pixel picker (its selection picks a weight)
+LEARN_EPOCH = "learn_epoch"  # widget key prefix of the epoch slider
+
+
+def session_start_weights() -> list | None:
+    """The session model's weights before training (epoch 0), if it was trained here."""
+    return st.session_state.get(START_WEIGHTS)
+
+
+def session_loss() -> str:
+    """The loss the session's model was trained with ("crossentropy" for the default model)."""
+    settings = trained_settings()
+    return "crossentropy" if settings is None else settings[1].loss
+
+
+def learn_weight(model_id: str) -> Any | None:
+    """The WeightRef picked for the model `model_id`, or None (then the page uses the steepest weight)."""
+    picked = st.session_state.get(LEARN_WEIGHT)
+    return picked[1] if picked is not None and picked[0] == model_id else None
+
+
+def set_learn_weight(model_id: str, ref: Any | None) -> None:
+    st.session_state[LEARN_WEIGHT] = None if ref is None else (model_id, ref)
+
+
+def stepped_model() -> Any | None:
+    return st.session_state.get(LEARN_STEPPED)
+
+
+def set_stepped_model(value: Any | None) -> None:
+    st.session_state[LEARN_STEPPED] = value
+
+
+@st.cache_resource(show_spinner=False)
+def learn_experiments() -> dict:
+    """Server-wide {experiment key: ExperimentJob}: a whole class clicking the same experiment costs one run."""
+    return {}
 
 
 # --- Test page: the clicked confusion-matrix cell, our own drawings --------------------------------------------------

@@ -1,0 +1,495 @@
+"""Learn page: how a network learns its weights — loss, gradient descent, one step, starting weights, more data.
+
+The canvas (the drawing is shared with the other pages) and the true-digit picker sit
+on top; each idea is a tab, and only the open tab is computed. Everything the page
+shows is numpy in this process (`nnviz.backprop`); trainings run in the trainer pool.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from nnviz.backprop import loss_and_gradients, network_params
+from nnviz.data import DataUnavailableError
+from nnviz.figures_learn import (
+    before_after_figure,
+    crossentropy_curve_figure,
+    loss_slice_figure,
+    pixel_picker_figure,
+    weight_curve_figure,
+)
+from nnviz.gradient_step import (
+    DEFAULT_LEARNING_RATE,
+    LEARNING_RATE_OPTIONS,
+    SteppedModel,
+    gradient_step,
+    steepest_weights,
+)
+from nnviz.loss_landscape import (
+    OneWeightLoss,
+    WeightRef,
+    largest_gradient_weight,
+    loss_slice,
+    weight_curve,
+)
+from nnviz.loss_reading import accuracy_and_loss_sentence, batch_reading, evaluation_batch, input_loss
+from nnviz.network import IMAGE_SIDE, Network
+from nnviz.training_config import LOSS_LABELS
+from pages import _session as session
+from pages._widgets import drawing_canvas, input_caption, model_badge
+
+PLOT_CONFIG = {"displayModeBar": False}
+TAB_LOSS = "1 · Loss"
+TAB_DESCENT = "2 · Gradient descent"
+TAB_STEP = "3 · One step"
+TAB_START = "4 · Starting weights"
+TAB_DATA = "5 · More data?"
+SLICE_SIZE = 500  # images in the 2-D slice's batch: 441 losses must stay well under a second
+
+HELP_LOSS = (
+    "The loss says how wrong the network is, in one number. Cross-entropy, the usual one, is −log p, "
+    "p being the probability the network gives the true digit: 0 when it is sure and right, huge when sure and wrong."
+)
+HELP_MSE = (
+    "Mean squared error: for each output, (probability − target)², target 1 for the true digit and 0 for the "
+    "others, averaged over the outputs. The Train page offers it as the other choice of loss."
+)
+HELP_GRADIENT = (
+    "The gradient ∂L/∂w says how fast the loss changes when this weight grows a little. Positive: growing the "
+    "weight raises the loss, so gradient descent makes it smaller. Backpropagation computes it for every weight."
+)
+HELP_ETA = "The learning rate η: how far each step goes. Too small: slow. Too big: the step jumps past the valley."
+HELP_SLICE = (
+    "Real networks have thousands of weights. This picture cuts the loss along two random directions that move "
+    "all of them at once (each scaled to the size of each neuron's weights, as in Li et al., 2018)."
+)
+
+
+# --- shared inputs: the evaluation batch and the true digit ------------------------------------------------------
+
+
+def _evaluation(network: Network) -> tuple[np.ndarray, np.ndarray] | None:
+    """The fixed 1,000 test digits (x, output indices), or None with a message if there are none."""
+    try:
+        x_test, y_test = session.test_digits()
+    except DataUnavailableError as exc:
+        st.warning(f"The MNIST test digits are not available, so this part cannot be measured. {exc}")
+        return None
+    return evaluation_batch(x_test, y_test, network.digits)
+
+
+def _true_digit_picker(network: Network, current: session.CurrentInput) -> int:
+    """The digit this input should be: a test digit's label, else the student's pick (default: the prediction)."""
+    digits = list(network.digits)
+    marker = (current.source, current.test_index)
+    if st.session_state.get(session.LEARN_LABELLED_INPUT) != marker:
+        st.session_state[session.LEARN_LABELLED_INPUT] = marker
+        if current.true_label in digits:
+            st.session_state[session.LEARN_TRUE_DIGIT] = current.true_label
+    if st.session_state.get(session.LEARN_TRUE_DIGIT) not in digits:
+        st.session_state[session.LEARN_TRUE_DIGIT] = digits[0]
+    return int(
+        st.radio(
+            "It should be a…",
+            digits,
+            horizontal=True,
+            key=session.LEARN_TRUE_DIGIT,
+            help="The true digit: the loss measures how far the network's answer is from it.",
+        )
+    )
+
+
+# --- 1 · Loss ----------------------------------------------------------------------------------------------------
+
+
+def _loss_tab(network: Network, current: session.CurrentInput | None, true_digit: int | None) -> None:
+    if current is not None and true_digit is not None:
+        reading = input_loss(network, current.pixels, true_digit)
+        st.subheader("How wrong on this input")
+        p_col, ce_col, mse_col = st.columns(3)
+        p_col.metric(f"p (probability of {true_digit})", f"{reading.p_true:.3f}")
+        ce_col.metric("Loss −log p", f"{reading.crossentropy:.3f}", help=HELP_LOSS)
+        mse_col.metric("Mean squared error", f"{reading.mse:.4f}", help=HELP_MSE)
+        st.plotly_chart(
+            crossentropy_curve_figure(reading.p_true, reading.crossentropy),
+            config=PLOT_CONFIG,
+            theme=None,
+            key="learn_loss_curve",
+        )
+        st.caption(
+            "What am I looking at: the loss for every possible p; the diamond is this input. "
+            "Sure and right (p near 1): loss near 0. Sure and wrong (p near 0): the loss shoots up."
+        )
+    else:
+        st.info("Draw a digit above (or press **Show me a test digit**) to see its loss.", icon=":material/draw:")
+    batch = _evaluation(network)
+    if batch is None:
+        return
+    st.subheader(f"How wrong on {len(batch[1]):,} test digits")
+    reading = batch_reading(network, *batch)
+    acc_col, loss_col = st.columns(2)
+    acc_col.metric("Accuracy", f"{reading.accuracy:.1%}", help="The share of digits whose top answer is right.")
+    loss_col.metric("Mean loss (cross-entropy)", f"{reading.mean_loss:.3f}", help=HELP_LOSS)
+    st.markdown(accuracy_and_loss_sentence(reading))
+
+
+# --- 2 · Gradient descent ----------------------------------------------------------------------------------------
+
+
+def _epoch_weights() -> tuple[list[int], list] | None:
+    """(epoch numbers, weight arrays) of the session model's saved epochs, 0 = the start when it is known."""
+    snapshots = session.session_snapshots()
+    if session.is_default_network() or not snapshots:
+        return None
+    start = session.session_start_weights()
+    if start is not None:
+        return list(range(len(snapshots) + 1)), [start, *snapshots]
+    return list(range(1, len(snapshots) + 1)), list(snapshots)
+
+
+def _steepest(network: Network, model_id: str, loss: str, batch: tuple[np.ndarray, np.ndarray]) -> WeightRef:
+    def compute(net: Network, _: int) -> WeightRef:
+        return largest_gradient_weight(loss_and_gradients(net, *batch, loss).weights)
+
+    return session.model_result(f"learn_steepest_{loss}", model_id, 0, network, compute)
+
+
+def _weight_fields(network: Network, model_id: str, ref: WeightRef) -> None:
+    """Pick the weight by layer, from-neuron and to-neuron numbers."""
+    sizes = network.config.layer_sizes
+    layer_col, from_col, to_col = st.columns(3)
+    layer = layer_col.selectbox(
+        "Weight layer",
+        list(range(len(network.layers))),
+        index=ref.layer,
+        format_func=lambda k: f"{network.config.layer_title(k).split(' (')[0]} → {network.config.layer_title(k + 1)}",
+        key=f"learn_pick_layer_{model_id[:8]}",
+    )
+    row = from_col.number_input(
+        "From neuron (pixel = row × 28 + column)" if layer == 0 else "From neuron",
+        0,
+        sizes[layer] - 1,
+        value=min(ref.row, sizes[layer] - 1) if layer == ref.layer else 0,
+        key=f"learn_pick_row_{model_id[:8]}_{layer}",
+    )
+    column = to_col.number_input(
+        "To neuron",
+        0,
+        sizes[layer + 1] - 1,
+        value=min(ref.column, sizes[layer + 1] - 1) if layer == ref.layer else 0,
+        key=f"learn_pick_column_{model_id[:8]}_{layer}",
+    )
+    picked = WeightRef(int(layer), int(row), int(column))
+    if picked != ref:
+        session.set_learn_weight(model_id, picked)
+        st.rerun(scope="fragment")
+
+
+def _on_pixel_click(model_id: str, neuron: int) -> None:
+    selection = session.chart_selection(session.LEARN_PIXELS_CHART)
+    points = (selection or {}).get("points") or []
+    for point in points:
+        pixel = point.get("customdata")
+        if isinstance(pixel, list):
+            pixel = pixel[0]
+        if pixel is not None:
+            session.set_learn_weight(model_id, WeightRef(0, int(pixel), neuron))
+            return
+
+
+def _descent_tab(network: Network, model_id: str, batch: tuple[np.ndarray, np.ndarray]) -> None:
+    loss = session.session_loss()
+    steepest = _steepest(network, model_id, loss, batch)
+    picked = session.learn_weight(model_id)
+    ref = picked if picked is not None and picked.fits(network.config) else steepest
+    epochs = _epoch_weights()
+
+    picker_col, curve_col = st.columns([1, 2], gap="medium")
+    with picker_col:
+        st.markdown(f"**The weight on show:** {ref.describe(network.config)}.")
+        if ref == steepest:
+            st.caption("Picked for you: the weight whose gradient is largest on the 1,000 digits.")
+        else:
+            st.button(
+                "Back to the steepest weight",
+                key="learn_steepest",
+                on_click=session.set_learn_weight,
+                args=(model_id, None),
+            )
+        _weight_fields(network, model_id, ref)
+        neuron = ref.column if ref.layer == 0 else 0
+        st.plotly_chart(
+            pixel_picker_figure(
+                network.layers[0].weights[:, neuron].reshape(IMAGE_SIDE, IMAGE_SIDE),
+                ref.row if ref.layer == 0 else None,
+                height=300,
+            ),
+            config=PLOT_CONFIG,
+            theme=None,
+            key=session.LEARN_PIXELS_CHART,
+            on_select=lambda: _on_pixel_click(model_id, neuron),
+            selection_mode="points",
+        )
+        st.caption(
+            f"What am I looking at: the 784 weights into {network.config.layer_title(1).split(' (')[0].lower()} "
+            f"neuron {neuron}, one per pixel (blue pushes up, red down). Click a pixel to pick its weight."
+        )
+
+    epoch_numbers, epoch_params, shown_epoch = [], [], None
+    params = network_params(network)
+    if epochs is not None:
+        epoch_numbers, arrays = epochs
+        epoch_params = [[(np.asarray(w, np.float64), np.asarray(b, np.float64)) for w, b in a] for a in arrays]
+        shown_epoch = curve_col.select_slider(
+            "Draw the curve with the other weights as they were after epoch",
+            epoch_numbers,
+            value=epoch_numbers[-1],
+            key=f"{session.LEARN_EPOCH}_{model_id[:12]}",
+        )
+        params = epoch_params[epoch_numbers.index(shown_epoch)]
+    curve = weight_curve(params, network.config.activation, *batch, loss, ref)
+    values, losses = [], []
+    if epoch_params:
+        values = [float(p[ref.layer][0][ref.row, ref.column]) for p in epoch_params]
+        losses = OneWeightLoss(params, network.config.activation, *batch, loss, ref).losses(np.array(values)).tolist()
+    with curve_col:
+        st.plotly_chart(
+            weight_curve_figure(curve, values, losses, epoch_numbers),
+            config=PLOT_CONFIG,
+            theme=None,
+            key="learn_weight_curve",
+        )
+        downhill = "smaller" if curve.slope > 0 else "larger"
+        st.caption(
+            f"What am I looking at: the {LOSS_LABELS[loss].lower()} loss on 1,000 test digits if only this weight "
+            f"changed (all others fixed). The dashed line's slope is the gradient, {curve.slope:+.4f}: gradient "
+            f"descent moves the weight to be {downhill}, downhill.",
+            help=HELP_GRADIENT,
+        )
+        if epochs is None:
+            st.caption("Train a model on the Train page to see where this weight went, epoch by epoch.")
+        else:
+            st.caption(
+                "The green dots are this weight's value after each epoch (0 = where training started). The curve "
+                "itself moves when you slide the epoch: the other weights moved too, so the valley is not where "
+                "it was."
+            )
+    _slice(network, model_id, loss, batch, epochs)
+
+
+def _slice(network: Network, model_id: str, loss: str, batch, epochs) -> None:
+    if not st.toggle(
+        "What about all the other weights? Show a 2-D slice of the loss", key="learn_slice", help=HELP_SLICE
+    ):
+        return
+    x, labels = batch[0][:SLICE_SIZE], batch[1][:SLICE_SIZE]
+    path_params = []
+    numbers = []
+    if epochs is not None:
+        numbers = epochs[0]
+        path_params = [[(np.asarray(w, np.float64), np.asarray(b, np.float64)) for w, b in a] for a in epochs[1]]
+
+    def compute(net: Network, _: int):
+        return loss_slice(network_params(net), net.config.activation, x, labels, loss, path=path_params)
+
+    with st.spinner("Measuring the loss at 441 points…"):
+        result = session.model_result(f"learn_slice_{loss}", model_id, 0, network, compute)
+    st.plotly_chart(loss_slice_figure(result, numbers), config=PLOT_CONFIG, theme=None, key="learn_slice_chart")
+    path_note = (
+        " The white line is the training path seen on this slice: random directions are almost at right angles to "
+        "the path training took, so it looks short here."
+        if result.path is not None
+        else ""
+    )
+    st.caption(
+        "What am I looking at: the loss (dark = low) on a flat cut through all the weights at once; the diamond is "
+        f"the model now, at the bottom of its valley.{path_note}"
+    )
+
+
+# --- 3 · One step -----------------------------------------------------------------------------------------------
+
+
+def _one_step_tab(
+    network: Network, model_id: str, current: session.CurrentInput | None, true_digit: int | None
+) -> None:
+    if current is None or true_digit is None:
+        st.info(
+            "Draw a digit above and pick the digit it should be: then teach the network, one step at a time.",
+            icon=":material/draw:",
+        )
+        return
+    stepped = session.stepped_model()
+    if stepped is None or stepped.base_id != model_id:
+        stepped = SteppedModel(base_id=model_id, network=network)
+        session.set_stepped_model(stepped)
+    loss = session.session_loss()
+    index = network.digits.index(true_digit)
+    label = np.array([index])
+    gradients = loss_and_gradients(stepped.network, current.pixels[np.newaxis], label, loss)
+    rate = st.select_slider(
+        "Learning rate η",
+        LEARNING_RATE_OPTIONS,
+        value=DEFAULT_LEARNING_RATE,
+        key=session.LEARN_LEARNING_RATE,
+        help=HELP_ETA,
+    )
+    st.markdown(
+        f"Loss on your {'drawing' if current.source == 'drawing' else current.source} now: **{gradients.loss:.4f}**"
+    )
+    updates = steepest_weights(stepped.network, gradients, rate)
+    st.dataframe(
+        {
+            "weight": [u.ref.describe(network.config).removeprefix("the weight from ") for u in updates],
+            "w now": [round(u.value, 4) for u in updates],
+            "∂L/∂w": [round(u.gradient, 4) for u in updates],
+            "w − η·∂L/∂w": [round(u.new_value, 4) for u in updates],
+        },
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(
+        "What am I looking at: the weights whose gradient is largest for your drawing, and where one step of "
+        f"w ← w − η·∂L/∂w (η = {rate:g}) sends them. Every other weight and bias moves too, by less.",
+        help=HELP_GRADIENT,
+    )
+    step_col, keep_col, reset_col = st.columns(3)
+    step_col.button(
+        "Take one step",
+        key="learn_take_step",
+        icon=":material/directions_walk:",
+        type="primary",
+        on_click=_take_step,
+        args=(network.label, loss, index),
+    )
+    keep_col.button(
+        "Keep this model", key="learn_keep", disabled=not stepped.steps, icon=":material/save:", on_click=_keep_stepped
+    )
+    reset_col.button(
+        "Start over",
+        key="learn_reset",
+        disabled=not stepped.steps,
+        icon=":material/undo:",
+        on_click=session.set_stepped_model,
+        args=(None,),
+    )
+    if error := st.session_state.pop(session.LEARN_STEP_ERROR, None):
+        st.warning(error, icon=":material/warning:")
+    stepped = session.stepped_model() or stepped
+    _step_results(network, stepped, current, true_digit, loss)
+
+
+def _take_step(label: str, loss: str, index: int) -> None:
+    """Apply w ← w − η·∂L/∂w to the session's stepped copy (a button callback: runs before the page)."""
+    stepped, current = session.stepped_model(), session.current_input()
+    if stepped is None or current is None:
+        return
+    rate = float(st.session_state.get(session.LEARN_LEARNING_RATE, DEFAULT_LEARNING_RATE))
+    x, labels = current.pixels[np.newaxis], np.array([index])
+    gradients = loss_and_gradients(stepped.network, x, labels, loss)
+    try:
+        after = gradient_step(stepped.network, gradients, rate, label=f"{label} + steps on your drawing")
+    except ValueError:
+        st.session_state[session.LEARN_STEP_ERROR] = (
+            "That step was so big that the weights became infinite, so it was not taken. Try a smaller learning rate."
+        )
+        return
+    new_loss = loss_and_gradients(after, x, labels, loss).loss
+    session.set_stepped_model(SteppedModel(stepped.base_id, after, [*stepped.steps, (gradients.loss, new_loss)]))
+
+
+def _keep_stepped() -> None:
+    if (stepped := session.stepped_model()) is not None:
+        session.set_session_network(stepped.network)
+        session.set_stepped_model(None)
+
+
+def _step_results(
+    network: Network, stepped: SteppedModel, current: session.CurrentInput, true_digit: int, loss: str
+) -> None:
+    if not stepped.steps:
+        st.caption("Press **Take one step** and compare the network before and after.")
+        return
+    before, after = (
+        input_loss(network, current.pixels, true_digit),
+        input_loss(stepped.network, current.pixels, true_digit),
+    )
+    steps = len(stepped.steps)
+    st.subheader(f"Before and after {steps} step{'s' if steps > 1 else ''}")
+    if stepped.overshot:
+        st.warning(
+            f"Overshoot! The last step raised the loss from {stepped.steps[-1][0]:.4f} to {stepped.steps[-1][1]:.4f}: "
+            "η is so big the step jumped past the bottom of the valley. Try a smaller learning rate.",
+            icon=":material/trending_up:",
+        )
+    loss_before, loss_after = (
+        (before.crossentropy, after.crossentropy) if loss == "crossentropy" else (before.mse, after.mse)
+    )
+    b_col, a_col = st.columns(2)
+    b_col.metric("Prediction before", str(before.predicted), help="The session's model, untouched.")
+    b_col.metric("Loss before", f"{loss_before:.4f}")
+    a_col.metric("Prediction after", str(after.predicted))
+    a_col.metric("Loss after", f"{loss_after:.4f}", delta=f"{loss_after - loss_before:+.4f}", delta_color="inverse")
+    st.plotly_chart(
+        before_after_figure(before.probabilities, after.probabilities, network.digits, before.true_index),
+        config=PLOT_CONFIG,
+        theme=None,
+        key="learn_before_after",
+    )
+    st.caption("What am I looking at: each digit's probability before (blue) and after (orange, striped) the steps.")
+    batch = _evaluation(network)
+    if batch is not None:
+        acc_before, acc_after = batch_reading(network, *batch).accuracy, batch_reading(stepped.network, *batch).accuracy
+        st.markdown(
+            f"Accuracy on {len(batch[1]):,} test digits: **{acc_before:.1%}** before, **{acc_after:.1%}** after. "
+            + (
+                "Teaching it your drawing made it worse at other digits."
+                if acc_after < acc_before
+                else "Your drawing did not hurt the other digits."
+            )
+        )
+    st.caption("The other pages still use the old model until you press **Keep this model**.")
+
+
+# --- the page ----------------------------------------------------------------------------------------------------
+
+
+@st.fragment
+def learn() -> None:
+    network = session.active_network()
+    model_id = session.model_fingerprint(network)
+    canvas_col, info_col = st.columns([1, 2], gap="medium")
+    with canvas_col:
+        current = drawing_canvas("learn")
+    true_digit = None
+    with info_col:
+        if current is None:
+            st.info("Draw a digit, or press **Show me a test digit**.", icon=":material/draw:")
+        else:
+            st.caption(input_caption(current))
+            true_digit = _true_digit_picker(network, current)
+    loss_tab, descent_tab, step_tab = st.tabs(
+        [TAB_LOSS, TAB_DESCENT, TAB_STEP], key=session.LEARN_TABS, on_change="rerun"
+    )
+    if loss_tab.open:
+        with loss_tab:
+            _loss_tab(network, current, true_digit)
+    if descent_tab.open:
+        with descent_tab:
+            batch = _evaluation(network)
+            if batch is not None:
+                _descent_tab(network, model_id, batch)
+    if step_tab.open:
+        with step_tab:
+            _one_step_tab(network, model_id, current, true_digit)
+
+
+session.route_through_app()
+st.title("How it learns")
+st.markdown(
+    "Learning means finding the right weights. The **loss** says how wrong the network is; **gradient descent** "
+    "nudges every weight a little downhill to make the loss smaller."
+)
+model_badge()
+learn()
