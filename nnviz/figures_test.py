@@ -165,8 +165,14 @@ def per_digit_figure(per_digit: np.ndarray, digits: tuple[int, ...], height: int
     )
 
 
-def gallery_figure(images: np.ndarray, captions: list[str], keys: np.ndarray, width_px: int = 900) -> go.Figure:
-    """Images in rows of eight, each with a caption above it, each clickable.
+def gallery_figure(
+    images: np.ndarray,
+    captions: list[str],
+    keys: np.ndarray | None = None,
+    width_px: int = 900,
+    columns: int = GALLERY_COLUMNS,
+) -> go.Figure:
+    """Images in rows of `columns`, each with a caption above it; clickable when `keys` are given.
 
     images: (n, 784) or (n, 28, 28) values 0..1 (white ink on black). captions: n short
     texts ("a 4 · 97%"). keys: (n,) ints that a click reports (a test index, a drawing's
@@ -175,48 +181,86 @@ def gallery_figure(images: np.ndarray, captions: list[str], keys: np.ndarray, wi
     """
     tiles = np.asarray(images, dtype=np.float32).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
     n = len(tiles)
-    columns = GALLERY_COLUMNS
     grid, _, anchors = mosaic(tiles, columns)
     rows = -(-n // columns)
     # Square pixels: the plot is about width_px wide, the grid's aspect fixes its height.
     height = int(grid.shape[0] * width_px / grid.shape[1]) + 30 if rows else 80
-    keys = np.asarray(keys, dtype=np.int64)
-    return go.Figure(
-        [
-            go.Heatmap(
-                z=grid,
-                zmin=0.0,
-                zmax=1.0,
-                colorscale=ACTIVATION_SCALE,
-                showscale=False,
-                hoverinfo="skip",
-                hoverongaps=False,
-                name="pictures",
-            ),
-            go.Scatter(
-                x=anchors[:, 0],
-                y=anchors[:, 1] - 0.8,
-                mode="text",
-                text=captions,
-                textposition="top center",
-                textfont={"size": SMALL_FONT_SIZE, "color": TEXT_COLOR},
-                hoverinfo="skip",
-                name="captions",
-            ),
+    traces = [
+        go.Heatmap(
+            z=grid,
+            zmin=0.0,
+            zmax=1.0,
+            colorscale=ACTIVATION_SCALE,
+            showscale=False,
+            hoverinfo="skip",
+            hoverongaps=False,
+            name="pictures",
+        ),
+        go.Scatter(
+            x=anchors[:, 0],
+            y=anchors[:, 1] - 0.8,
+            mode="text",
+            text=captions,
+            textposition="top center",
+            textfont={"size": SMALL_FONT_SIZE, "color": TEXT_COLOR},
+            hoverinfo="skip",
+            name="captions",
+        ),
+    ]
+    if keys is not None:
+        traces.append(
             go.Scatter(
                 x=anchors[:, 0],
                 y=anchors[:, 1] + IMAGE_SIDE / 2,
                 mode="markers",
                 marker={"size": 40, "symbol": "square", "opacity": 0},
-                customdata=np.column_stack([keys, np.zeros(n, dtype=np.int64)]),
+                customdata=np.column_stack([np.asarray(keys, dtype=np.int64), np.zeros(n, dtype=np.int64)]),
                 text=captions,
                 hovertemplate="%{text}<br>click to make it the input<extra></extra>",
                 name=GALLERY_TARGETS,
-            ),
-        ],
+            )
+        )
+    return go.Figure(
+        traces,
         layout={
             **base_layout(height, show_legend=False),
             "margin": {"l": 4, "r": 4, "t": 10, "b": 4},
+            **image_axes(),
+        },
+    )
+
+
+def explanation_figure(values: np.ndarray, toward: str, away: str, height: int = 300) -> go.Figure:
+    """A 28 × 28 map of how much each pixel pushed toward (blue) or away from (orange) an answer.
+
+    values: (784,) from `nnviz.explain` (positive = toward). toward, away: the two ends of the
+    legend, e.g. "toward 7" and "away from 7". The scale is symmetric around 0 (white),
+    so the strongest push either way sets both ends.
+    """
+    grid = np.asarray(values, dtype=np.float64).reshape(IMAGE_SIDE, IMAGE_SIDE)
+    limit = float(np.abs(grid).max()) or 1.0
+    return go.Figure(
+        go.Heatmap(
+            z=grid,
+            zmin=-limit,
+            zmax=limit,
+            zmid=0.0,
+            colorscale=TOWARD_AWAY_SCALE,
+            colorbar={
+                "orientation": "h",
+                "thickness": 12,
+                "len": 1.0,
+                "y": -0.04,
+                "yanchor": "top",
+                "tickvals": [-limit, limit],
+                "ticktext": [f"◀ {away}", f"{toward} ▶"],
+                "tickfont": {"size": SMALL_FONT_SIZE},
+            },
+            hovertemplate="row %{y}, column %{x}<br>%{z:+.3f}<extra></extra>",
+        ),
+        layout={
+            **base_layout(height, show_legend=False),
+            "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
             **image_axes(),
         },
     )

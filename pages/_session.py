@@ -379,6 +379,7 @@ def learn_experiments() -> dict:
 
 TEST_CELL = "nnviz_test_cell"  # (true digit, predicted digit) of the confusion-matrix cell clicked last, or absent
 TEST_TABS = "test_tabs"  # widget key of the Test page's tabs: only the open tab is computed
+CANVAS_INK = "nnviz_canvas_ink"  # uint8 (H, W) ink of the latest drawing, to show it prepared step by step
 
 
 def test_cell() -> tuple[int, int] | None:
@@ -394,3 +395,14 @@ def use_test_digit(index: int) -> None:
     x_test, y_test = test_digits()
     clear_canvas()
     set_current_input(CurrentInput(x_test[index], "test digit", true_label=int(y_test[index]), test_index=int(index)))
+
+
+def keep_canvas_ink(ink: np.ndarray | None) -> None:
+    """Keep the latest drawing's ink map (H, W, 0..1) as uint8: 280 × 280 is 78 kB a session."""
+    st.session_state[CANVAS_INK] = None if ink is None else np.round(ink * 255).astype(np.uint8)
+
+
+def drawing_ink() -> np.ndarray | None:
+    """(H, W) float32 0..1 ink of the latest drawing, or None."""
+    ink = st.session_state.get(CANVAS_INK)
+    return None if ink is None else ink.astype(np.float32) / 255.0

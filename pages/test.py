@@ -13,10 +13,23 @@ import streamlit as st
 from nnviz.data import DataUnavailableError
 from nnviz.diagram import neuron_from_selection
 from nnviz.evaluation import Evaluation, cell_examples, confident_mistakes, evaluate
-from nnviz.figures_test import confusion_figure, gallery_figure, per_digit_figure
-from nnviz.network import Network
+from nnviz.explain import gradient_times_input, occlusion
+from nnviz.figures_draw import input_figure, output_figure
+from nnviz.figures_test import confusion_figure, explanation_figure, gallery_figure, per_digit_figure
+from nnviz.fooling import (
+    FOOLING_SOURCES,
+    LETTERS,
+    NO_DONT_KNOW,
+    corner_input,
+    letter_input,
+    noise_input,
+    step_variants,
+    white_input,
+)
+from nnviz.forward import forward_pass
+from nnviz.network import IMAGE_SIDE, Network
 from pages import _session as session
-from pages._widgets import model_badge
+from pages._widgets import input_caption, model_badge
 
 PLOT_CONFIG = {"displayModeBar": False}
 MATRIX_KEY = "test_matrix"
@@ -24,10 +37,21 @@ CELL_GALLERY_KEY = "test_cell_gallery"
 MISTAKES_KEY = "test_mistakes"
 MISTAKES_SHOWN = 24
 TAB_HOW_GOOD = "How good is it?"
+TAB_WHY = "Why that answer?"
+TAB_FOOLED = "It answers anyway"
+MAP_HEIGHT = 300
 
 HELP_TEST_SET = (
     "The test digits are 10,000 handwritten digits the network never saw while training. "
     "Only they tell how well it does on new handwriting."
+)
+HELP_GRADIENT = (
+    "Gradient × input: for every pixel, how much the winning output's sum would rise if that pixel got a little "
+    "brighter, times how bright it is. Blank pixels add nothing, so they stay white."
+)
+HELP_OCCLUSION = (
+    "Occlusion: a 4 × 4 eraser slides over the picture, 2 pixels at a time. Each time, we check how much the "
+    "winning probability drops without that bit of ink. Big drop = that ink mattered."
 )
 HELP_CONFUSION = (
     "A confusion matrix counts every test digit once: its row is the true digit, its column the network's "
@@ -165,14 +189,185 @@ def how_good(network: Network, model_id: str) -> None:
     )
 
 
+def _random_test_digit() -> None:
+    try:
+        x_test, _ = session.test_digits()
+    except DataUnavailableError as exc:
+        st.session_state[session.INPUT_ERROR] = f"No test digits available. {exc}"
+        return
+    session.use_test_digit(int(np.random.default_rng().integers(len(x_test))))
+
+
+def _no_input_yet() -> None:
+    st.info(
+        "Nothing to explain yet: draw a digit on the Draw page, click a test digit on the first tab, "
+        "or pick one at random.",
+        icon=":material/draw:",
+    )
+    st.button("Use a random test digit", key="test_random_digit", icon=":material/casino:", on_click=_random_test_digit)
+    if error := st.session_state.pop(session.INPUT_ERROR, None):
+        st.warning(error, icon=":material/warning:")
+
+
+def why(network: Network) -> None:
+    current = session.current_input()
+    if current is None:
+        _no_input_yet()
+        return
+    probabilities = forward_pass(network, current.pixels).probabilities[0]
+    winner, runner_up = (int(i) for i in np.argsort(-probabilities)[:2])
+    said, other = network.digits[winner], network.digits[runner_up]
+    st.markdown(
+        f"The network says **{said}** ({probabilities[winner]:.0%} sure); its runner-up is **{other}** "
+        f"({probabilities[runner_up]:.0%}). Which pixels made it say {said}?"
+    )
+    toward, away = f"toward {said}", f"away from {said}"
+    # (title, map or None for the input itself, legend ends, caption, tooltip)
+    panels = [
+        ("The input", None, None, "What the network sees. " + input_caption(current), None),
+        (
+            f"Pushing toward {said}",
+            gradient_times_input(network, current.pixels, winner),
+            (toward, away),
+            f"Blue ink raised the {said} output, orange ink lowered it.",
+            HELP_GRADIENT,
+        ),
+        (
+            "Covered up",
+            occlusion(network, current.pixels, winner),
+            (toward, away),
+            f"Blue: without the ink there it is less sure of {said}. Orange: without it, more sure.",
+            HELP_OCCLUSION,
+        ),
+        (
+            f"Why {said} rather than {other}?",
+            gradient_times_input(network, current.pixels, winner, versus=runner_up),
+            (f"{said} rather than {other}", f"{other} rather than {said}"),
+            f"Blue ink speaks for {said}, orange ink for {other} (the difference of their two sums' gradients).",
+            HELP_GRADIENT,
+        ),
+    ]
+    for number, (title, values, ends, caption, help_text) in enumerate(panels):
+        if number % 2 == 0:
+            columns = iter(st.columns(2, gap="medium"))
+        with next(columns):
+            st.markdown(f"**{title}**")
+            if values is None:
+                figure = input_figure(current.pixels, height=MAP_HEIGHT)
+            else:
+                figure = explanation_figure(values, *ends, height=MAP_HEIGHT)
+            st.plotly_chart(figure, config=PLOT_CONFIG, theme=None, key=f"test_map_{number}")
+            st.caption(caption, help=help_text)
+
+
+FOOL_BUTTONS = (
+    ("noise", "Random noise", ":material/grain:"),
+    ("white square", "All white", ":material/check_box_outline_blank:"),
+    ("letter", "A letter", ":material/title:"),
+    ("corner digit", "Digit in a corner", ":material/north_west:"),
+)
+STEP_PREVIEW_ZOOM = 4  # 28 px previews drawn at 112 px, each input pixel a crisp 4 × 4 block
+
+
+def _fool(source: str) -> None:
+    """Make the current input something that is not a proper digit (see FOOLING_SOURCES)."""
+    rng = np.random.default_rng()
+    current = session.current_input()
+    label = index = None
+    if source == "noise":
+        pixels = noise_input(rng)
+    elif source == "white square":
+        pixels = white_input()
+    elif source == "letter":
+        pixels = letter_input(str(rng.choice(list(LETTERS))))
+    else:  # a digit in a corner: the current digit if there is one, else a random test digit
+        if current is not None and current.source in ("drawing", "test digit", "photo"):
+            pixels, label, index = current.pixels, current.true_label, current.test_index
+        else:
+            try:
+                x_test, y_test = session.test_digits()
+            except DataUnavailableError as exc:
+                st.session_state[session.INPUT_ERROR] = f"No test digits available. {exc}"
+                return
+            index = int(rng.integers(len(x_test)))
+            pixels, label = x_test[index], int(y_test[index])
+        pixels = corner_input(pixels)
+    session.clear_canvas()
+    session.set_current_input(session.CurrentInput(pixels, source, true_label=label, test_index=index))
+
+
+def _step_previews(network: Network, current: session.CurrentInput) -> None:
+    """The same ink prepared with every MNIST step, with each switched off, and with none: and each answer."""
+    st.subheader("The preparation's part")
+    ink = session.drawing_ink() if current.source == "drawing" else None
+    drawn = ink is not None
+    if ink is None:
+        ink = current.pixels.reshape(IMAGE_SIDE, IMAGE_SIDE)
+    variants = step_variants(ink)
+    zoom = np.ones((STEP_PREVIEW_ZOOM, STEP_PREVIEW_ZOOM), dtype=np.float32)
+    for column, variant in zip(st.columns(len(variants)), variants):
+        with column:
+            st.markdown(f"**{variant.label}**")
+            if variant.pixels is None:
+                st.caption("Nothing left to read.")
+                continue
+            grid = variant.pixels.reshape(IMAGE_SIDE, IMAGE_SIDE)
+            st.image(np.clip(np.kron(grid, zoom), 0.0, 1.0), clamp=True)
+            probabilities = forward_pass(network, variant.pixels).probabilities[0]
+            st.markdown(f"→ **{network.digits[int(probabilities.argmax())]}** · {probabilities.max():.0%}")
+    what = "your drawing" if drawn else "this input (its 28 × 28 picture stands in for a drawing)"
+    st.caption(
+        f"The same ink of {what}, prepared the MNIST way (crop to the ink, fit it in 20 px, centre it), then with "
+        "one step left out, then with none: the network only knows digits that look like its training data."
+    )
+
+
+def fooled(network: Network) -> None:
+    st.markdown("Give it something that is **not** a digit, and watch it answer anyway.")
+    for column, (source, label, icon) in zip(st.columns(len(FOOL_BUTTONS)), FOOL_BUTTONS):
+        column.button(label, key=f"test_fool_{source}", icon=icon, on_click=_fool, args=(source,), width="stretch")
+    if error := st.session_state.pop(session.INPUT_ERROR, None):
+        st.warning(error, icon=":material/warning:")
+    current = session.current_input()
+    if current is None:
+        st.caption("Press a button, or draw something on the Draw page.")
+        return
+    probabilities = forward_pass(network, current.pixels).probabilities[0]
+    winner = int(probabilities.argmax())
+    input_col, output_col = st.columns([1, 1.3], gap="medium")
+    with input_col:
+        st.plotly_chart(input_figure(current.pixels, height=280), config=PLOT_CONFIG, theme=None, key="test_fool_input")
+        st.caption("What the network sees. " + input_caption(current))
+    with output_col:
+        st.metric("It says", str(network.digits[winner]), help=NO_DONT_KNOW)
+        st.plotly_chart(
+            output_figure(probabilities, network.digits, height=240),
+            config=PLOT_CONFIG,
+            theme=None,
+            key="test_fool_output",
+        )
+        st.caption(f"{probabilities[winner]:.0%} sure. One bar per digit; the bars always add up to 100 %.")
+    if current.source in FOOLING_SOURCES:
+        st.info(NO_DONT_KNOW, icon=":material/psychology_alt:")
+    _step_previews(network, current)
+
+
 @st.fragment
 def test_page() -> None:
     network = session.active_network()
     model_id = session.model_fingerprint(network)
-    (how_good_tab,) = st.tabs([TAB_HOW_GOOD], key=session.TEST_TABS, on_change="rerun")
+    how_good_tab, why_tab, fooled_tab = st.tabs(
+        [TAB_HOW_GOOD, TAB_WHY, TAB_FOOLED], key=session.TEST_TABS, on_change="rerun"
+    )
     if how_good_tab.open:
         with how_good_tab:
             how_good(network, model_id)
+    if why_tab.open:
+        with why_tab:
+            why(network)
+    if fooled_tab.open:
+        with fooled_tab:
+            fooled(network)
 
 
 session.route_through_app()
