@@ -252,7 +252,8 @@ def explanation_figure(values: np.ndarray, toward: str, away: str, height: int =
                 "len": 1.0,
                 "y": -0.04,
                 "yanchor": "top",
-                "tickvals": [-limit, limit],
+                # Just inside the ends: plotly drops tick labels that sit exactly on the bar's edge.
+                "tickvals": [-0.75 * limit, 0.75 * limit],
                 "ticktext": [f"◀ {away}", f"{toward} ▶"],
                 "tickfont": {"size": SMALL_FONT_SIZE},
             },

@@ -51,7 +51,8 @@ HELP_GRADIENT = (
 )
 HELP_OCCLUSION = (
     "Occlusion: a 4 × 4 eraser slides over the picture, 2 pixels at a time. Each time, we check how much the "
-    "winning probability drops without that bit of ink. Big drop = that ink mattered."
+    "winning probability drops without that bit of ink. Big drop = that ink mattered. A network that is "
+    "100 % sure barely notices a small eraser, so only the ink it really needs shows up."
 )
 HELP_CONFUSION = (
     "A confusion matrix counts every test digit once: its row is the true digit, its column the network's "
@@ -260,11 +261,11 @@ def why(network: Network) -> None:
             st.caption(caption, help=help_text)
 
 
-FOOL_BUTTONS = (
-    ("noise", "Random noise", ":material/grain:"),
+FOOL_BUTTONS = (  # (CurrentInput source, short label that fits a quarter of a 1024 px page)
+    ("noise", "Noise", ":material/grain:"),
     ("white square", "All white", ":material/check_box_outline_blank:"),
     ("letter", "A letter", ":material/title:"),
-    ("corner digit", "Digit in a corner", ":material/north_west:"),
+    ("corner digit", "Corner", ":material/north_west:"),
 )
 STEP_PREVIEW_ZOOM = 4  # 28 px previews drawn at 112 px, each input pixel a crisp 4 × 4 block
 
@@ -325,7 +326,15 @@ def _step_previews(network: Network, current: session.CurrentInput) -> None:
 def fooled(network: Network) -> None:
     st.markdown("Give it something that is **not** a digit, and watch it answer anyway.")
     for column, (source, label, icon) in zip(st.columns(len(FOOL_BUTTONS)), FOOL_BUTTONS):
-        column.button(label, key=f"test_fool_{source}", icon=icon, on_click=_fool, args=(source,), width="stretch")
+        column.button(
+            label,
+            key=f"test_fool_{source}",
+            icon=icon,
+            on_click=_fool,
+            args=(source,),
+            width="stretch",
+            help=FOOLING_SOURCES[source],
+        )
     if error := st.session_state.pop(session.INPUT_ERROR, None):
         st.warning(error, icon=":material/warning:")
     current = session.current_input()
