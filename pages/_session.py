@@ -20,6 +20,8 @@ import numpy as np
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from nnviz.collection import EMPTY as EMPTY_COLLECTION
+from nnviz.collection import Collection
 from nnviz.data import DataUnavailableError, load_mnist_test
 from nnviz.default_model import load_default_network
 from nnviz.network import Network
@@ -380,6 +382,8 @@ def learn_experiments() -> dict:
 TEST_CELL = "nnviz_test_cell"  # (true digit, predicted digit) of the confusion-matrix cell clicked last, or absent
 TEST_TABS = "test_tabs"  # widget key of the Test page's tabs: only the open tab is computed
 CANVAS_INK = "nnviz_canvas_ink"  # uint8 (H, W) ink of the latest drawing, to show it prepared step by step
+COLLECTION = "nnviz_collection"  # Collection: the drawings the class labelled with Collect (our own test set)
+COLLECT_ERROR = "nnviz_collect_error"  # why the last Collect or upload of drawings did not work
 
 
 def test_cell() -> tuple[int, int] | None:
@@ -406,3 +410,12 @@ def drawing_ink() -> np.ndarray | None:
     """(H, W) float32 0..1 ink of the latest drawing, or None."""
     ink = st.session_state.get(CANVAS_INK)
     return None if ink is None else ink.astype(np.float32) / 255.0
+
+
+def our_drawings() -> Collection:
+    """The drawings this session collected (empty at first)."""
+    return st.session_state.get(COLLECTION) or EMPTY_COLLECTION
+
+
+def set_our_drawings(collection: Collection) -> None:
+    st.session_state[COLLECTION] = collection

@@ -6,6 +6,7 @@ from nnviz.figures_draw import input_figure, layer_figure, output_figure
 from nnviz.forward import forward_pass
 from nnviz.network import ACTIVATION_LABELS
 from pages import _session as session
+from pages._collect import collect_control
 from pages._widgets import drawing_canvas, input_caption, model_badge
 
 PLOT_CONFIG = {"displayModeBar": False}
@@ -28,6 +29,7 @@ def draw_and_classify() -> None:
     with canvas_col:
         st.subheader("1 · Draw")
         current = drawing_canvas("draw")
+        collect_control("draw")
     if current is None:
         with input_col:
             st.subheader("2 · Pixels")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from nnviz.data import DataUnavailableError
 from nnviz.diagram import neuron_from_selection
-from nnviz.evaluation import Evaluation, cell_examples, confident_mistakes, evaluate
+from nnviz.evaluation import GALLERY_SIZE, Evaluation, cell_examples, confident_mistakes, evaluate
 from nnviz.explain import gradient_times_input, occlusion
 from nnviz.figures_draw import input_figure, output_figure
 from nnviz.figures_test import confusion_figure, explanation_figure, gallery_figure, per_digit_figure
@@ -29,6 +29,7 @@ from nnviz.fooling import (
 from nnviz.forward import forward_pass
 from nnviz.network import IMAGE_SIDE, Network
 from pages import _session as session
+from pages._collect import collection_files, show_collect_error
 from pages._widgets import input_caption, model_badge
 
 PLOT_CONFIG = {"displayModeBar": False}
@@ -39,6 +40,8 @@ MISTAKES_SHOWN = 24
 TAB_HOW_GOOD = "How good is it?"
 TAB_WHY = "Why that answer?"
 TAB_FOOLED = "It answers anyway"
+TAB_OURS = "Our drawings"
+OURS_KEY = "test_ours_gallery"
 MAP_HEIGHT = 300
 
 HELP_TEST_SET = (
@@ -361,12 +364,71 @@ def fooled(network: Network) -> None:
     _step_previews(network, current)
 
 
+def _on_our_drawing_click() -> None:
+    picked = neuron_from_selection(session.chart_selection(OURS_KEY))
+    drawings = session.our_drawings()
+    if picked is not None and 0 <= picked[0] < len(drawings):
+        session.clear_canvas()
+        session.set_current_input(
+            session.CurrentInput(drawings.images[picked[0]], "drawing", true_label=int(drawings.labels[picked[0]]))
+        )
+
+
+def ours(network: Network, model_id: str) -> None:
+    drawings = session.our_drawings()
+    if not len(drawings):
+        st.info(
+            "No drawings collected yet. On the Draw page, draw a digit, open **Collect**, say which digit you "
+            "meant and keep it. Do it for a few of each digit, then come back here.",
+            icon=":material/library_add:",
+        )
+        collection_files("test")
+        show_collect_error()
+        return
+    mine = evaluate(network, drawings.images, drawings.labels)
+    mnist_col, ours_col = st.columns(2)
+    try:
+        mnist = session.model_result("test_evaluation", model_id, 0, network, _evaluation_of)
+        mnist_col.metric("Right on MNIST test digits", f"{mnist.accuracy:.1%}", help=HELP_TEST_SET)
+    except DataUnavailableError:
+        mnist_col.caption("The MNIST test digits are not available here.")
+    ours_col.metric(
+        "Right on our drawings",
+        f"{mine.accuracy:.1%}" if mine.total else "–",
+        help="The drawings this class collected and labelled: new handwriting, drawn with a mouse or a finger.",
+    )
+    ours_col.caption(f"{mine.correct} of {mine.total} drawings of digits it knows.")
+    st.caption(
+        "Training data vs real use: a model can be very good on test digits that look like its training data and "
+        "worse on handwriting that looks different."
+    )
+    wrong = confident_mistakes(mine, GALLERY_SIZE)
+    if wrong.size:
+        st.subheader("Our drawings it gets wrong")
+        captions = [f"{mine.labels[i]}→{mine.predicted[i]} · {mine.confidence[i]:.0%}" for i in wrong.tolist()]
+        st.plotly_chart(
+            gallery_figure(drawings.images[wrong], captions, wrong),
+            config=PLOT_CONFIG,
+            theme=None,
+            key=OURS_KEY,
+            on_select=_on_our_drawing_click,
+            selection_mode="points",
+        )
+        st.caption("True digit → what the network said · how sure. **Click one** to make it the input.")
+    else:
+        st.success("It reads every one of our drawings right.", icon=":material/celebration:")
+    if mine.other_digits and len(mine.labels) > mine.total:
+        st.caption(f"{len(mine.labels) - mine.total} drawings show digits this model does not know; they are left out.")
+    collection_files("test")
+    show_collect_error()
+
+
 @st.fragment
 def test_page() -> None:
     network = session.active_network()
     model_id = session.model_fingerprint(network)
-    how_good_tab, why_tab, fooled_tab = st.tabs(
-        [TAB_HOW_GOOD, TAB_WHY, TAB_FOOLED], key=session.TEST_TABS, on_change="rerun"
+    how_good_tab, why_tab, fooled_tab, ours_tab = st.tabs(
+        [TAB_HOW_GOOD, TAB_WHY, TAB_FOOLED, TAB_OURS], key=session.TEST_TABS, on_change="rerun"
     )
     if how_good_tab.open:
         with how_good_tab:
@@ -377,6 +439,9 @@ def test_page() -> None:
     if fooled_tab.open:
         with fooled_tab:
             fooled(network)
+    if ours_tab.open:
+        with ours_tab:
+            ours(network, model_id)
 
 
 session.route_through_app()
