@@ -169,7 +169,7 @@ def gallery_figure(
     images: np.ndarray,
     captions: list[str],
     keys: np.ndarray | None = None,
-    width_px: int = 900,
+    width_px: int = 600,
     columns: int = GALLERY_COLUMNS,
 ) -> go.Figure:
     """Images in rows of `columns`, each with a caption above it; clickable when `keys` are given.
@@ -246,22 +246,40 @@ def explanation_figure(values: np.ndarray, toward: str, away: str, height: int =
             zmax=limit,
             zmid=0.0,
             colorscale=TOWARD_AWAY_SCALE,
+            # The legend's words sit under the bar's two ends as annotations: long tick labels
+            # ("away from 7") would collide in a narrow column and plotly would drop one of them.
             colorbar={
                 "orientation": "h",
                 "thickness": 12,
                 "len": 1.0,
-                "y": -0.04,
+                "y": 0.0,
                 "yanchor": "top",
-                # Just inside the ends: plotly drops tick labels that sit exactly on the bar's edge.
-                "tickvals": [-0.75 * limit, 0.75 * limit],
-                "ticktext": [f"◀ {away}", f"{toward} ▶"],
-                "tickfont": {"size": SMALL_FONT_SIZE},
+                "ypad": 6,
+                "showticklabels": False,
             },
             hovertemplate="row %{y}, column %{x}<br>%{z:+.3f}<extra></extra>",
         ),
         layout={
             **base_layout(height, show_legend=False),
-            "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
+            "margin": {"l": 4, "r": 4, "t": 4, "b": 52},
             **image_axes(),
+            "annotations": [
+                {
+                    "text": text,
+                    "x": x,
+                    "xanchor": anchor,
+                    "xref": "paper",
+                    "y": 0.0,
+                    "yref": "paper",
+                    "yanchor": "top",
+                    "yshift": -26,
+                    "showarrow": False,
+                    "font": {"size": SMALL_FONT_SIZE, "color": color},
+                }
+                for text, x, anchor, color in (
+                    (f"◀ {away}", 0.0, "left", TOWARD_AWAY_SCALE[0][1]),
+                    (f"{toward} ▶", 1.0, "right", TOWARD_AWAY_SCALE[-1][1]),
+                )
+            ],
         },
     )
