@@ -342,7 +342,7 @@ def fooled(network: Network) -> None:
         st.warning(error, icon=":material/warning:")
     current = session.current_input()
     if current is None:
-        st.caption("Press a button, or draw something on the Draw page.")
+        st.caption("Press a button, or draw something that is not a digit (a letter, a face) on the Draw page.")
         return
     probabilities = forward_pass(network, current.pixels).probabilities[0]
     winner = int(probabilities.argmax())
