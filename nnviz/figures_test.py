@@ -25,7 +25,7 @@ from nnviz.network import IMAGE_SIDE
 
 MATRIX_TARGETS = "cells"  # name of the matrix's click-target trace
 GALLERY_TARGETS = "images"  # name of a gallery's click-target trace
-GALLERY_COLUMNS = 8
+GALLERY_COLUMNS = 6  # six captions such as "8→7 · 100%" fit side by side in a 1024 px page
 DIAGONAL_COLOR = "#dfe9f3"  # right answers: a calm pale blue, never on the mistakes' scale
 DIAGONAL_EDGE = "#2166ac"
 # Blue–orange diverging scale (PuOr-like, colour-blind safe): orange pushes away, blue toward.
@@ -172,7 +172,7 @@ def gallery_figure(
     width_px: int = 600,
     columns: int = GALLERY_COLUMNS,
 ) -> go.Figure:
-    """Images in rows of `columns`, each with a caption above it; clickable when `keys` are given.
+    """Images in rows of `columns` (six by default), each with a caption above it; clickable when `keys` are given.
 
     images: (n, 784) or (n, 28, 28) values 0..1 (white ink on black). captions: n short
     texts ("a 4 · 97%"). keys: (n,) ints that a click reports (a test index, a drawing's
@@ -202,7 +202,7 @@ def gallery_figure(
             mode="text",
             text=captions,
             textposition="top center",
-            textfont={"size": SMALL_FONT_SIZE, "color": TEXT_COLOR},
+            textfont={"size": SMALL_FONT_SIZE - 1, "color": TEXT_COLOR},
             hoverinfo="skip",
             name="captions",
         ),
