@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nnviz.collection import EMPTY
+from nnviz.collection import EMPTY, collection_to_bytes
 from nnviz.default_model import load_default_network
 from nnviz.evaluation import cell_examples, evaluate
 from nnviz.explain import gradient_times_input, occlusion
@@ -178,3 +178,17 @@ def test_our_drawings_tab_without_drawings_explains_how_to_collect(app: AppTest)
     app.session_state[session.COLLECTION] = EMPTY.add(np.zeros(784), 3)
     app.run()
     assert metric(app, "Right on our drawings") in {"0.0%", "100.0%"}
+
+
+def test_uploaded_drawings_are_added_and_a_bad_file_is_refused_kindly(app: AppTest, mnist) -> None:
+    open_tab(app, "Our drawings")
+    good = EMPTY.add(mnist.x_test[0], int(mnist.y_test[0])).add(mnist.x_test[1], int(mnist.y_test[1]))
+    app.file_uploader(key="test_collect_upload").upload("ours.npz", collection_to_bytes(good), "application/zip").run()
+    assert not app.exception
+    assert len(app.session_state[session.COLLECTION]) == 2
+    assert metric(app, "Right on our drawings") == "100.0%"
+
+    app.file_uploader(key="test_collect_upload").upload("ours.npz", b"not a zip at all", "application/zip").run()
+    assert not app.exception
+    assert any("not a set of drawings" in w.value for w in app.warning)
+    assert len(app.session_state[session.COLLECTION]) == 2  # nothing lost
