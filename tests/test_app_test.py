@@ -192,3 +192,23 @@ def test_uploaded_drawings_are_added_and_a_bad_file_is_refused_kindly(app: AppTe
     assert not app.exception
     assert any("not a set of drawings" in w.value for w in app.warning)
     assert len(app.session_state[session.COLLECTION]) == 2  # nothing lost
+
+
+@pytest.mark.parametrize(
+    ("hidden", "activation", "digits"),
+    [((), "relu", tuple(range(10))), ((16, 8), "sigmoid", (0, 1)), ((12,), "tanh", (3, 5, 8))],
+)
+def test_every_tab_works_for_other_shapes_of_model(app: AppTest, mnist, hidden, activation, digits) -> None:
+    network = random_network(hidden, activation=activation, digits=digits, seed=2)
+    use_session_model(app, network)
+    _, counts = matrix_counts(app)
+    assert counts.sum() == np.isin(mnist.y_test, digits).sum()
+    app.session_state[session.INPUT] = session.CurrentInput(mnist.x_test[0], "test digit", 7, 0)
+    open_tab(app, "Why that answer?")
+    winner = int(forward_pass(network, mnist.x_test[0]).probabilities[0].argmax())
+    shown = array(chart(app, "test_map_2")["data"][0]["z"]).ravel()
+    np.testing.assert_allclose(shown, occlusion(network, mnist.x_test[0], winner), atol=1e-6)
+    open_tab(app, "It answers anyway")
+    app.button(key="test_fool_letter").click().run()
+    assert not app.exception
+    assert metric(app, "It says") in {str(d) for d in digits}
