@@ -110,6 +110,7 @@ def _input_note() -> None:
     links = st.columns(3)
     links[0].page_link("pages/draw.py", label="See it on Draw", icon=":material/draw:")
     links[1].page_link("pages/network.py", label="Follow it in Network", icon=":material/hub:")
+    links[2].page_link("pages/learn.py", label="Learn from it", icon=":material/school:")
 
 
 def _other_digits(evaluation: Evaluation) -> None:
