@@ -20,6 +20,7 @@ def main() -> None:
             st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
             st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
             st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
+            st.Page("pages/test.py", title="Test", icon=":material/fact_check:"),
             st.Page("pages/network.py", title="Network", icon=":material/hub:"),
         ]
     )

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -53,6 +54,24 @@ NO_DIGIT = (
     "No digit found in that image. Try a photo of one dark digit on light paper "
     "(or a light digit on dark), filling most of the picture."
 )
+
+
+@dataclass(frozen=True)
+class PreprocessSteps:
+    """Which of MNIST's steps `ink_to_input` takes (all of them by default).
+
+    crop: cut the picture down to the strokes' bounding box (off: the whole picture is the digit).
+    scale_to_box: fit the longer side to 20 px (off: to the full 28 px field).
+    centre: shift the centre of mass to (14, 14) (off: the box is only placed in the middle).
+    Switching steps off shows the class how much the network relies on them.
+    """
+
+    crop: bool = True
+    scale_to_box: bool = True
+    centre: bool = True
+
+
+MNIST_STEPS = PreprocessSteps()
 
 
 def canvas_to_input(rgba: np.ndarray | None) -> np.ndarray | None:
@@ -98,12 +117,15 @@ def canvas_ink(rgba: np.ndarray | None, *, light_background_is_paper: bool = Fal
     return _light_on_dark(luminance / 255.0) if light_background_is_paper else luminance / 255.0
 
 
-def ink_to_input(ink: np.ndarray, *, min_extent: float = MIN_CANVAS_EXTENT) -> np.ndarray | None:
+def ink_to_input(
+    ink: np.ndarray, *, min_extent: float = MIN_CANVAS_EXTENT, steps: PreprocessSteps = MNIST_STEPS
+) -> np.ndarray | None:
     """The shared MNIST pipeline: an ink map → the 784 inputs, or None if it holds no digit.
 
     ink: (H, W) values in [0, 1] (0 = background, 1 = full ink); anything else is clipped.
     min_extent: the digit's bounding box must span at least this fraction of the
         picture's longer side (and at least 3 pixels), else it is a speck → None.
+    steps: which MNIST steps to take (see PreprocessSteps); all of them by default.
     Returns (784,) float32 in [0, 1]: the digit with its longer side scaled to 20 px
     and its centre of mass within half a pixel of (14, 14).
     """
@@ -120,8 +142,12 @@ def ink_to_input(ink: np.ndarray, *, min_extent: float = MIN_CANVAS_EXTENT) -> n
     if extent < max(MIN_EXTENT_PIXELS, min_extent * max(ink.shape)):
         return None
     crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    if not steps.crop:
+        crop = ink
+        height, width = ink.shape
+        extent = max(height, width)
 
-    scale = DIGIT_BOX / extent
+    scale = (DIGIT_BOX if steps.scale_to_box else IMAGE_SIDE) / extent
     size = (max(1, round(width * scale)), max(1, round(height * scale)))  # Pillow wants (width, height)
     glyph = np.asarray(Image.fromarray(crop).resize(size, Image.Resampling.LANCZOS))
     # LANCZOS rings: it undershoots below 0 and overshoots above 1 next to sharp edges.
@@ -133,6 +159,8 @@ def ink_to_input(ink: np.ndarray, *, min_extent: float = MIN_CANVAS_EXTENT) -> n
     field = np.zeros((IMAGE_SIDE, IMAGE_SIDE), dtype=np.float32)
     top, left = (IMAGE_SIDE - glyph.shape[0]) // 2, (IMAGE_SIDE - glyph.shape[1]) // 2
     field[top : top + glyph.shape[0], left : left + glyph.shape[1]] = glyph
+    if not steps.centre:
+        return field.reshape(INPUT_SIZE)
     shift = np.round(np.subtract(MNIST_CENTRE, ndimage.center_of_mass(field)))
     # A whole-pixel shift with order=0 moves values without interpolating them.
     centred = ndimage.shift(field, shift, order=0, mode="constant", cval=0.0)

@@ -24,6 +24,8 @@ from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from nnviz.collection import EMPTY as EMPTY_COLLECTION
+from nnviz.collection import Collection
 from nnviz.data import DataUnavailableError, load_mnist_test
 from nnviz.default_model import load_default_network
 from nnviz.experiment_job import ExperimentJob
@@ -594,3 +596,52 @@ def start_learn_experiment(
             )
             job = jobs[(experiment, network_config)] = ExperimentJob(run, parts)
     return job
+
+
+def learn_experiments() -> dict:
+    """Server-wide {experiment key: ExperimentJob}: a whole class clicking the same experiment costs one run."""
+    return {}
+
+
+# --- Test page: the clicked confusion-matrix cell, our own drawings --------------------------------------------------
+
+TEST_CELL = "nnviz_test_cell"  # (true digit, predicted digit) of the confusion-matrix cell clicked last, or absent
+TEST_TABS = "test_tabs"  # widget key of the Test page's tabs: only the open tab is computed
+CANVAS_INK = "nnviz_canvas_ink"  # uint8 (H, W) ink of the latest drawing, to show it prepared step by step
+COLLECTION = "nnviz_collection"  # Collection: the drawings the class labelled with Collect (our own test set)
+COLLECT_ERROR = "nnviz_collect_error"  # why the last Collect or upload of drawings did not work
+
+
+def test_cell() -> tuple[int, int] | None:
+    return st.session_state.get(TEST_CELL)
+
+
+def select_test_cell(cell: tuple[int, int] | None) -> None:
+    st.session_state[TEST_CELL] = None if cell is None else (int(cell[0]), int(cell[1]))
+
+
+def use_test_digit(index: int) -> None:
+    """Make MNIST test image `index` the current input, with its true label (Draw, Network and Learn show it)."""
+    x_test, y_test = test_digits()
+    clear_canvas()
+    set_current_input(CurrentInput(x_test[index], "test digit", true_label=int(y_test[index]), test_index=int(index)))
+
+
+def keep_canvas_ink(ink: np.ndarray | None) -> None:
+    """Keep the latest drawing's ink map (H, W, 0..1) as uint8: 280 × 280 is 78 kB a session."""
+    st.session_state[CANVAS_INK] = None if ink is None else np.round(ink * 255).astype(np.uint8)
+
+
+def drawing_ink() -> np.ndarray | None:
+    """(H, W) float32 0..1 ink of the latest drawing, or None."""
+    ink = st.session_state.get(CANVAS_INK)
+    return None if ink is None else ink.astype(np.float32) / 255.0
+
+
+def our_drawings() -> Collection:
+    """The drawings this session collected (empty at first)."""
+    return st.session_state.get(COLLECTION) or EMPTY_COLLECTION
+
+
+def set_our_drawings(collection: Collection) -> None:
+    st.session_state[COLLECTION] = collection

@@ -11,9 +11,10 @@ from streamlit_drawable_canvas import st_canvas
 from nnviz.data import DataUnavailableError
 from nnviz.figure_style import PLOT_CONFIG
 from nnviz.figures_draw import output_figure
+from nnviz.fooling import FOOLING_SOURCES
 from nnviz.forward import OVERFLOW_MESSAGE, ForwardPass
 from nnviz.network import Network
-from nnviz.preprocess import canvas_to_input, image_to_input
+from nnviz.preprocess import canvas_ink, canvas_to_input, image_to_input
 from pages import _session as session
 
 CANVAS_SIDE = 280  # 10 screen pixels per input pixel
@@ -50,6 +51,7 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
             st.session_state[session.LAST_CANVAS_IMAGE] = digest
             session.save_drawing(result.json_data)
             pixels = canvas_to_input(result.image_data)
+            session.keep_canvas_ink(canvas_ink(result.image_data))  # the Test page prepares it step by step
             session.set_current_input(None if pixels is None else session.CurrentInput(pixels, "drawing"))
 
     # Short labels, so they fit beside each other under the 280 px canvas; the tooltips say the rest.
@@ -139,6 +141,8 @@ def input_caption(current: session.CurrentInput) -> str:
     """Where the current input came from, in one line."""
     if current.source == "test digit":
         return f"MNIST test digit #{current.test_index}. Its true label is **{current.true_label}**."
+    if current.source in FOOLING_SOURCES:  # made up on the Test page to fool the network
+        return FOOLING_SOURCES[current.source]
     if current.source == "photo":
         return "Your photo, turned into white ink on black, cropped, scaled to 20 px and centred like MNIST."
     return "Your drawing, cropped, scaled to 20 px and centred the way MNIST digits were made."

@@ -7,6 +7,7 @@ from nnviz.figures_draw import input_figure, layer_figure
 from nnviz.forward import forward_pass
 from nnviz.network import ACTIVATION_HELP, ACTIVATION_LABELS, IMAGE_SIDE, INPUT_SIZE
 from pages import _session as session
+from pages._collect import collect_control
 from pages._widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge, prediction_block
 
 # The blocks sit side by side when the window is wide enough and wrap below each other when
@@ -35,6 +36,7 @@ def draw_and_classify() -> None:
     with canvas_block:
         st.subheader("1 · Draw")
         current = drawing_canvas("draw")
+        collect_control("draw")
     if current is None:
         with answer_block:
             st.subheader("2 · Answer")
