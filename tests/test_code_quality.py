@@ -5,12 +5,18 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import PROJECT_ROOT, skip_or_fail
 
 
 def ruff() -> str:
-    found = shutil.which("ruff", path=str(PROJECT_ROOT / ".venv" / "bin")) or shutil.which("ruff")
+    # The ruff installed beside the running Python first (any virtualenv), then the project's .venv, then PATH.
+    found = (
+        shutil.which("ruff", path=str(Path(sys.executable).parent))
+        or shutil.which("ruff", path=str(PROJECT_ROOT / ".venv" / "bin"))
+        or shutil.which("ruff")
+    )
     if found is None:
         skip_or_fail("ruff is not installed (pip install -r requirements-test.txt)")
     return found
