@@ -36,12 +36,14 @@ FD_SAMPLES = 12  # coordinates checked per weight matrix / bias / input (every o
 
 def float64_keras_model(network: Network) -> keras.Model:
     """The network as a Keras model (nnviz.keras_model) whose variables are float64, for a precise oracle."""
-    previous = keras.config.floatx()
-    keras.config.set_floatx("float64")
+    # The dtype policy, not only floatx: Keras fixes its global policy the first time any model is built
+    # in this process (e.g. by an earlier test), after which set_floatx alone changes nothing.
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("float64")
     try:
         return network_to_model(network)
     finally:
-        keras.config.set_floatx(previous)
+        keras.config.set_dtype_policy(previous)
 
 
 def tensorflow_gradients(network: Network, x: np.ndarray, labels: np.ndarray, loss: str, direction=None):
