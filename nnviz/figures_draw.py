@@ -110,10 +110,14 @@ def layer_figure(values: np.ndarray, activation: str, width: int = 300) -> go.Fi
     )
 
 
-def output_figure(probabilities: np.ndarray, digits: tuple[int, ...], height: int = 300) -> go.Figure:
+def output_figure(
+    probabilities: np.ndarray, digits: tuple[int, ...], height: int = 300, *, narrow: bool = False
+) -> go.Figure:
     """One bar per output neuron with its probability; the winner is highlighted.
 
     probabilities: (n_outputs,) in 0..1 summing to 1; digits: the digit of each output.
+    narrow: for a ~200 px column (a projector at 1024 px): smaller digits and margins so ten
+        labels fit side by side; the y axis keeps its percentages.
     """
     probabilities = np.asarray(probabilities, dtype=np.float64).ravel()
     winner = int(probabilities.argmax())
@@ -133,8 +137,10 @@ def output_figure(probabilities: np.ndarray, digits: tuple[int, ...], height: in
         ),
         layout={
             **base_layout(height, show_legend=False),
-            "margin": {"l": 70, "r": 10, "t": 20, "b": 60},
-            "xaxis": axis("digit", type="category", tickfont={"size": 20}, tickmode="array", tickvals=labels),
-            "yaxis": axis("probability", range=[0, 1.12], tickformat=".0%", dtick=0.25),
+            "margin": {"l": 44 if narrow else 70, "r": 4 if narrow else 10, "t": 20, "b": 60},
+            "xaxis": axis(
+                "digit", type="category", tickfont={"size": 14 if narrow else 20}, tickmode="array", tickvals=labels
+            ),
+            "yaxis": axis("" if narrow else "probability", range=[0, 1.12], tickformat=".0%", dtick=0.25),
         },
     )

@@ -149,7 +149,13 @@ def input_caption(current: session.CurrentInput) -> str:
 
 
 def prediction_block(
-    network: Network, forward: ForwardPass, *, note: str = "", bars_key: str | None = None, bars_height: int = 300
+    network: Network,
+    forward: ForwardPass,
+    *,
+    note: str = "",
+    bars_key: str | None = None,
+    bars_height: int = 300,
+    narrow_bars: bool = False,
 ) -> bool:
     """The "Prediction" metric and how sure the network is, with one bar per output if `bars_key` is given.
 
@@ -166,9 +172,8 @@ def prediction_block(
     bars = " One bar per output neuron: the tallest wins." if bars_key else ""
     st.caption(f"{probabilities[winner]:.0%} sure.{bars} {note}".strip())
     if bars_key:
-        st.plotly_chart(
-            output_figure(probabilities, network.digits, height=bars_height), config=PLOT_CONFIG, key=bars_key
-        )
+        figure = output_figure(probabilities, network.digits, height=bars_height, narrow=narrow_bars)
+        st.plotly_chart(figure, config=PLOT_CONFIG, key=bars_key)
     return True
 
 

@@ -13,7 +13,7 @@ from pages._widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, mo
 # The blocks sit side by side when the window is wide enough and wrap below each other when
 # it is not, so the canvas never gets squeezed under its 280 px. The answer comes right after
 # the canvas: on a 1024 × 768 projector (sidebar shown) those two fit in the first row.
-ANSWER_BLOCK_WIDTH = 200
+ANSWER_BLOCK_WIDTH = 215
 PIXELS_BLOCK_WIDTH = 200
 BARS_HEIGHT = 250
 
@@ -46,7 +46,7 @@ def draw_and_classify() -> None:
     with answer_block:
         # The answer is drawn first so it reaches the browser before the bigger figures.
         st.subheader("2 · Answer")
-        shown = prediction_block(network, result, bars_key="draw_output", bars_height=BARS_HEIGHT)
+        shown = prediction_block(network, result, bars_key="draw_output", bars_height=BARS_HEIGHT, narrow_bars=True)
         if shown and network.digits != tuple(range(10)):
             known = ", ".join(str(d) for d in network.digits)
             st.info(

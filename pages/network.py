@@ -496,7 +496,7 @@ def follow_the_signal() -> None:
     with diagram_slot:
         if forward is None:
             st.info(
-                "Draw a digit on the black square, or press **Show me a test digit**, and follow its signal "
+                "Draw a digit on the black square, or press **Test digit**, and follow its signal "
                 "through the network, neuron by neuron.",
                 icon=":material/draw:",
             )
