@@ -207,7 +207,7 @@ def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int) ->
     )
     st.caption(
         "The signal flows left to right. Circles are neurons (brighter = more active); lines are the strongest "
-        "pushes, blue adds, red holds back. **Click a neuron** to look inside it.",
+        "pushes, blue adds, orange dashed holds back. **Click a neuron** to look inside it.",
         help="Only the strongest connections and the most active neurons of big layers are drawn, "
         "so the picture stays readable. The orange ring marks the winning output, the black ring the neuron "
         "you are looking inside.",
@@ -249,8 +249,8 @@ def _pickers(network: Network, layer: int, neuron: int, automatic: bool) -> None
 
 
 def _signed(value: float) -> str:
-    """A signed number in the page's colours: blue pushes up, red pushes down."""
-    return f":{'blue' if value >= 0 else 'red'}[**{value:+.3f}**]"
+    """A signed number in the page's colours: blue pushes up, orange pushes down."""
+    return f":{'blue' if value >= 0 else 'orange'}[**{value:+.3f}**]"
 
 
 def _in_words(breakdown: NeuronBreakdown, network: Network) -> str:
@@ -297,7 +297,7 @@ def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: in
         st.plotly_chart(breakdown_figure(breakdown), config=PLOT_CONFIG, theme=None, key="network_breakdown")
         st.caption(
             "The sum, piece by piece: each bar is one input's push (weight × value), ending at z. "
-            "Blue bars push z up, red bars pull it down.",
+            "Blue bars push z up, orange bars pull it down.",
             help=HELP_WEIGHT,
         )
 
@@ -379,7 +379,7 @@ def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, 
     )
     st.caption(
         f"Each square is one neuron of {first}: its 784 weights laid out like the 28×28 image. Blue where ink "
-        "switches the neuron on, red where ink switches it off. Click a tile to look inside that neuron.",
+        "switches the neuron on, orange where ink switches it off. Click a tile to look inside that neuron.",
         help=HELP_WEIGHT,
     )
 
@@ -408,7 +408,7 @@ def _looks_for(
                 theme=None,
                 key="network_neuron_tile",
             )
-            st.caption("Its 784 weights, one per pixel: ink on blue pixels switches it on, ink on red ones off.")
+            st.caption("Its 784 weights, one per pixel: ink on blue pixels switches it on, ink on orange ones off.")
         else:
             st.info(
                 f"A neuron of {'the output' if layer == len(network.layers) else f'hidden layer {layer}'} weighs "
