@@ -8,18 +8,28 @@ re-imports the entry script as __mp_main__) does not start the app again.
 import streamlit as st
 
 from pages import _session as session
+from pages import _view as view
 
 
 def main() -> None:
-    st.set_page_config(page_title="nnviz — see a neural network think", page_icon="🧠", layout="wide")
+    st.set_page_config(
+        page_title="nnviz — see a neural network think",
+        page_icon="🧠",
+        layout="wide",
+        initial_sidebar_state=view.sidebar_state(),
+    )
     page = st.navigation(
         [
+            # The Lesson comes first in the menu, but the app opens on Draw.
+            st.Page("pages/lesson.py", title="Lesson", icon=":material/school:"),
             st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
             st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
             st.Page("pages/network.py", title="Network", icon=":material/hub:"),
         ]
     )
     session.enter_page(page.url_path)
+    view.sidebar_switches()
+    view.apply()
     page.run()
 
 

@@ -8,7 +8,6 @@ history so the guess can be marked automatically.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -105,8 +104,3 @@ def curve_verdict(guess: str, real: str) -> str:
         f"You guessed “{CURVE_SHAPES[guess].lower()}”; the loss {CURVE_SHAPES[real].lower()}: "
         f"{CURVE_HINTS[real]}. {verdict}"
     )
-
-
-def finite_or_nan(values: Sequence[float]) -> list[float]:
-    """The values with infinities as NaN, so a blown-up curve can still be drawn."""
-    return [v if math.isfinite(v) else math.nan for v in values]

@@ -10,13 +10,14 @@ a check question whose answer is computed from the session's model and input.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from nnviz.forward import forward_pass
 from nnviz.network import Network
+from nnviz.settings import PRESETS, SETTINGS_BY_LINK, Experiment
 
 # Where each page lives. Learn and Test are built on other branches: until their file
 # exists, a step or a glossary entry that needs them opens the page in FALLBACK_PAGE.
@@ -293,3 +294,18 @@ def check_answer(check: Check, network: Network, pixels: np.ndarray | None) -> s
     if check.needs_input and pixels is None:
         return None
     return check.answer(network, pixels)
+
+
+def step_experiment(number: int, exp: Experiment) -> Experiment:
+    """The experiment step `number` opens its page with: its preset and settings on top of `exp`.
+
+    The view (presenter, guess first) is kept, and the lesson step becomes `number`.
+    Raises ValueError if a step's settings are invalid (a test checks every step).
+    """
+    step = STEPS[clamp_step(number) - 1]
+    if step.preset is not None:
+        exp = PRESETS[step.preset].applied_to(exp)
+    for link, text in step.settings.items():
+        setting = SETTINGS_BY_LINK[link]
+        exp = setting.with_value(exp, setting.parse(text))
+    return replace(exp, view=replace(exp.view, lesson_step=clamp_step(number)))

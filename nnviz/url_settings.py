@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from nnviz.network import ACTIVATIONS, INITIALIZERS, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE
+from nnviz.settings import SETTINGS
 from nnviz.training_config import (
     BATCH_SIZE_OPTIONS,
     LEARNING_RATE_OPTIONS,
@@ -19,6 +20,8 @@ from nnviz.training_config import (
     TRAIN_SIZE_OPTIONS,
 )
 
+# How the pages look (present, guess, step) is read by the settings table, not by the Train form.
+VIEW_LINKS = frozenset(setting.link for setting in SETTINGS if setting.part == "view")
 MAX_SHOWN_VALUE = 24  # a long junk value is cut short in the message
 PRESETS = {"lab": {"digits": [7, 8, 9]}}
 
@@ -114,7 +117,7 @@ def parse_training_link(params: Mapping[str, str]) -> tuple[dict[str, object], l
         else:
             problems.append(f"Ignored preset={_shown(preset)}: the presets are {', '.join(PRESETS)}.")
     for name, text in params.items():
-        if name == "preset":
+        if name == "preset" or name in VIEW_LINKS:
             continue
         parser = PARSERS.get(name)
         if parser is None:

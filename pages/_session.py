@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
@@ -22,9 +22,12 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from nnviz.data import DataUnavailableError, load_mnist_test
 from nnviz.default_model import load_default_network
+from nnviz.guess import Tally
 from nnviz.network import Network
+from nnviz.settings import Experiment, ViewConfig, from_query, to_query
 from nnviz.trainer_pool import TrainerPool, TrainingRun
 from nnviz.training_history import TrainingHistory
+from nnviz.url_settings import VIEW_LINKS
 
 T = TypeVar("T")
 
@@ -321,3 +324,73 @@ def model_result(kind: str, model_id: str, part: int, network: Network, compute:
     while len(results) > SESSION_RESULTS_KEPT:
         results.popitem(last=False)
     return value
+
+
+# --- The session's experiment (nnviz.settings) and its view: presenter mode, guess first, lesson step ----------
+
+EXPERIMENT = "nnviz_experiment"  # the session's Experiment; seeded from the link on the session's first run
+EXPERIMENT_FOR_TRAIN = "nnviz_experiment_for_train"  # an Experiment the Train form takes over once (from the lesson)
+GUESS_TALLY = "nnviz_guess_tally"  # nnviz.guess.Tally of this session's guesses
+DIGIT_GUESS = "nnviz_digit_guess"  # (canvas generation, guessed digit, digit the network said) on the Draw page
+CURVE_GUESS = "nnviz_curve_guess"  # (TrainingHistory, guessed curve shape) of the run the guess was made for
+CURVE_SETTLED = "nnviz_curve_settled"  # the TrainingHistory whose guess has been counted in the tally
+
+
+def experiment() -> Experiment:
+    """This session's experiment; on the session's first run it is read from the link.
+
+    The link's problems are not reported here: the page that owns those settings
+    (Train) explains them, and a bad view setting simply stays at its default.
+    """
+    exp = st.session_state.get(EXPERIMENT)
+    if exp is None:
+        exp, _ = from_query(st.query_params.to_dict(), Experiment())
+        st.session_state[EXPERIMENT] = exp
+    return exp
+
+
+def set_experiment(exp: Experiment, *, for_train: bool = False) -> None:
+    """Make `exp` the session's experiment (and the Train form's, if `for_train`), and put its view in the link."""
+    st.session_state[EXPERIMENT] = exp
+    if for_train:
+        st.session_state[EXPERIMENT_FOR_TRAIN] = exp
+    write_view_to_link(exp)
+
+
+def take_experiment_for_train() -> Experiment | None:
+    """The experiment the lesson asked the Train form to show, once (None when there is none)."""
+    return st.session_state.pop(EXPERIMENT_FOR_TRAIN, None)
+
+
+def write_view_to_link(exp: Experiment) -> None:
+    """Keep the view settings (present, guess, step) in the address bar; they are left out at their defaults."""
+    wanted = {name: text for name, text in to_query(exp).items() if name in VIEW_LINKS}
+    for name in VIEW_LINKS:
+        if name in wanted:
+            if st.query_params.get(name) != wanted[name]:
+                st.query_params[name] = wanted[name]
+        elif name in st.query_params:
+            del st.query_params[name]
+
+
+def view() -> ViewConfig:
+    return experiment().view
+
+
+def set_view(**changes: object) -> None:
+    """Change view settings (presenter=..., guess_first=..., lesson_step=...) of the session's experiment."""
+    exp = experiment()
+    set_experiment(replace(exp, view=replace(exp.view, **changes).validate()))
+
+
+def guess_tally() -> Tally:
+    return st.session_state.get(GUESS_TALLY) or Tally()
+
+
+def count_guess(correct: bool) -> None:
+    st.session_state[GUESS_TALLY] = guess_tally().add(correct)
+
+
+def canvas_generation() -> int:
+    """Bumped whenever the canvas is emptied (Clear, a test digit, a photo): a new drawing."""
+    return st.session_state.get(CANVAS_GENERATION, 0)

@@ -4,16 +4,14 @@ import streamlit as st
 
 from nnviz.figures_draw import input_figure, layer_figure, output_figure
 from nnviz.forward import forward_pass
+from nnviz.glossary import explain
 from nnviz.network import ACTIVATION_LABELS
+from pages import _guess as guess
 from pages import _session as session
+from pages._view import chart
 from pages._widgets import drawing_canvas, input_caption, model_badge
 
 PLOT_CONFIG = {"displayModeBar": False}
-ACTIVATION_HELP = {
-    "relu": "ReLU: a neuron passes its sum on if it is positive, and 0 if it is negative.",
-    "sigmoid": "Sigmoid: squashes any sum into 0..1; big sums give almost 1, very negative ones almost 0.",
-    "tanh": "Tanh: squashes any sum into -1..1.",
-}
 
 session.route_through_app()
 st.title("Draw a digit")
@@ -36,30 +34,30 @@ def draw_and_classify() -> None:
     result = forward_pass(network, current.pixels)
     probabilities = result.probabilities[0]
     winner = int(probabilities.argmax())
-    with output_col:
-        # The answer is drawn first so it reaches the browser before the bigger figures.
-        st.subheader("4 · Answer")
-        st.metric(
-            "Prediction",
-            str(network.digits[winner]),
-            help="The digit whose output neuron is most active: the network's best guess.",
-        )
-        st.caption(f"{probabilities[winner]:.0%} sure. One bar per output neuron: the tallest wins.")
-        st.plotly_chart(output_figure(probabilities, network.digits), config=PLOT_CONFIG, key="draw_output")
-        if network.digits != tuple(range(10)):
-            known = ", ".join(str(d) for d in network.digits)
-            st.info(
-                f"This network only knows {known}. Whatever you draw, it must pick one of them.",
-                icon=":material/info:",
-            )
+    revealed = guess.draw_revealed(output_col, network.digits, network.digits[winner])  # guess first covers it
+    if revealed:
+        with output_col:
+            # The answer is drawn first so it reaches the browser before the bigger figures.
+            st.subheader("4 · Answer")
+            st.metric("Prediction", str(network.digits[winner]), help=explain("prediction"))
+            st.caption(f"{probabilities[winner]:.0%} sure. One bar per output neuron: the tallest wins.")
+            chart(output_figure(probabilities, network.digits), config=PLOT_CONFIG, key="draw_output")
+            if network.digits != tuple(range(10)):
+                known = ", ".join(str(d) for d in network.digits)
+                st.info(
+                    f"This network only knows {known}. Whatever you draw, it must pick one of them.",
+                    icon=":material/info:",
+                )
     with input_col:
-        st.subheader("2 · Pixels")
-        st.plotly_chart(input_figure(current.pixels), config=PLOT_CONFIG, key="draw_input")
+        st.subheader("2 · Pixels", help=explain("input_layer"))
+        chart(input_figure(current.pixels), config=PLOT_CONFIG, key="draw_input")
         st.caption(
             f"What the network sees: 28 × 28 = 784 input neurons, from 0 (black) to 1 (white). {input_caption(current)}"
         )
 
-    st.subheader("3 · Inside: the hidden layers")
+    if not revealed:
+        return
+    st.subheader("3 · Inside: the hidden layers", help=explain("hidden_layer"))
     hidden = network.layers[:-1]
     if not hidden:
         st.caption("This network has no hidden layers: the pixels go straight to the output neurons.")
@@ -72,9 +70,9 @@ def draw_and_classify() -> None:
         with column:
             st.markdown(
                 f"**{network.config.layer_title(index)}** · {ACTIVATION_LABELS[layer.activation]}",
-                help=ACTIVATION_HELP[layer.activation],
+                help=explain(layer.activation),
             )
-            st.plotly_chart(
+            chart(
                 layer_figure(result.activations[index][0], layer.activation, width=900 // max(len(hidden), 2)),
                 config=PLOT_CONFIG,
                 key=f"draw_hidden_{index}",

@@ -23,10 +23,12 @@ from nnviz.figures_features import TILE_GAP, latent_figure, top_examples_figure,
 from nnviz.figures_history import epoch_probability_figure
 from nnviz.figures_neuron import activation_figure, breakdown_figure
 from nnviz.forward import ForwardPass, forward_pass
+from nnviz.glossary import explain
 from nnviz.network import IMAGE_SIDE, Network
 from nnviz.neuron import NeuronBreakdown, neuron_breakdown
 from nnviz.snapshots import network_at_epoch, probability_across_epochs
 from pages import _session as session
+from pages._view import chart
 from pages._widgets import drawing_canvas, input_caption, model_badge
 
 if TYPE_CHECKING:
@@ -48,20 +50,11 @@ DIAGRAM_HEIGHT = 420
 
 STAR_LABELS = {"test digit": "this test digit", "photo": "your photo"}  # else "your drawing"
 
-HELP_WEIGHT = "A weight says how much one input matters to this neuron: positive pushes it up, negative pushes it down."
-HELP_Z = (
-    "z = Σ w·x + bias: every input x times its weight w, all added up, plus the bias, the neuron's own offset "
-    "that is added whatever the input (it sets how easily the neuron switches on)."
-)
-HELP_ACTIVATION = (
-    "The activation function squashes z into the value the neuron passes on. ReLU: negative becomes 0. "
-    "Sigmoid: squashes into 0..1. Tanh: into -1..1. Softmax (output neurons): turns all outputs into probabilities."
-)
-HELP_PCA = (
-    "PCA (principal component analysis) finds the two directions in which these neurons' values differ most "
-    "between digits, and places every digit along them: a flat map of a many-dimensional space."
-)
-HELP_EPOCH = "One epoch = the network has seen every training image once. Slide back to see it as it was then."
+HELP_WEIGHT = explain("weight")
+HELP_Z = f"{explain('weighted_sum')} {explain('bias')}"
+HELP_ACTIVATION = f"{explain('activation')} {explain('softmax')}"
+HELP_PCA = explain("pca")
+HELP_EPOCH = f"{explain('epoch')} Slide back to see it as it was then."
 
 
 # --- the model on show: the session's model, or one of its earlier epochs ----------------------------------------
@@ -103,7 +96,7 @@ def _time_travel(base: Network, current: session.CurrentInput | None, hint_slot:
         st.warning(f"Time-travel is not available for this model. {exc}", icon=":material/history:")
         return base, base_id
     if history is not None:
-        st.plotly_chart(
+        chart(
             epoch_probability_figure(history, current_epoch=epoch, height=250),
             config=PLOT_CONFIG,
             theme=None,
@@ -189,7 +182,7 @@ def _prediction(network: Network, forward: ForwardPass, current: session.Current
     st.metric(
         "Prediction",
         str(network.digits[winner]),
-        help="The digit whose output neuron is most active: the network's best guess.",
+        help=explain("prediction"),
     )
     note = f" {input_caption(current)}" if current.source != "drawing" else ""  # a test digit's label, a photo
     st.caption(f"{probabilities[winner]:.0%} sure.{note}")
@@ -197,7 +190,7 @@ def _prediction(network: Network, forward: ForwardPass, current: session.Current
 
 def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int) -> None:
     layout = build_diagram(network, forward, keep={layer: [neuron]})
-    st.plotly_chart(
+    chart(
         diagram_figure(layout, selected=(layer, neuron), height=DIAGRAM_HEIGHT),
         config=PLOT_CONFIG,
         theme=None,
@@ -283,7 +276,7 @@ def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: in
     with text_col:
         _pickers(network, layer, neuron, automatic)
         st.markdown(_in_words(breakdown, network), help=HELP_Z)
-        st.plotly_chart(
+        chart(
             activation_figure(breakdown, height=CURVE_HEIGHT), config=PLOT_CONFIG, theme=None, key="network_activation"
         )
         if breakdown.is_output:
@@ -294,7 +287,7 @@ def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: in
                 help=HELP_ACTIVATION,
             )
     with sum_col:
-        st.plotly_chart(breakdown_figure(breakdown), config=PLOT_CONFIG, theme=None, key="network_breakdown")
+        chart(breakdown_figure(breakdown), config=PLOT_CONFIG, theme=None, key="network_breakdown")
         st.caption(
             "The sum, piece by piece: each bar is one input's push (weight × value), ending at z. "
             "Blue bars push z up, orange bars pull it down.",
@@ -374,9 +367,7 @@ def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, 
         figure = session.model_result("tiles_all", model_id, 0, network, _tiles_all)
     else:  # the first ones, also for "most active" while there is nothing drawn
         figure = session.model_result("tiles_first", model_id, 0, network, _tiles_first)
-    st.plotly_chart(
-        figure, config=PLOT_CONFIG, theme=None, key=TILES_KEY, on_select=_on_tile_click, selection_mode="points"
-    )
+    chart(figure, config=PLOT_CONFIG, theme=None, key=TILES_KEY, on_select=_on_tile_click, selection_mode="points")
     st.caption(
         f"Each square is one neuron of {first}: its 784 weights laid out like the 28×28 image. Blue where ink "
         "switches the neuron on, orange where ink switches it off. Click a tile to look inside that neuron.",
@@ -402,7 +393,7 @@ def _looks_for(
     weights_col, examples_col = st.columns([1, 1.3], gap="large")
     with weights_col:
         if layer == 1:
-            st.plotly_chart(
+            chart(
                 weight_tiles_figure(weight_tiles(network, [neuron]), [neuron], columns=1, height=EXAMPLES_HEIGHT),
                 config=PLOT_CONFIG,
                 theme=None,
@@ -424,7 +415,7 @@ def _looks_for(
         except DataUnavailableError as exc:
             st.info(f"The MNIST test digits are not available, so this part cannot be shown. {exc}")
             return
-        st.plotly_chart(
+        chart(
             top_examples_figure(x_test, indices[:, neuron], values[:, neuron], labels=y_test, height=EXAMPLES_HEIGHT),
             config=PLOT_CONFIG,
             theme=None,
@@ -466,7 +457,7 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
         return
     star = None if forward is None else latent.pca.project(forward.activations[layer][0])
     star_label = STAR_LABELS.get(current.source if current is not None else "", "your drawing")
-    st.plotly_chart(
+    chart(
         latent_figure(latent, star=star, star_label=star_label, digits=network.digits, height=560),
         config=PLOT_CONFIG,
         theme=None,

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from nnviz.figures_train import accuracy_figure, architecture_figure, loss_figure
+from nnviz.glossary import explain
 from nnviz.network import (
     ACTIVATION_LABELS,
     INITIALIZER_LABELS,
@@ -12,6 +13,7 @@ from nnviz.network import (
     load_network,
     network_to_bytes,
 )
+from nnviz.settings import Experiment
 from nnviz.training_config import (
     BATCH_SIZE_OPTIONS,
     LEARNING_RATE_OPTIONS,
@@ -23,16 +25,13 @@ from nnviz.training_config import (
 )
 from nnviz.training_history import TrainingHistory
 from nnviz.url_settings import parse_training_link
+from pages import _guess as guess
 from pages import _session as session
+from pages._view import chart
 from pages._widgets import model_badge
 
 PLOT_CONFIG = {"displayModeBar": False}
 DEFAULT_SIZES = (128, 64, 32, 16)
-INITIALIZER_HELP = (
-    "How the weights start before any learning. All zeros: every neuron starts identical and they never "
-    "become different. Small random: tiny random numbers. Glorot and He: random numbers scaled to the "
-    "layer's size, the usual choice (He suits ReLU). Too large: so big that neurons saturate or explode."
-)
 WIDGET_DEFAULTS = {
     "train_layers": 2,
     **{f"train_size_{i}": size for i, size in enumerate(DEFAULT_SIZES, start=1)},
@@ -80,6 +79,26 @@ def _init_widgets() -> None:
                 st.session_state[LINK_TO_WIDGET[name]] = value
         if problems:
             st.session_state[session.LINK_PROBLEMS] = "Some settings in the link were ignored. " + " ".join(problems)
+    if (exp := session.take_experiment_for_train()) is not None:
+        _show_experiment(exp)
+
+
+def _show_experiment(exp: Experiment) -> None:
+    """Fill the form with an experiment handed over by another page (a lesson step)."""
+    state = st.session_state
+    state["train_layers"] = len(exp.network.hidden_sizes)
+    for i, size in enumerate(exp.network.hidden_sizes, start=1):
+        state[f"train_size_{i}"] = size
+    state["train_activation"] = exp.network.activation
+    state["train_init"] = exp.network.initializer
+    state["train_digits"] = list(exp.network.digits)
+    state["train_epochs"] = exp.training.epochs
+    state["train_batch"] = exp.training.batch_size
+    state["train_lr"] = exp.training.learning_rate
+    state["train_optimizer"] = exp.training.optimizer
+    state["train_loss"] = exp.training.loss
+    state["train_images"] = exp.training.train_size
+    state["train_seed"] = exp.training.seed
 
 
 def _settings() -> tuple[NetworkConfig, TrainingConfig]:
@@ -113,7 +132,9 @@ def _start_training() -> None:
         st.session_state[session.TRAIN_ERROR] = str(exc)
         return
     run = session.trainer_pool().submit(network_config, training_config)
-    session.start_training(run, TrainingHistory(network_config, training_config))
+    history = TrainingHistory(network_config, training_config)
+    guess.remember_curve_guess(history)
+    session.start_training(run, history)
 
 
 def _lab_example() -> None:
@@ -162,7 +183,7 @@ def _architecture_form() -> None:
         0,
         MAX_HIDDEN_LAYERS,
         key="train_layers",
-        help="Layers of neurons between the pixels and the answer. Each one can learn features of features.",
+        help=explain("hidden_layer"),
     )
     n_layers = st.session_state["train_layers"]
     if n_layers:
@@ -173,14 +194,14 @@ def _architecture_form() -> None:
         list(ACTIVATION_LABELS),
         format_func=ACTIVATION_LABELS.get,
         key="train_activation",
-        help="ReLU: negative sums become 0. Sigmoid: squashes any sum into 0..1. Tanh: into -1..1.",
+        help=explain("activation"),
     )
     st.selectbox(
         "Starting weights",
         list(INITIALIZER_LABELS),
         format_func=INITIALIZER_LABELS.get,
         key="train_init",
-        help=INITIALIZER_HELP,
+        help=explain("initialization"),
     )
     st.pills(
         "Digits to learn",
@@ -198,27 +219,27 @@ def _training_form() -> None:
         1,
         MAX_EPOCHS,
         key="train_epochs",
-        help="One epoch = the network sees every training image once.",
+        help=explain("epoch"),
     )
     st.select_slider(
         "Learning rate",
         LEARNING_RATE_OPTIONS,
         key="train_lr",
-        help="How big a step gradient descent takes each time it adjusts the weights. Too big and it overshoots.",
+        help=explain("learning_rate"),
     )
     left, right = st.columns(2)
     left.select_slider(
         "Batch size",
         BATCH_SIZE_OPTIONS,
         key="train_batch",
-        help="How many images the network looks at before each weight update.",
+        help=explain("batch"),
     )
     right.select_slider(
         "Training images",
         [*TRAIN_SIZE_OPTIONS, None],
         key="train_images",
         format_func=lambda n: "all" if n is None else f"{n:,}",
-        help="How many labelled example images to learn from. More is slower but usually better.",
+        help=explain("training_data"),
     )
     st.radio(
         "Optimizer",
@@ -226,8 +247,7 @@ def _training_form() -> None:
         format_func=OPTIMIZER_LABELS.get,
         key="train_optimizer",
         horizontal=True,
-        help="Gradient descent steps downhill on the loss. Momentum keeps rolling in the same direction; "
-        "Adam adapts the step size for every weight.",
+        help=explain("optimizer"),
     )
     left, right = st.columns([3, 2])
     left.radio(
@@ -236,20 +256,19 @@ def _training_form() -> None:
         format_func=LOSS_LABELS.get,
         key="train_loss",
         horizontal=True,
-        help="How wrongness is measured. Cross-entropy punishes confident mistakes hard; "
-        "mean squared error is the gentler contrast.",
+        help=explain("loss"),
     )
     right.number_input(
         "Random seed",
         0,
         2**31 - 1,
         key="train_seed",
-        help="Same seed + same settings = exactly the same training curve.",
+        help=explain("seed"),
     )
 
 
 def _network_summary(network_config: NetworkConfig) -> None:
-    st.plotly_chart(architecture_figure(network_config), config=PLOT_CONFIG, key="train_architecture")
+    chart(architecture_figure(network_config), config=PLOT_CONFIG, key="train_architecture")
     st.caption("Neurons in each layer (the bars grow on a log scale so small layers stay visible).")
     lines = [
         f"{name.replace('_', ' ')}: {n_in:,} × {n_out:,} + {n_out:,} = **{total:,}**"
@@ -257,7 +276,7 @@ def _network_summary(network_config: NetworkConfig) -> None:
     ]
     st.markdown(
         f"**{network_config.param_count:,} weights and biases to learn**\n\n" + "\n\n".join(lines),
-        help="Every connection has a weight, every neuron a bias: inputs × neurons + neurons per layer.",
+        help=explain("parameters"),
     )
 
 
@@ -286,9 +305,10 @@ def _show_progress(history: TrainingHistory) -> None:
         st.progress(history.progress, text=text)
     else:
         _show_outcome(history)
-    st.plotly_chart(loss_figure(history), config=PLOT_CONFIG, key="train_loss_curve")
+        guess.curve_outcome(history)
+    chart(loss_figure(history), config=PLOT_CONFIG, key="train_loss_curve")
     st.caption("The loss measures how wrong the network is. Gradient descent adjusts the weights to push it down.")
-    st.plotly_chart(accuracy_figure(history), config=PLOT_CONFIG, key="train_accuracy_curve")
+    chart(accuracy_figure(history), config=PLOT_CONFIG, key="train_accuracy_curve")
     st.caption("After each epoch: the share of validation images (never trained on) it gets right.")
 
 
@@ -339,6 +359,7 @@ with train_col:
     _training_form()
     st.subheader("3 · Train")
     busy = session.training_in_progress()
+    guess.curve_question(disabled=busy)
     start_col, stop_col = st.columns(2)
     start_col.button(
         "Train",
@@ -346,7 +367,7 @@ with train_col:
         type="primary",
         icon=":material/play_arrow:",
         width="stretch",
-        disabled=busy or problem is not None,
+        disabled=busy or problem is not None or guess.curve_missing(),
         on_click=_start_training,
     )
     stop_col.button(
@@ -361,7 +382,7 @@ with train_col:
         "Lab example: only 7, 8 and 9",
         key="train_lab_example",
         icon=":material/science:",
-        disabled=busy,
+        disabled=busy or guess.curve_missing(),
         on_click=_lab_example,
         help="Trains a network with three output neurons that only tells 7, 8 and 9 apart.",
     )
