@@ -55,9 +55,12 @@ def draw_revealed(slot: DeltaGenerator, digits: tuple[int, ...], said: int) -> b
         st.subheader("4 · What will it say?")
         st.markdown("**Guess first!** Which digit will the network say? Pick one to see its answer.")
         key = DIGIT_PICKER.format(generation)
-        st.pills(
+        # Radio buttons wrap onto a second row in a narrow column (pills would run off its edge).
+        st.radio(
             "Your class's guess",
             list(digits),
+            index=None,
+            horizontal=True,
             key=key,
             on_change=_digit_picked,
             args=(key, generation, said),

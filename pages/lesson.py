@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -70,16 +71,20 @@ def _page_link(page: str, label: str, key_help: str) -> None:
 
 
 def _full_link(page: str, exp: Experiment) -> str:
-    """The step's link with this server's address in front, to hand out to the class."""
-    relative = link_for(page, exp)
+    """The step's link with this server's address in front, to hand out to the class.
+
+    Without presenter mode: that is for the teacher's projector, not the students' screens.
+    """
+    relative = link_for(page, replace(exp, view=replace(exp.view, presenter=False)))
     origin = urlsplit(st.context.url or "")
     return f"{origin.scheme}://{origin.netloc}{relative}" if origin.netloc else relative
 
 
 def _indicator(number: int) -> None:
-    st.progress(number / STEP_COUNT, text=f"Step {number} of {STEP_COUNT}")
+    progress_col, jump_col = st.columns([1, 1], vertical_alignment="bottom")
+    progress_col.progress(number / STEP_COUNT, text=f"Step {number} of {STEP_COUNT}")
     st.session_state[JUMP] = number  # shows the current step, also after Back/Next or a link
-    st.selectbox(
+    jump_col.selectbox(
         "Go to step",
         list(range(1, STEP_COUNT + 1)),
         format_func=lambda n: f"{n} · {STEPS[n - 1].title}",
@@ -170,10 +175,10 @@ def _glossary() -> None:
 session.route_through_app()
 if (opening := st.session_state.pop(OPENING, None)) is not None:
     _switch(opening, session.experiment())
-st.title("Lesson: how a network reads a digit")
-st.markdown(
-    "Thirteen short steps through the lab. Read a step together, press its button to try it on the live "
-    "network, then come back here for the next one."
+st.title("Lesson")
+st.caption(
+    "How a network reads a digit, in thirteen short steps. Read a step together, press its button to try it "
+    "on the live network, then come back here for the next one."
 )
 current_step = clamp_step(session.view().lesson_step)
 _indicator(current_step)

@@ -34,7 +34,7 @@ def digit_of(mnist, digit: int) -> np.ndarray:
 
 
 def guess_picker(at: AppTest):
-    pickers = [p for p in at.get("button_group") if p.label == "Your class's guess"]
+    pickers = [p for p in at.radio if p.label == "Your class's guess"]
     return pickers[0] if pickers else None
 
 
