@@ -31,6 +31,7 @@ def main() -> None:
     view.sidebar_switches()
     view.apply()
     page.run()
+    view.sidebar_tally()
 
 
 if __name__ == "__main__":

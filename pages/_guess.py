@@ -35,6 +35,7 @@ def _digit_picked(key: str, generation: int, said: int) -> None:
         return
     st.session_state[session.DIGIT_GUESS] = (generation, int(guess), said)
     session.count_guess(int(guess) == said)
+    st.session_state[session.JUST_GUESSED] = True
 
 
 def draw_revealed(slot: DeltaGenerator, digits: tuple[int, ...], said: int) -> bool:
@@ -46,6 +47,8 @@ def draw_revealed(slot: DeltaGenerator, digits: tuple[int, ...], said: int) -> b
     """
     if not _on():
         return True
+    if st.session_state.pop(session.JUST_GUESSED, False):
+        st.rerun()  # the whole page, not just the drawing's fragment: the sidebar's tally has changed
     generation = session.canvas_generation()
     made = st.session_state.get(session.DIGIT_GUESS)
     with slot:

@@ -334,6 +334,8 @@ GUESS_TALLY = "nnviz_guess_tally"  # nnviz.guess.Tally of this session's guesses
 DIGIT_GUESS = "nnviz_digit_guess"  # (canvas generation, guessed digit, digit the network said) on the Draw page
 CURVE_GUESS = "nnviz_curve_guess"  # (TrainingHistory, guessed curve shape) of the run the guess was made for
 CURVE_SETTLED = "nnviz_curve_settled"  # the TrainingHistory whose guess has been counted in the tally
+JUST_GUESSED = "nnviz_just_guessed"  # set by the Draw page's guess picker: rerun the whole page once (the tally)
+LESSON_OPENING = "nnviz_lesson_opening"  # the page a lesson button asked to open (switch_page cannot run in a callback)
 
 
 def experiment() -> Experiment:

@@ -76,8 +76,12 @@ def sidebar_switches() -> None:
             help="The class guesses before it sees: which digit the network will say, "
             "and which shape the loss curve will take.",
         )
-        if view.guess_first:
-            st.caption(f"**Guesses:** {session.guess_tally().describe()}")
+
+
+def sidebar_tally() -> None:
+    """The session's guess tally, under the switches; drawn after the page, so it includes a guess just marked."""
+    if session.view().guess_first:
+        st.sidebar.caption(f"**Guesses:** {session.guess_tally().describe()}")
 
 
 def chart(figure: go.Figure, **kwargs: Any) -> Any:

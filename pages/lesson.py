@@ -27,7 +27,6 @@ from pages import _session as session
 ROOT = Path(__file__).resolve().parent.parent
 JUMP = "lesson_jump"  # widget key of the "go to step" picker
 GLOSSARY_FILTER = "lesson_glossary_filter"
-OPENING = "lesson_opening"  # the page a step's button asked to open (st.switch_page cannot run in a callback)
 
 
 def _go_to(number: int) -> None:
@@ -57,7 +56,7 @@ def _switch(page: str, exp: Experiment) -> None:
 
 def _open(page: str, exp: Experiment) -> None:
     session.set_experiment(exp, for_train=page == "train")
-    st.session_state[OPENING] = page
+    st.session_state[session.LESSON_OPENING] = page
 
 
 def _page_link(page: str, label: str, key_help: str) -> None:
@@ -173,7 +172,7 @@ def _glossary() -> None:
 
 
 session.route_through_app()
-if (opening := st.session_state.pop(OPENING, None)) is not None:
+if (opening := st.session_state.pop(session.LESSON_OPENING, None)) is not None:
     _switch(opening, session.experiment())
 st.title("Lesson")
 st.caption(

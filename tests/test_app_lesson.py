@@ -128,3 +128,8 @@ def test_the_pages_tooltips_read_the_glossary(mnist_dir) -> None:
     assert at.slider(key="train_epochs").help == explain("epoch")
     assert at.select_slider(key="train_lr").help == explain("learning_rate")
     assert at.selectbox(key="train_init").help == explain("initialization")
+
+
+def test_the_hand_out_link_leaves_presenter_mode_to_the_teacher() -> None:
+    at = go_to(lesson({"present": "1", "guess": "1"}), 3)
+    assert "present" not in at.code[0].value and "guess=1" in at.code[0].value
