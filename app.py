@@ -7,11 +7,15 @@ re-imports the entry script as __mp_main__) does not start the app again.
 
 import streamlit as st
 
+from nnviz.plain_text import escape_markdown
 from pages import _session as session
 from pages import _view as view
 
+LINK_IGNORED = "Some settings in the link were ignored. "
+
 
 def main() -> None:
+    session.read_link_once()  # before the page config: a link with ?present=1 opens with the sidebar folded
     st.set_page_config(
         page_title="nnviz — see a neural network think",
         page_icon="🧠",
@@ -30,8 +34,14 @@ def main() -> None:
     session.enter_page(page.url_path)
     view.sidebar_switches()
     view.apply()
-    page.run()
-    view.sidebar_tally()
+    if problems := session.link_problems():
+        # Link text is untrusted: escaped, so "[Log in here](//ev.il)" shows as typed, never as a live link.
+        st.warning(LINK_IGNORED + escape_markdown(" ".join(problems)), icon=":material/link_off:")
+    try:
+        page.run()
+        view.sidebar_tally()
+    finally:  # also when the page calls st.stop(): the address bar always holds the current experiment
+        session.write_link()
 
 
 if __name__ == "__main__":

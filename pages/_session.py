@@ -27,7 +27,6 @@ from nnviz.network import Network
 from nnviz.settings import Experiment, ViewConfig, from_query, to_query
 from nnviz.trainer_pool import TrainerPool, TrainingRun
 from nnviz.training_history import TrainingHistory
-from nnviz.url_settings import VIEW_LINKS
 
 T = TypeVar("T")
 
@@ -44,7 +43,7 @@ INPUT_ERROR = "nnviz_input_error"  # why a test digit or an uploaded photo could
 TRAIN_RUN = "nnviz_train_run"  # the TrainingRun in progress (a handle on the shared trainer pool)
 TRAIN_HISTORY = "nnviz_train_history"  # TrainingHistory of the latest run, finished or not
 TRAIN_ERROR = "nnviz_train_error"  # why pressing Train did not start a run
-LINK_PROBLEMS = "nnviz_link_problems"  # which of the link's settings (?epochs=...) were ignored, and why
+LINK_PROBLEMS = "nnviz_link_problems"  # sentences on the link's settings (?epochs=...) that were ignored
 TRAINED_SETTINGS = "nnviz_trained_settings"  # (NetworkConfig, TrainingConfig) of the session's model
 
 
@@ -230,11 +229,7 @@ def finish_training(history: TrainingHistory) -> None:
     finished = history.finished
     if finished is None:
         return
-    if finished.status == "completed":
-        label = f"Your model ({finished.test_accuracy:.1%} on test digits)"
-    else:
-        label = f"Your model (stopped at epoch {finished.epochs_done})"
-    network = history.trained_network(label)
+    network = history.trained_network()
     if network is not None:
         set_session_network(network, history.snapshots)
         st.session_state[TRAINED_SETTINGS] = (history.network_config, history.training_config)
@@ -326,53 +321,57 @@ def model_result(kind: str, model_id: str, part: int, network: Network, compute:
     return value
 
 
-# --- The session's experiment (nnviz.settings) and its view: presenter mode, guess first, lesson step ----------
+# --- Settings: the session's experiment and the address bar (issue 7) --------------------------------------
 
-EXPERIMENT = "nnviz_experiment"  # the session's Experiment; seeded from the link on the session's first run
-EXPERIMENT_FOR_TRAIN = "nnviz_experiment_for_train"  # an Experiment the Train form takes over once (from the lesson)
+EXPERIMENT = "nnviz_experiment"  # the current Experiment: outside widget keys, so it outlives a page switch
+FORM_EXPERIMENT = "nnviz_form_experiment"  # the Experiment the Train form's widgets were last seeded from or read
+LINK_READ = "nnviz_link_read"  # True once this session has read its link (a new session, e.g. a reload, reads it)
+
+
+def experiment() -> Experiment:
+    """This session's current experiment: what the Train form shows and the address bar holds."""
+    return st.session_state.get(EXPERIMENT) or Experiment()
+
+
+def set_experiment(exp: Experiment) -> None:
+    st.session_state[EXPERIMENT] = exp
+
+
+def read_link_once() -> None:
+    """On a session's first run, take the experiment from the link; say what was ignored (shown once)."""
+    if st.session_state.get(LINK_READ):
+        return
+    st.session_state[LINK_READ] = True
+    exp, problems = from_query(st.query_params.to_dict())
+    set_experiment(exp)
+    if problems:
+        st.session_state[LINK_PROBLEMS] = problems
+
+
+def link_problems() -> list[str]:
+    """The sentences about ignored link parameters, once (they are forgotten when read)."""
+    return st.session_state.pop(LINK_PROBLEMS, None) or []
+
+
+def write_link() -> None:
+    """Put the current experiment into the address bar (only the settings that differ from the defaults).
+
+    Called by the router after every page ran, so copying the URL always reproduces the
+    experiment and a reload keeps it. Nothing is sent while the address bar already agrees.
+    """
+    wanted = to_query(experiment())
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+# --- Classroom view (issue 11): presenter mode, guess first, the lesson step -------------------------------------
+
 GUESS_TALLY = "nnviz_guess_tally"  # nnviz.guess.Tally of this session's guesses
 DIGIT_GUESS = "nnviz_digit_guess"  # (canvas generation, guessed digit, digit the network said) on the Draw page
 CURVE_GUESS = "nnviz_curve_guess"  # (TrainingHistory, guessed curve shape) of the run the guess was made for
 CURVE_SETTLED = "nnviz_curve_settled"  # the TrainingHistory whose guess has been counted in the tally
 JUST_GUESSED = "nnviz_just_guessed"  # set by the Draw page's guess picker: rerun the whole page once (the tally)
 LESSON_OPENING = "nnviz_lesson_opening"  # the page a lesson button asked to open (switch_page cannot run in a callback)
-
-
-def experiment() -> Experiment:
-    """This session's experiment; on the session's first run it is read from the link.
-
-    The link's problems are not reported here: the page that owns those settings
-    (Train) explains them, and a bad view setting simply stays at its default.
-    """
-    exp = st.session_state.get(EXPERIMENT)
-    if exp is None:
-        exp, _ = from_query(st.query_params.to_dict(), Experiment())
-        st.session_state[EXPERIMENT] = exp
-    return exp
-
-
-def set_experiment(exp: Experiment, *, for_train: bool = False) -> None:
-    """Make `exp` the session's experiment (and the Train form's, if `for_train`), and put its view in the link."""
-    st.session_state[EXPERIMENT] = exp
-    if for_train:
-        st.session_state[EXPERIMENT_FOR_TRAIN] = exp
-    write_view_to_link(exp)
-
-
-def take_experiment_for_train() -> Experiment | None:
-    """The experiment the lesson asked the Train form to show, once (None when there is none)."""
-    return st.session_state.pop(EXPERIMENT_FOR_TRAIN, None)
-
-
-def write_view_to_link(exp: Experiment) -> None:
-    """Keep the view settings (present, guess, step) in the address bar; they are left out at their defaults."""
-    wanted = {name: text for name, text in to_query(exp).items() if name in VIEW_LINKS}
-    for name in VIEW_LINKS:
-        if name in wanted:
-            if st.query_params.get(name) != wanted[name]:
-                st.query_params[name] = wanted[name]
-        elif name in st.query_params:
-            del st.query_params[name]
 
 
 def view() -> ViewConfig:

@@ -43,10 +43,9 @@ def sidebar_state() -> str:
 
 
 def apply() -> None:
-    """Put the view into this run: the presenter CSS when it is on, and the view settings into the link."""
+    """Put the view into this run: the presenter CSS when it is on (the router keeps the link)."""
     if session.view().presenter:
         st.html(PRESENTER_CSS)
-    session.write_view_to_link(session.experiment())
 
 
 def _switched(key: str, field: str) -> None:

@@ -55,7 +55,7 @@ def _switch(page: str, exp: Experiment) -> None:
 
 
 def _open(page: str, exp: Experiment) -> None:
-    session.set_experiment(exp, for_train=page == "train")
+    session.set_experiment(exp)  # the Train form re-seeds itself from it
     st.session_state[session.LESSON_OPENING] = page
 
 
