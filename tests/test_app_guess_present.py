@@ -77,7 +77,8 @@ def test_guess_first_on_train_waits_for_a_curve_then_marks_it(mnist_dir) -> None
     at = app({"guess": "1", "layers": "16", "epochs": "1", "images": "1000"})
     at.switch_page("pages/train.py").run()
     assert at.button(key="train_start").disabled  # guess first
-    at.get("button_group")[-1].set_value("fast").run()  # the curve picker is the page's last button group
+    picker = next(group for group in at.get("button_group") if group.label.startswith("Guess first"))
+    picker.set_value("fast").run()
     assert at.session_state["guess_curve"] == "fast"
     assert not at.button(key="train_start").disabled
     at.button(key="train_start").click().run()
