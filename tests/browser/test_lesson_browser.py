@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 
 GRADIENT_STEP = next(n for n, step in enumerate(STEPS, start=1) if step.title == "Gradient descent")
 SMALLEST_PROJECTOR = {"width": 1024, "height": 768}
+FULL_HD = {"width": 1920, "height": 1080}
 
 
 def heading(page: Any) -> str:
@@ -68,8 +69,9 @@ def test_guess_first_on_draw_covers_then_reveals(page: Any, app_url: str) -> Non
     assert page.locator('[data-testid="stSidebar"]').get_by_text("1 of 1 guesses right").count() == 1
 
 
-def test_presenter_mode_fits_the_smallest_projector(chromium: Any, app_url: str) -> None:
-    context = chromium.new_context(viewport=SMALLEST_PROJECTOR)
+@pytest.mark.parametrize("viewport", [SMALLEST_PROJECTOR, FULL_HD], ids=["1024x768", "1920x1080"])
+def test_presenter_mode_fits_the_projector(chromium: Any, app_url: str, viewport: dict) -> None:
+    context = chromium.new_context(viewport=viewport)
     try:
         page = context.new_page()
         open_app_page(page, f"{app_url}/?present=1")
@@ -77,7 +79,7 @@ def test_presenter_mode_fits_the_smallest_projector(chromium: Any, app_url: str)
         surface = canvas_surface(page)
         surface.wait_for(state="visible", timeout=30_000)
         box = surface.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= SMALLEST_PROJECTOR["width"]
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
         with rerun_expected(page):
             draw_digit(page, surface, "7")
         assert wait_for_metric(page, "Prediction") == "7"  # the canvas is fully usable
