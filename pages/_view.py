@@ -87,4 +87,5 @@ def chart(figure: go.Figure, **kwargs: Any) -> Any:
     """`st.plotly_chart(figure, **kwargs)`, enlarged in presenter mode."""
     if session.view().presenter:
         figure = for_presenter(figure)
+        kwargs["theme"] = None  # Streamlit's chart theme would grey the black text out again
     return st.plotly_chart(figure, **kwargs)
