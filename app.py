@@ -9,29 +9,40 @@ import streamlit as st
 
 from nnviz.plain_text import escape_markdown
 from pages import _session as session
+from pages import _view as view
 
 LINK_IGNORED = "Some settings in the link were ignored. "
 
 
 def main() -> None:
-    st.set_page_config(page_title="nnviz — see a neural network think", page_icon="🧠", layout="wide")
+    session.read_link_once()  # before the page config: a link with ?present=1 opens with the sidebar folded
+    st.set_page_config(
+        page_title="nnviz — see a neural network think",
+        page_icon="🧠",
+        layout="wide",
+        initial_sidebar_state=view.sidebar_state(),
+    )
     page = st.navigation(
         [
+            # The Lesson comes first in the menu, but the app opens on Draw.
+            st.Page("pages/lesson.py", title="Lesson", icon=":material/school:"),
             st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
-            st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-            st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
-            st.Page("pages/test.py", title="Test", icon=":material/fact_check:"),
             st.Page("pages/network.py", title="Network", icon=":material/hub:"),
+            st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+            st.Page("pages/learn.py", title="Learn", icon=":material/trending_down:"),
+            st.Page("pages/test.py", title="Test", icon=":material/fact_check:"),
         ]
     )
     session.enter_page(page.url_path)
-    session.read_link_once()
+    view.sidebar_switches()
+    view.apply()
     if problems := session.link_problems():
         # Link text is untrusted: escaped, so "[Log in here](//ev.il)" shows as typed, never as a live link.
         st.warning(LINK_IGNORED + escape_markdown(" ".join(problems)), icon=":material/link_off:")
     try:
         page.run()
         session.keep_training_alive()  # a run in progress stays alive while its student visits any page
+        view.sidebar_tally()
     finally:  # also when the page calls st.stop(): the address bar always holds the current experiment
         session.write_link()
 

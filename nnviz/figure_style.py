@@ -1,13 +1,17 @@
 """One look for every nnviz figure: fonts big enough for a projector, and colours that mean the same thing everywhere.
 
-Colour meanings (shared by all pages, so a student learns them once):
-- POSITIVE (blue) / NEGATIVE (red): the sign of a weight or a contribution. Blue vs red
-  stays distinguishable with the common red-green colour blindnesses (ColorBrewer RdBu).
-- DIVERGING_SCALE: the same red-white-blue as a continuous scale, white = 0.
-- VALUE_SCALE (viridis): how active a neuron is, dark = off, yellow = strongly on.
-  Perceptually uniform and colour-blind safe, and unlike red/blue, so it never reads as a sign.
+Colour meanings (shared by all pages, so a student learns them once), all colour-blind safe:
+- POSITIVE (blue) / NEGATIVE (orange): the sign of a weight or a contribution. Blue vs orange
+  stays distinct with every common colour blindness (red vs green would not, and red vs blue
+  fades for some); negative lines are also dashed and numbers carry their +/- sign, so colour
+  is never the only cue.
+- DIVERGING_SCALE: the same orange-white-blue as a continuous scale, white = 0.
+- VALUE_SCALE (cividis): how active a neuron is, dark blue = off, yellow = strongly on.
+  Designed to look the same to people with and without colour blindness, and unlike
+  blue/orange it never reads as a sign.
 - ACTIVATION_SCALE: input pixels as the Draw page shows them, 0 = black (no ink), 1 = white (full ink).
-- ACCENT / BAR: the winning output's bar and the other bars.
+- ACCENT / BAR: the winning output's bar and the other bars (bluish green vs pale blue-grey,
+  from the Okabe-Ito colour-blind-safe palette).
 - DIGIT_COLORS: one colour per digit 0-9 (Tableau 10, a colour-blind-aware palette);
   figures also print the digit itself, so colour is never the only cue.
 
@@ -15,7 +19,8 @@ Usage: `go.Figure(data, layout={**base_layout(height), ...})`: one constructor c
 validation pass (each later `update_layout` costs milliseconds, which add up on every stroke).
 Figures rebuilt on every stroke skip even that pass: `unvalidated_figure([trace("heatmap", ...)], layout)`
 (plotly's validation costs ~2-3 ms a figure, several times the building itself; one server serves a class).
-Title axes with plain words via `axis("...")`.
+Title axes with plain words via `axis("...")`. Presenter mode enlarges a finished figure
+with `for_presenter(figure)`.
 """
 
 from __future__ import annotations
@@ -37,24 +42,25 @@ MUTED_COLOR = "#666666"
 GRID_COLOR = "#e6e6e6"
 
 POSITIVE = "#2166ac"
-NEGATIVE = "#b2182b"
+NEGATIVE = "#e08214"
+NEGATIVE_DASH = "dash"  # negative weights' lines: a second cue besides colour
 NEUTRAL = "#8c8c8c"
-ACCENT = "#f28e2b"  # the winner: orange stands out against blue, red, grey and viridis
+ACCENT = "#009e73"  # the winner: bluish green stands out against blue, orange, grey and cividis
 HIGHLIGHT = ACCENT  # rings around the winning and the selected neuron
 BAR = "#9db4cc"
 
 DIVERGING_SCALE = [
-    [0.0, "#67001f"],
-    [0.15, NEGATIVE],
-    [0.3, "#d6604d"],
-    [0.42, "#f4a582"],
+    [0.0, "#7f3b08"],
+    [0.15, "#b35806"],
+    [0.3, NEGATIVE],
+    [0.42, "#fdb863"],
     [0.5, "#f7f7f7"],
     [0.58, "#92c5de"],
     [0.7, "#4393c3"],
     [0.85, POSITIVE],
     [1.0, "#053061"],
 ]
-VALUE_SCALE = "Viridis"
+VALUE_SCALE = "Cividis"
 ACTIVATION_SCALE = [[0.0, "#000000"], [1.0, "#ffffff"]]
 
 DIGIT_COLORS = (
@@ -187,3 +193,54 @@ def _plain(value: object) -> object:
     if isinstance(value, float | np.floating) and math.isnan(value):
         return None
     return value.item() if isinstance(value, np.generic) else value
+
+
+# --- presenter mode: the same figure, bigger, for the back row ---------------------------------------------------
+
+PRESENTER_FONT_SCALE = 1.3  # every font size
+PRESENTER_LINE_SCALE = 1.6  # every line width: thin lines vanish on a projector
+PRESENTER_HEIGHT_SCALE = 1.2  # figure heights and marker sizes (markers grow with the space they sit in)
+PRESENTER_TEXT_COLOR = "#000000"  # full contrast on white
+
+
+def _scaled(value: object, factor: float) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value * factor
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (int, float)) for v in value):
+        return [v * factor for v in value]
+    return value
+
+
+def _enlarge(node: object, parent: str = "") -> object:
+    """A copy of a figure's dict tree with fonts, line widths and marker sizes scaled (by where they sit)."""
+    if isinstance(node, list):
+        return [_enlarge(item, parent) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "size" and parent.endswith("font"):
+            out[key] = _scaled(value, PRESENTER_FONT_SCALE)
+        elif key == "size" and parent == "marker":
+            out[key] = _scaled(value, PRESENTER_HEIGHT_SCALE)
+        elif key == "width" and parent in ("line", "connector"):
+            out[key] = _scaled(value, PRESENTER_LINE_SCALE)
+        else:
+            out[key] = _enlarge(value, key)
+    return out
+
+
+def for_presenter(figure: go.Figure) -> go.Figure:
+    """`figure` enlarged for a projector: bigger type, thicker lines, taller, black text.
+
+    Works on any nnviz figure after it is built, so figure code stays written once.
+    Costs a copy and a validation pass (a few ms): only presenter mode pays it.
+    """
+    tree = _enlarge(figure.to_dict())
+    layout = tree.setdefault("layout", {})
+    if isinstance(layout.get("height"), (int, float)):
+        layout["height"] = int(layout["height"] * PRESENTER_HEIGHT_SCALE)
+    layout.setdefault("font", {})["color"] = PRESENTER_TEXT_COLOR
+    return go.Figure(tree)

@@ -2,7 +2,7 @@
 
 Reads a `DiagramLayout` (nnviz.diagram) and draws: the input image on the left,
 hidden neurons coloured by their value, output neurons labelled "7  92%" with the
-winner ringed, and the kept edges coloured by the sign of the weight (blue +, red -)
+winner ringed, and the kept edges coloured by the sign of the weight (blue +, orange dashed -)
 with a width proportional to |w·x| (relative to the strongest edge of the same gap).
 
 It is rebuilt on every stroke, so edges are batched: one line trace per
@@ -28,6 +28,7 @@ from nnviz.figure_style import (
     HIGHLIGHT,
     MUTED_COLOR,
     NEGATIVE,
+    NEGATIVE_DASH,
     POSITIVE,
     SMALL_FONT_SIZE,
     TEXT_COLOR,
@@ -44,7 +45,7 @@ WIDTH_BUCKETS = 4  # edges are drawn in 4 widths: |w·x| up to 25%, 50%, 75%, 10
 EDGE_WIDTHS = (1.0, 2.0, 3.5, 5.5)
 EDGE_OPACITIES = (0.3, 0.45, 0.6, 0.8)
 IMAGE_UPSCALE = 6  # 28 px -> 168 px PNG
-SIGNS = (("positive weight", POSITIVE), ("negative weight", NEGATIVE))
+SIGNS = (("positive weight", POSITIVE, "solid"), ("negative weight", NEGATIVE, NEGATIVE_DASH))
 
 TRACE_IMAGE = 0
 TRACE_FIRST_EDGE = 1  # then 2 signs × WIDTH_BUCKETS line traces
@@ -78,7 +79,7 @@ def _edge_traces(edges: list[EdgeSet]) -> list[go.Scatter]:
             mask = (negative == key[0]) & (bucket == key[1])
             bucket_parts.setdefault(key, []).append((edge_set, mask))
     traces = []
-    for sign_index, (name, colour) in enumerate(SIGNS):
+    for sign_index, (name, colour, dash) in enumerate(SIGNS):
         for bucket in range(WIDTH_BUCKETS):
             parts = bucket_parts.get((sign_index, bucket), [])
             xs = [_segments(e.x0[m], e.x1[m]) for e, m in parts]
@@ -89,7 +90,7 @@ def _edge_traces(edges: list[EdgeSet]) -> list[go.Scatter]:
                     x=np.concatenate(xs) if xs else [],
                     y=np.concatenate(ys) if ys else [],
                     mode="lines",
-                    line={"color": colour, "width": EDGE_WIDTHS[bucket]},
+                    line={"color": colour, "width": EDGE_WIDTHS[bucket], "dash": dash},
                     opacity=EDGE_OPACITIES[bucket],
                     hoverinfo="skip",
                     name=name,

@@ -61,7 +61,7 @@ def _grid_height(rows: int, columns: int, width_px: int = 760) -> int:
 def weight_tiles_figure(
     tiles: np.ndarray, neurons: np.ndarray | None = None, columns: int | None = None, height: int | None = None
 ) -> go.Figure:
-    """First-layer weights as 28×28 tiles: blue where ink pushes the neuron up, red where it pushes it down.
+    """First-layer weights as 28×28 tiles: blue where ink pushes the neuron up, orange where it pushes it down.
 
     The figure's size grows with n (128 tiles ≈ 1 MB of JSON, 512 ≈ 4.5 MB): build it once
     per model/epoch, not per stroke, and consider showing a subset for very wide layers.
@@ -94,7 +94,7 @@ def weight_tiles_figure(
                 hovertemplate="weight %{z:+.3f}<extra></extra>",
                 colorbar={
                     "tickvals": [-limit, 0, limit],
-                    "ticktext": ["ink here<br>pushes down", "no effect", "ink here<br>pushes up"],
+                    "ticktext": ["− ink here<br>pushes down", "0 no effect", "+ ink here<br>pushes up"],
                     "tickfont": {"size": SMALL_FONT_SIZE},
                     "thickness": 16,
                 },

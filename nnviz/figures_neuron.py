@@ -33,7 +33,7 @@ def _signed(value: float) -> str:
 def breakdown_figure(breakdown: NeuronBreakdown, height: int | None = None) -> go.Figure:
     """A horizontal waterfall: the largest terms w·x, "the rest", the bias, ending at z.
 
-    Bars going right (blue) push z up, bars going left (red) push it down; the last
+    Bars going right (blue) push z up, bars going left (orange) push it down; the last
     bar is the total z. One trace. Hover on a term shows x, w and w·x.
     """
     labels = [t.label for t in breakdown.terms]

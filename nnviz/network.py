@@ -23,11 +23,6 @@ ACTIVATIONS = ("relu", "sigmoid", "tanh")
 ACTIVATION_LABELS = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh"}
 # The values a squashing function can give; ReLU's 0..∞ has no fixed top, so it is not listed.
 BOUNDED_ACTIVATION_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
-ACTIVATION_HELP = {
-    "relu": "ReLU: a neuron passes its sum on if it is positive, and 0 if it is negative.",
-    "sigmoid": "Sigmoid: squashes any sum into 0..1; big sums give almost 1, very negative ones almost 0.",
-    "tanh": "Tanh: squashes any sum into -1..1.",
-}
 INITIALIZERS = ("zeros", "small_random", "glorot", "he", "too_large")
 INITIALIZER_LABELS = {
     "zeros": "All zeros",

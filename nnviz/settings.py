@@ -41,16 +41,20 @@ class ViewConfig:
 
     presenter: bigger type and fewer controls for a projector.
     guess_first: the class guesses before the network's answer is shown.
+    lesson_step: the Lesson page's step, from 1 (a number past the last step shows the last).
     """
 
     presenter: bool = False
     guess_first: bool = False
+    lesson_step: int = 1
 
     def validate(self) -> ViewConfig:
         """Raise ValueError with a plain-language reason if a value is not a yes/no; return self."""
         for name in ("presenter", "guess_first"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name.replace('_', ' ').capitalize()} must be on or off.")
+        if isinstance(self.lesson_step, bool) or not isinstance(self.lesson_step, int) or self.lesson_step < 1:
+            raise ValueError(f"The lesson step must be a whole number from 1, got {self.lesson_step}.")
         return self
 
 
@@ -212,6 +216,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("seed", "training", "seed", _whole_number, str, "Random seed"),
     Setting("present", "view", "presenter", _switch, _switch_text, "Presenter mode"),
     Setting("guess", "view", "guess_first", _switch, _switch_text, "Guess first"),
+    Setting("step", "view", "lesson_step", _whole_number, str, "Lesson step"),
 )
 SETTINGS_BY_LINK: dict[str, Setting] = {setting.link: setting for setting in SETTINGS}
 

@@ -14,7 +14,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -29,9 +29,10 @@ from nnviz.collection import Collection
 from nnviz.data import DataUnavailableError, load_mnist_test
 from nnviz.default_model import load_default_network
 from nnviz.experiment_job import ExperimentJob
+from nnviz.guess import Tally
 from nnviz.loss_reading import evaluation_batch
 from nnviz.network import Network, NetworkConfig
-from nnviz.settings import Experiment, from_query, to_query
+from nnviz.settings import Experiment, ViewConfig, from_query, to_query
 from nnviz.trainer_pool import HEARTBEAT_S, TrainerPool, TrainingRun
 from nnviz.training_config import TrainingConfig
 from nnviz.training_history import TrainingHistory
@@ -645,3 +646,36 @@ def our_drawings() -> Collection:
 
 def set_our_drawings(collection: Collection) -> None:
     st.session_state[COLLECTION] = collection
+
+
+# --- Classroom view (issue 11): presenter mode, guess first, the lesson step -------------------------------------
+
+GUESS_TALLY = "nnviz_guess_tally"  # nnviz.guess.Tally of this session's guesses
+DIGIT_GUESS = "nnviz_digit_guess"  # (canvas generation, guessed digit, digit the network said) on the Draw page
+CURVE_GUESS = "nnviz_curve_guess"  # (TrainingHistory, guessed curve shape) of the run the guess was made for
+CURVE_SETTLED = "nnviz_curve_settled"  # the TrainingHistory whose guess has been counted in the tally
+JUST_GUESSED = "nnviz_just_guessed"  # set by the Draw page's guess picker: rerun the whole page once (the tally)
+LESSON_OPENING = "nnviz_lesson_opening"  # the page a lesson button asked to open (switch_page cannot run in a callback)
+
+
+def view() -> ViewConfig:
+    return experiment().view
+
+
+def set_view(**changes: object) -> None:
+    """Change view settings (presenter=..., guess_first=..., lesson_step=...) of the session's experiment."""
+    exp = experiment()
+    set_experiment(replace(exp, view=replace(exp.view, **changes).validate()))
+
+
+def guess_tally() -> Tally:
+    return st.session_state.get(GUESS_TALLY) or Tally()
+
+
+def count_guess(correct: bool) -> None:
+    st.session_state[GUESS_TALLY] = guess_tally().add(correct)
+
+
+def canvas_generation() -> int:
+    """Bumped whenever the canvas is emptied (Clear, a test digit, a photo): a new drawing."""
+    return st.session_state.get(CANVAS_GENERATION, 0)

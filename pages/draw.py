@@ -1,13 +1,17 @@
 """Draw page: draw a digit and watch it travel through the network to a prediction."""
 
+import numpy as np
 import streamlit as st
 
 from nnviz.figure_style import PLOT_CONFIG
 from nnviz.figures_draw import input_figure, layer_figure
 from nnviz.forward import forward_pass
-from nnviz.network import ACTIVATION_HELP, ACTIVATION_LABELS, IMAGE_SIDE, INPUT_SIZE
+from nnviz.glossary import explain
+from nnviz.network import ACTIVATION_LABELS, IMAGE_SIDE, INPUT_SIZE
+from pages import _guess as guess
 from pages import _session as session
 from pages._collect import collect_control
+from pages._view import chart
 from pages._widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge, prediction_block
 
 # The blocks sit side by side when the window is wide enough and wrap below each other when
@@ -43,21 +47,24 @@ def draw_and_classify() -> None:
             st.info("Draw a digit on the black square to start.", icon=":material/draw:")
         return
     result = forward_pass(network, current.pixels)
-    with answer_block:
-        # The answer is drawn first so it reaches the browser before the bigger figures.
-        st.subheader("2 · Answer")
-        shown = prediction_block(network, result, bars_key="draw_output", bars_height=BARS_HEIGHT, narrow_bars=True)
-        if shown and network.digits != tuple(range(10)):
-            known = ", ".join(str(d) for d in network.digits)
-            st.info(
-                f"This network only knows {known}. Whatever you draw, it must pick one of them.",
-                icon=":material/info:",
-            )
+    said = network.digits[int(np.nan_to_num(result.probabilities[0], nan=-1.0).argmax())]
+    # Guess first covers the answer until the class has picked a digit (an overflowed pass has nothing to guess).
+    revealed = not result.is_finite or guess.draw_revealed(answer_block, network.digits, said)
+    shown = False
+    if revealed:
+        with answer_block:
+            # The answer is drawn first so it reaches the browser before the bigger figures.
+            st.subheader("2 · Answer")
+            shown = prediction_block(network, result, bars_key="draw_output", bars_height=BARS_HEIGHT, narrow_bars=True)
+            if shown and network.digits != tuple(range(10)):
+                known = ", ".join(str(d) for d in network.digits)
+                st.info(
+                    f"This network only knows {known}. Whatever you draw, it must pick one of them.",
+                    icon=":material/info:",
+                )
     with pixels_block:
-        st.subheader("3 · Pixels")
-        st.plotly_chart(
-            input_figure(current.pixels, height=PIXELS_BLOCK_WIDTH + 40), config=PLOT_CONFIG, key="draw_input"
-        )
+        st.subheader("3 · Pixels", help=explain("input_layer"))
+        chart(input_figure(current.pixels, height=PIXELS_BLOCK_WIDTH + 40), config=PLOT_CONFIG, key="draw_input")
         st.caption(
             f"What the network sees: {IMAGE_SIDE} × {IMAGE_SIDE} = {INPUT_SIZE} input neurons, "
             f"0 (black) to 1 (white). {input_caption(current)}"
@@ -65,7 +72,7 @@ def draw_and_classify() -> None:
     if not shown:
         return
 
-    st.subheader("4 · Inside: the hidden layers")
+    st.subheader("4 · Inside: the hidden layers", help=explain("hidden_layer"))
     hidden = network.layers[:-1]
     if not hidden:
         st.caption("This network has no hidden layers: the pixels go straight to the output neurons.")
@@ -78,9 +85,9 @@ def draw_and_classify() -> None:
         with column:
             st.markdown(
                 f"**{network.config.layer_title(index)}** · {ACTIVATION_LABELS[layer.activation]}",
-                help=ACTIVATION_HELP[layer.activation],
+                help=explain(layer.activation),
             )
-            st.plotly_chart(
+            chart(
                 layer_figure(result.activations[index][0], layer.activation, width=900 // max(len(hidden), 2)),
                 config=PLOT_CONFIG,
                 key=f"draw_hidden_{index}",

@@ -15,6 +15,7 @@ import streamlit as st
 from nnviz.backprop import loss_and_gradients, network_params
 from nnviz.data import DataUnavailableError
 from nnviz.experiment_job import ExperimentJob
+from nnviz.figure_style import PLOT_CONFIG
 from nnviz.figures_learn import (
     activation_histogram_figure,
     before_after_figure,
@@ -56,7 +57,6 @@ from nnviz.training_config import LOSS_LABELS, TrainingConfig
 from pages import _session as session
 from pages._widgets import drawing_canvas, input_caption, model_badge
 
-PLOT_CONFIG = {"displayModeBar": False}
 TAB_LOSS = "1 · Loss"
 TAB_DESCENT = "2 · Gradient descent"
 TAB_STEP = "3 · One step"

@@ -24,10 +24,12 @@ from nnviz.figures_features import latent_figure, top_examples_figure, weight_ti
 from nnviz.figures_history import epoch_probability_figure
 from nnviz.figures_neuron import activation_figure, breakdown_figure
 from nnviz.forward import OVERFLOW_MESSAGE, ForwardPass, forward_pass
-from nnviz.network import ACTIVATION_HELP, Network
+from nnviz.glossary import explain
+from nnviz.network import Network
 from nnviz.neuron import NeuronBreakdown, neuron_breakdown, neuron_name
 from nnviz.snapshots import network_at_epoch, probability_across_epochs
 from pages import _session as session
+from pages._view import chart
 from pages._widgets import (
     CANVAS_BLOCK_WIDTH,
     drawing_canvas,
@@ -56,23 +58,11 @@ MAIN_BLOCK_MIN_WIDTH = 440  # narrower, the diagram's labels collide: it then go
 
 STAR_LABELS = {"test digit": "this test digit", "photo": "your photo"}  # else "your drawing"
 
-HELP_WEIGHT = "A weight says how much one input matters to this neuron: positive pushes it up, negative pushes it down."
-HELP_Z = (
-    "z = Σ w·x + bias: every input x times its weight w, all added up, plus the bias, the neuron's own offset "
-    "that is added whatever the input (it sets how easily the neuron switches on)."
-)
-HELP_ACTIVATION = " ".join(
-    [
-        "The activation function squashes z into the value the neuron passes on.",
-        *ACTIVATION_HELP.values(),
-        "Softmax (output neurons): turns all outputs into probabilities.",
-    ]
-)
-HELP_PCA = (
-    "PCA (principal component analysis) finds the two directions in which these neurons' values differ most "
-    "between digits, and places every digit along them: a flat map of a many-dimensional space."
-)
-HELP_EPOCH = "One epoch = the network has seen every training image once. Slide back to see it as it was then."
+HELP_WEIGHT = explain("weight")
+HELP_Z = f"{explain('weighted_sum')} {explain('bias')}"
+HELP_ACTIVATION = f"{explain('activation')} {explain('softmax')}"
+HELP_PCA = explain("pca")
+HELP_EPOCH = f"{explain('epoch')} Slide back to see it as it was then."
 
 
 # --- the model on show: the session's model, or one of its earlier epochs ----------------------------------------
@@ -114,7 +104,7 @@ def _time_travel(base: Network, current: session.CurrentInput | None, hint_slot:
         st.warning(f"Time-travel is not available for this model. {exc}", icon=":material/history:")
         return base, base_id
     if history is not None:
-        st.plotly_chart(
+        chart(
             epoch_probability_figure(history, current_epoch=epoch, height=250),
             config=PLOT_CONFIG,
             theme=None,
@@ -190,7 +180,7 @@ def _on_pick() -> None:
 
 def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int) -> None:
     layout = build_diagram(network, forward, keep={layer: [neuron]})
-    st.plotly_chart(
+    chart(
         diagram_figure(layout, selected=(layer, neuron), height=DIAGRAM_HEIGHT),
         config=PLOT_CONFIG,
         theme=None,
@@ -200,7 +190,7 @@ def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int) ->
     )
     st.caption(
         "The signal flows left to right. Circles are neurons (brighter = more active); lines are the strongest "
-        "pushes, blue adds, red holds back. **Click a neuron** to look inside it.",
+        "pushes, blue adds, orange dashed holds back. **Click a neuron** to look inside it.",
         help="Only the strongest connections and the most active neurons of big layers are drawn, "
         "so the picture stays readable. The orange ring marks the winning output, the black ring the neuron "
         "you are looking inside.",
@@ -242,8 +232,8 @@ def _pickers(network: Network, layer: int, neuron: int, automatic: bool) -> None
 
 
 def _signed(value: float) -> str:
-    """A signed number in the page's colours: blue pushes up, red pushes down."""
-    return f":{'blue' if value >= 0 else 'red'}[**{value:+.3f}**]"
+    """A signed number in the page's colours: blue pushes up, orange pushes down."""
+    return f":{'blue' if value >= 0 else 'orange'}[**{value:+.3f}**]"
 
 
 def _in_words(breakdown: NeuronBreakdown, network: Network) -> str:
@@ -276,15 +266,15 @@ def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: in
     with text_col:
         _pickers(network, layer, neuron, automatic)
         st.markdown(_in_words(breakdown, network), help=HELP_Z)
-        st.plotly_chart(
+        chart(
             activation_figure(breakdown, height=CURVE_HEIGHT), config=PLOT_CONFIG, theme=None, key="network_activation"
         )
         st.caption(f"{breakdown.explanation()} The dot is this neuron right now.", help=HELP_ACTIVATION)
     with sum_col:
-        st.plotly_chart(breakdown_figure(breakdown), config=PLOT_CONFIG, theme=None, key="network_breakdown")
+        chart(breakdown_figure(breakdown), config=PLOT_CONFIG, theme=None, key="network_breakdown")
         st.caption(
             "The sum, piece by piece: each bar is one input's push (weight × value), ending at z. "
-            "Blue bars push z up, red bars pull it down.",
+            "Blue bars push z up, orange bars pull it down.",
             help=HELP_WEIGHT,
         )
 
@@ -357,12 +347,10 @@ def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, 
         figure = session.model_result("tiles_all", model_id, 0, network, _tiles_all)
     else:  # the first ones, also for "most active" while there is nothing drawn
         figure = session.model_result("tiles_first", model_id, 0, network, _tiles_first)
-    st.plotly_chart(
-        figure, config=PLOT_CONFIG, theme=None, key=TILES_KEY, on_select=_on_tile_click, selection_mode="points"
-    )
+    chart(figure, config=PLOT_CONFIG, theme=None, key=TILES_KEY, on_select=_on_tile_click, selection_mode="points")
     st.caption(
         f"Each square is one neuron of {first}: its 784 weights laid out like the 28×28 image. Blue where ink "
-        "switches the neuron on, red where ink switches it off. Click a tile to look inside that neuron.",
+        "switches the neuron on, orange where ink switches it off. Click a tile to look inside that neuron.",
         help=HELP_WEIGHT,
     )
 
@@ -385,13 +373,13 @@ def _looks_for(
     weights_col, examples_col = st.columns([1, 1.3], gap="large")
     with weights_col:
         if layer == 1:
-            st.plotly_chart(
+            chart(
                 weight_tiles_figure(weight_tiles(network, [neuron]), [neuron], columns=1, height=EXAMPLES_HEIGHT),
                 config=PLOT_CONFIG,
                 theme=None,
                 key="network_neuron_tile",
             )
-            st.caption("Its 784 weights, one per pixel: ink on blue pixels switches it on, ink on red ones off.")
+            st.caption("Its 784 weights, one per pixel: ink on blue pixels switches it on, ink on orange ones off.")
         else:
             st.info(
                 f"A neuron of {'the output' if layer == len(network.layers) else f'hidden layer {layer}'} weighs "
@@ -410,7 +398,7 @@ def _looks_for(
         if not np.isfinite(values[:, neuron]).all():
             st.error(OVERFLOW_MESSAGE, icon=":material/error:")
             return
-        st.plotly_chart(
+        chart(
             top_examples_figure(x_test, indices[:, neuron], values[:, neuron], labels=y_test, height=EXAMPLES_HEIGHT),
             config=PLOT_CONFIG,
             theme=None,
@@ -455,7 +443,7 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
         return
     star = None if forward is None else latent.pca.project(forward.activations[layer][0])
     star_label = STAR_LABELS.get(current.source if current is not None else "", "your drawing")
-    st.plotly_chart(
+    chart(
         latent_figure(latent, star=star, star_label=star_label, digits=network.digits, height=560),
         config=PLOT_CONFIG,
         theme=None,

@@ -14,6 +14,7 @@ from nnviz.data import DataUnavailableError
 from nnviz.diagram import neuron_from_selection
 from nnviz.evaluation import GALLERY_SIZE, Evaluation, cell_examples, confident_mistakes, evaluate
 from nnviz.explain import gradient_times_input, occlusion
+from nnviz.figure_style import PLOT_CONFIG
 from nnviz.figures_draw import input_figure, output_figure
 from nnviz.figures_test import confusion_figure, explanation_figure, gallery_figure, per_digit_figure
 from nnviz.fooling import (
@@ -32,7 +33,6 @@ from pages import _session as session
 from pages._collect import collection_files, show_collect_error
 from pages._widgets import input_caption, model_badge
 
-PLOT_CONFIG = {"displayModeBar": False}
 MATRIX_KEY = "test_matrix"
 CELL_GALLERY_KEY = "test_cell_gallery"
 MISTAKES_KEY = "test_mistakes"

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from nnviz.figure_style import PLOT_CONFIG
 from nnviz.figures_train import accuracy_figure, architecture_figure, loss_figure
+from nnviz.glossary import explain
 from nnviz.network import (
     ACTIVATION_LABELS,
     INITIALIZER_LABELS,
@@ -16,19 +18,15 @@ from nnviz.plain_text import escape_markdown
 from nnviz.settings import PRESETS, SETTINGS_BY_LINK, Experiment
 from nnviz.training_config import LOSS_LABELS, MAX_EPOCHS, OPTIMIZER_LABELS
 from nnviz.training_history import TrainingHistory
+from pages import _guess as guess
 from pages import _session as session
 from pages._train_form import LAYER_COUNT_KEY, commit_form, read_form, seed_form, size_key, widget_key
+from pages._view import chart
 from pages._widgets import model_badge
 
-PLOT_CONFIG = {"displayModeBar": False}
 FORM_ONLY_PRESETS = ("default",)  # "Start over" resets the form; every other preset trains at once
 PRESET_ICONS = {"lab": ":material/science:", "default": ":material/restart_alt:"}
 CURVE_HEIGHT = 260  # px: both curves fit under the Train button at 1366 × 768
-INITIALIZER_HELP = (
-    "How the weights start before any learning. All zeros: every neuron starts identical and they never "
-    "become different. Small random: tiny random numbers. Glorot and He: random numbers scaled to the "
-    "layer's size, the usual choice (He suits ReLU). Too large: so big that neurons saturate or explode."
-)
 
 
 def _start_training() -> None:
@@ -42,7 +40,9 @@ def _start_training() -> None:
 
 def _train(exp: Experiment) -> None:
     run = session.submit_training(exp.network, exp.training)
-    session.start_training(run, TrainingHistory(exp.network, exp.training))
+    history = TrainingHistory(exp.network, exp.training)
+    guess.remember_curve_guess(history)
+    session.start_training(run, history)
 
 
 def _apply_preset(name: str) -> None:
@@ -102,7 +102,7 @@ def _architecture_form() -> None:
         0,
         MAX_HIDDEN_LAYERS,
         key=LAYER_COUNT_KEY,
-        help="Layers of neurons between the pixels and the answer. Each one can learn features of features.",
+        help=explain("hidden_layer"),
     )
     n_layers = st.session_state[LAYER_COUNT_KEY]
     if n_layers:
@@ -111,10 +111,9 @@ def _architecture_form() -> None:
     st.segmented_control(
         **_setting("activation"),
         format_func=ACTIVATION_LABELS.get,
-        help="How each neuron squashes its sum. ReLU: negative sums become 0. Sigmoid: squashes any sum "
-        "into 0..1. Tanh: into -1..1.",
+        help=explain("activation"),
     )
-    st.selectbox(**_setting("init"), format_func=INITIALIZER_LABELS.get, help=INITIALIZER_HELP)
+    st.selectbox(**_setting("init"), format_func=INITIALIZER_LABELS.get, help=explain("initialization"))
 
 
 def _digits_form() -> None:
@@ -137,33 +136,31 @@ def _training_form() -> None:
         1,
         MAX_EPOCHS,
         key=widget_key(epochs),
-        help="One epoch = the network sees every training image once.",
+        help=explain("epoch"),
     )
     st.select_slider(
         **_setting("lr"),
-        help="How big a step gradient descent takes each time it adjusts the weights. Too big and it overshoots.",
+        help=explain("learning_rate"),
     )
     left, right = st.columns(2)
-    left.select_slider(**_setting("batch"), help="How many images the network looks at before each weight update.")
+    left.select_slider(**_setting("batch"), help=explain("batch"))
     right.select_slider(
         **_setting("images"),
         format_func=lambda n: "all" if n is None else f"{n:,}",
-        help="How many labelled example images to learn from. More is slower but usually better.",
+        help=explain("training_data"),
     )
     st.radio(
         **_setting("optimizer"),
         format_func=OPTIMIZER_LABELS.get,
         horizontal=True,
-        help="Gradient descent steps downhill on the loss. Momentum keeps rolling in the same direction; "
-        "Adam adapts the step size for every weight.",
+        help=explain("optimizer"),
     )
     left, right = st.columns([3, 2])
     left.radio(
         **_setting("loss"),
         format_func=LOSS_LABELS.get,
         horizontal=True,
-        help="How wrongness is measured. Cross-entropy punishes confident mistakes hard; "
-        "mean squared error is the gentler contrast.",
+        help=explain("loss"),
     )
     seed = SETTINGS_BY_LINK["seed"]
     right.number_input(
@@ -171,12 +168,12 @@ def _training_form() -> None:
         0,
         2**31 - 1,
         key=widget_key(seed),
-        help="Same seed + same settings = exactly the same training curve.",
+        help=explain("seed"),
     )
 
 
 def _network_summary(network_config: NetworkConfig) -> None:
-    st.plotly_chart(architecture_figure(network_config), config=PLOT_CONFIG, key="train_architecture")
+    chart(architecture_figure(network_config), config=PLOT_CONFIG, key="train_architecture")
     st.caption("Neurons in each layer (the bars grow on a log scale so small layers stay visible).")
     lines = [
         f"{name.replace('_', ' ')}: {n_in:,} × {n_out:,} + {n_out:,} = **{total:,}**"
@@ -184,7 +181,7 @@ def _network_summary(network_config: NetworkConfig) -> None:
     ]
     st.markdown(
         f"**{network_config.param_count:,} weights and biases to learn**\n\n" + "\n\n".join(lines),
-        help="Every connection has a weight, every neuron a bias: inputs × neurons + neurons per layer.",
+        help=explain("parameters"),
     )
 
 
@@ -223,19 +220,20 @@ def _show_progress(history: TrainingHistory) -> None:
         st.progress(history.progress, text=text)
     else:
         _show_outcome(history)
+        guess.curve_outcome(history)
     # Side by side and short, so both curves show right under the Train button, above the fold.
     # Rebuilt only when the history has news: most polls find none.
     version = session.history_version(history)
     loss_col, accuracy_col = st.columns(2)
     with loss_col:
-        st.plotly_chart(
+        chart(
             session.cached_figure("train_loss", version, lambda: loss_figure(history, height=CURVE_HEIGHT)),
             config=PLOT_CONFIG,
             key="train_loss_curve",
         )
         st.caption("The loss measures how wrong the network is. Gradient descent adjusts the weights to push it down.")
     with accuracy_col:
-        st.plotly_chart(
+        chart(
             session.cached_figure("train_accuracy", version, lambda: accuracy_figure(history, height=CURVE_HEIGHT)),
             config=PLOT_CONFIG,
             key="train_accuracy_curve",
@@ -271,7 +269,7 @@ def _run_controls(busy: bool, problem: str | None) -> None:
             key="train_start",
             type="primary",
             icon=":material/play_arrow:",
-            disabled=busy or problem is not None,
+            disabled=busy or problem is not None or guess.curve_missing(),
             on_click=_start_training,
         )
         st.button(
@@ -286,7 +284,7 @@ def _run_controls(busy: bool, problem: str | None) -> None:
                 preset.title,
                 key=f"train_preset_{preset.name}",
                 icon=PRESET_ICONS.get(preset.name, ":material/tune:"),
-                disabled=busy,
+                disabled=busy or (preset.name not in FORM_ONLY_PRESETS and guess.curve_missing()),
                 on_click=_apply_preset,
                 args=(preset.name,),
                 help=preset.description,
@@ -307,6 +305,7 @@ session.trainer_pool().warm_up()  # start a trainer process now, so pressing Tra
 model_badge()
 
 busy = session.training_in_progress()
+guess.curve_question(disabled=busy)
 _run_controls(busy, problem)
 if error := st.session_state.pop(session.TRAIN_ERROR, None):
     st.error(error, icon=":material/error:")

@@ -1,0 +1,118 @@
+"""Guess first on the Draw and Train pages: ask the class, then reveal, and keep the tally.
+
+Draw: the answer stays covered until the class has picked the digit it expects;
+a new drawing (Clear, a test digit, a photo) asks again. Train: the class picks
+the shape it expects the loss curve to take before pressing Train, and sees its
+guess beside the real curve when the run ends. Both count in one session tally.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from nnviz.figure_style import PLOT_CONFIG
+from nnviz.figures_guess import guess_figure
+from nnviz.guess import CURVE_SHAPES, classify_curve, curve_verdict, digit_verdict
+from nnviz.training_history import TrainingHistory
+from pages import _session as session
+from pages._view import chart
+
+DIGIT_PICKER = "guess_digit_{}"  # one picker per canvas generation: a new drawing starts unpicked
+CURVE_PICKER = "guess_curve"
+
+
+def _on() -> bool:
+    return session.view().guess_first
+
+
+# --- Draw --------------------------------------------------------------------------------------------------------
+
+
+def _digit_picked(key: str, generation: int, said: int) -> None:
+    guess = st.session_state.get(key)
+    if guess is None:
+        return
+    st.session_state[session.DIGIT_GUESS] = (generation, int(guess), said)
+    session.count_guess(int(guess) == said)
+    st.session_state[session.JUST_GUESSED] = True
+
+
+def draw_revealed(slot: DeltaGenerator, digits: tuple[int, ...], said: int) -> bool:
+    """True when the Draw page may show its answer; otherwise asks "What will it say?" in `slot`.
+
+    said: the digit the network says for the current drawing (counted when the class picks).
+    With guess first on, the answer is revealed once a digit is picked for this drawing,
+    and `slot` then starts with "You guessed 7, it said 9".
+    """
+    if not _on():
+        return True
+    if st.session_state.pop(session.JUST_GUESSED, False):
+        st.rerun()  # the whole page, not just the drawing's fragment: the sidebar's tally has changed
+    generation = session.canvas_generation()
+    made = st.session_state.get(session.DIGIT_GUESS)
+    with slot:
+        if made is not None and made[0] == generation:
+            st.info(digit_verdict(made[1], said), icon=":material/psychology_alt:")
+            return True
+        st.subheader("2 · What will it say?")
+        st.markdown("**Guess first!** Which digit will the network say? Pick one to see its answer.")
+        key = DIGIT_PICKER.format(generation)
+        # Radio buttons wrap onto a second row in a narrow column (pills would run off its edge).
+        st.radio(
+            "Your class's guess",
+            list(digits),
+            index=None,
+            horizontal=True,
+            key=key,
+            on_change=_digit_picked,
+            args=(key, generation, said),
+        )
+        st.caption("The answer, its bars and the hidden layers stay covered until you guess.")
+    return False
+
+
+# --- Train -------------------------------------------------------------------------------------------------------
+
+
+def curve_missing() -> bool:
+    """True when guess first is on and no curve shape is picked yet (Train waits for it)."""
+    return _on() and st.session_state.get(CURVE_PICKER) is None
+
+
+def curve_question(disabled: bool) -> None:
+    """Before a run: which shape will the loss curve take?"""
+    if not _on():
+        return
+    st.segmented_control(
+        "Guess first: what will the loss curve do?",
+        list(CURVE_SHAPES),
+        format_func=CURVE_SHAPES.get,
+        key=CURVE_PICKER,
+        disabled=disabled,
+        help="Pick before you press Train. When the run ends you see your guess beside the real curve.",
+    )
+
+
+def remember_curve_guess(history: TrainingHistory) -> None:
+    """Called as a run starts (in the button's callback): the picked guess belongs to this run.
+
+    The picker is emptied, so the next run asks again.
+    """
+    guess = st.session_state.pop(CURVE_PICKER, None) if _on() else None
+    st.session_state[session.CURVE_GUESS] = None if guess is None else (history, guess)
+
+
+def curve_outcome(history: TrainingHistory) -> None:
+    """After a run: the guess beside the real curve, and the verdict (counted once per run)."""
+    made = st.session_state.get(session.CURVE_GUESS)
+    if made is None or made[0] is not history or history.finished is None:
+        return
+    guess = made[1]
+    real = classify_curve(history.batch_losses, diverged=history.finished.status == "diverged")
+    if st.session_state.get(session.CURVE_SETTLED) is not history:
+        st.session_state[session.CURVE_SETTLED] = history
+        session.count_guess(guess == real)
+    st.info(curve_verdict(guess, real), icon=":material/psychology_alt:")
+    chart(guess_figure(guess, history.batch_epochs, history.batch_losses), config=PLOT_CONFIG, key="guess_curve_fig")
+    st.caption("Your guess (dashed) beside the real training loss, both scaled so they start at 1.")

@@ -1,0 +1,91 @@
+"""How the pages look for this session: the sidebar switches, presenter mode's CSS, and figures.
+
+Every page shows its figures through `chart`, so presenter mode enlarges all of
+them in one place (nnviz.figure_style.for_presenter) and the figure code stays
+written once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from nnviz.figure_style import for_presenter
+from pages import _session as session
+
+PRESENT_TOGGLE = "view_present"  # widget keys of the sidebar switches
+GUESS_TOGGLE = "view_guess"
+
+# Presenter mode: bigger type, black text instead of grey, thicker focus rings, wide enough for 1024 px.
+PRESENTER_CSS = """
+<style>
+.stApp, .stApp p, .stApp li { color: #000000; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; line-height: 1.45; }
+[data-testid="stCaptionContainer"] { font-size: 1.12rem; color: #000000; opacity: 1; }
+[data-testid="stCaptionContainer"] p { font-size: 1.12rem; }
+[data-testid="stWidgetLabel"] p { font-size: 1.15rem; font-weight: 600; }
+.stApp h1 { font-size: 2.6rem; }
+.stApp h2, .stApp h3 { font-size: 1.9rem; }
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 3.6rem; line-height: 1.1; }
+[data-testid="stMetricLabel"] p { font-size: 1.2rem; }
+.stButton button p, .stDownloadButton button p { font-size: 1.15rem; font-weight: 600; }
+.stApp button:focus-visible { outline: 3px solid #000000; }
+.stApp .block-container { padding-left: 1.5rem; padding-right: 1.5rem; max-width: 100%; }
+</style>
+"""
+
+
+def sidebar_state() -> str:
+    """The sidebar's state when a page opens: collapsed in presenter mode, so the figures get the room."""
+    return "collapsed" if session.view().presenter else "auto"
+
+
+def apply() -> None:
+    """Put the view into this run: the presenter CSS when it is on (the router keeps the link)."""
+    if session.view().presenter:
+        st.html(PRESENTER_CSS)
+
+
+def _switched(key: str, field: str) -> None:
+    session.set_view(**{field: bool(st.session_state[key])})
+
+
+def sidebar_switches() -> None:
+    """The two classroom switches, in the sidebar, mirrored in the link (?present=1, ?guess=1)."""
+    view = session.view()
+    # Shown from the experiment on every run, so a link or a lesson button that changed it is reflected.
+    st.session_state[PRESENT_TOGGLE] = view.presenter
+    st.session_state[GUESS_TOGGLE] = view.guess_first
+    with st.sidebar:
+        st.toggle(
+            "Presenter mode",
+            key=PRESENT_TOGGLE,
+            on_change=_switched,
+            args=(PRESENT_TOGGLE, "presenter"),
+            help="For the projector: bigger text and figures, thicker lines, black text. "
+            "A link with ?present=1 opens with the sidebar folded away.",
+        )
+        st.toggle(
+            "Guess first",
+            key=GUESS_TOGGLE,
+            on_change=_switched,
+            args=(GUESS_TOGGLE, "guess_first"),
+            help="The class guesses before it sees: which digit the network will say, "
+            "and which shape the loss curve will take.",
+        )
+
+
+def sidebar_tally() -> None:
+    """The session's guess tally, under the switches; drawn after the page, so it includes a guess just marked."""
+    if session.view().guess_first:
+        st.sidebar.caption(f"**Guesses:** {session.guess_tally().describe()}")
+
+
+def chart(figure: go.Figure, **kwargs: Any) -> Any:
+    """`st.plotly_chart(figure, **kwargs)`, enlarged in presenter mode."""
+    if session.view().presenter:
+        figure = for_presenter(figure)
+        kwargs["theme"] = None  # Streamlit's chart theme would grey the black text out again
+    return st.plotly_chart(figure, **kwargs)

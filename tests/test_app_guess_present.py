@@ -1,0 +1,125 @@
+"""Guess first and presenter mode under AppTest: covered until the class guesses, the tally, bigger figures."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nnviz.figure_style import PRESENTER_HEIGHT_SCALE
+from tests.canvas_injection import canvas_rgba, inject_drawing
+from tests.conftest import APP_PATH
+
+TIMEOUT = 60
+TRAINING_DEADLINE_S = 240  # a cold worker imports TensorFlow first
+
+
+def app(query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP_PATH, default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def prediction(at: AppTest) -> str | None:
+    metrics = [m for m in at.metric if m.label == "Prediction"]
+    return metrics[0].value if metrics else None
+
+
+def digit_of(mnist, digit: int) -> np.ndarray:
+    return mnist.x_test[np.flatnonzero(mnist.y_test == digit)[0]]
+
+
+def guess_picker(at: AppTest):
+    pickers = [p for p in at.radio if p.label == "Your class's guess"]
+    return pickers[0] if pickers else None
+
+
+def test_guess_first_covers_the_answer_until_the_class_guesses(mnist) -> None:
+    at = app({"guess": "1"})
+    assert at.sidebar.toggle(key="view_guess").value
+    inject_drawing(at, "draw", canvas_rgba(digit_of(mnist, 7)))
+    assert not at.exception
+    assert prediction(at) is None and guess_picker(at) is not None
+    assert len(at.get("plotly_chart")) == 1  # only the pixels: no bars, no hidden layers
+
+    guess_picker(at).set_value(9).run()
+    assert not at.exception
+    assert prediction(at) == "7"
+    assert any(info.value == "You guessed 9, it said 7. Not this time." for info in at.info)
+    assert len(at.get("plotly_chart")) == 4  # pixels, bars and the two hidden layers
+    assert any("0 of 1 guesses right" in c.value for c in at.sidebar.caption)
+
+    # More strokes on the same drawing keep the answer shown; a new drawing asks again.
+    inject_drawing(at, "draw", canvas_rgba(digit_of(mnist, 7)), n_strokes=2)
+    assert prediction(at) == "7"
+    at.button(key="draw_clear").click().run()
+    inject_drawing(at, "draw", canvas_rgba(digit_of(mnist, 3)))
+    assert prediction(at) is None and guess_picker(at) is not None
+    guess_picker(at).set_value(3).run()
+    assert any(info.value == "You guessed 3, it said 3. Right!" for info in at.info)
+    assert any("1 of 2 guesses right" in c.value for c in at.sidebar.caption)
+
+
+def test_the_guess_first_switch_puts_itself_in_the_link(mnist) -> None:
+    at = app({})
+    inject_drawing(at, "draw", canvas_rgba(digit_of(mnist, 7)))
+    assert prediction(at) == "7" and "guess" not in at.query_params
+    at.sidebar.toggle(key="view_guess").set_value(True).run()
+    assert at.query_params["guess"] == "1"
+    assert prediction(at) is None  # this drawing now waits for a guess
+
+
+def test_guess_first_on_train_waits_for_a_curve_then_marks_it(mnist_dir) -> None:
+    at = app({"guess": "1", "layers": "16", "epochs": "1", "images": "1000"})
+    at.switch_page("pages/train.py").run()
+    assert at.button(key="train_start").disabled  # guess first
+    picker = next(group for group in at.get("button_group") if group.label.startswith("Guess first"))
+    picker.set_value("fast").run()
+    assert at.session_state["guess_curve"] == "fast"
+    assert not at.button(key="train_start").disabled
+    at.button(key="train_start").click().run()
+    assert not at.exception
+    deadline = time.monotonic() + TRAINING_DEADLINE_S
+    while at.session_state["nnviz_train_history"].finished is None:
+        assert time.monotonic() < deadline, "training did not finish in time"
+        time.sleep(0.3)
+        at.run()
+    at.run()
+    assert not at.exception
+    verdicts = [info.value for info in at.info if info.value.startswith("You guessed “falls fast”")]
+    assert verdicts, [info.value for info in at.info]
+    assert any("of 1 guesses right" in c.value for c in at.sidebar.caption)
+    assert any(chart.proto.id and "guess_curve_fig" in chart.proto.id for chart in at.get("plotly_chart"))
+
+
+def figure_height(at: AppTest, key_part: str) -> int:
+    import json
+
+    for chart in at.get("plotly_chart"):
+        if key_part in chart.proto.id:
+            return json.loads(chart.proto.spec)["layout"]["height"]
+    raise AssertionError(f"no chart keyed {key_part}")
+
+
+@pytest.mark.parametrize("page", ["pages/draw.py", "pages/lesson.py", "pages/network.py", "pages/train.py"])
+def test_presenter_mode_injects_its_css(page: str, mnist_dir) -> None:
+    at = app({"present": "1"})
+    at.switch_page(page).run()
+    assert not at.exception
+    assert any("stMetricValue" in html.proto.body for html in at.get("html"))
+    plain = app({})
+    plain.switch_page(page).run()
+    assert not any("stMetricValue" in html.proto.body for html in plain.get("html"))
+
+
+def test_presenter_mode_makes_figures_bigger(mnist) -> None:
+    heights = {}
+    for present in ("0", "1"):
+        at = app({"present": present})
+        inject_drawing(at, "draw", canvas_rgba(digit_of(mnist, 7)))
+        heights[present] = figure_height(at, "draw_output")
+    assert heights["1"] == int(heights["0"] * PRESENTER_HEIGHT_SCALE)
