@@ -49,7 +49,14 @@ from pathlib import Path
 
 from nnviz.network import NetworkConfig
 from nnviz.training_config import TrainingConfig
-from nnviz.training_events import BatchEvent, EpochEvent, FinishedEvent, QueuedEvent, StartedEvent
+from nnviz.training_events import (
+    PREVIOUS_MODEL_KEPT,
+    BatchEvent,
+    EpochEvent,
+    FinishedEvent,
+    QueuedEvent,
+    StartedEvent,
+)
 from nnviz.worker_protocol import ProtocolError, encode, read_frame
 
 RunEvent = QueuedEvent | StartedEvent | BatchEvent | EpochEvent | FinishedEvent
@@ -68,14 +75,14 @@ MAX_START_FAILURES = 3  # after this many workers died while starting, spares ar
 # so it does not slow down the compile that stands between Train and the first loss point.
 SPARE_DELAY_S = 3.0
 
-KEPT = "Your previous model is kept."
 MESSAGES = {
-    "crash": f"The trainer stopped unexpectedly, so this run was lost. {KEPT} Press Train to try again.",
-    "stop": f"Stopped. The trainer did not answer in time and was restarted, so this run's weights are lost. {KEPT}",
-    "timeout": "Training went over its time limit of {limit} and was ended. " + KEPT,
-    "shutdown": f"The server is shutting down, so training was cancelled. {KEPT}",
-    "queued_stop": f"Stopped before training began. {KEPT}",
-    "spawn": "The trainer could not be started ({error}). " + KEPT,
+    "crash": f"The trainer stopped unexpectedly, so this run was lost. {PREVIOUS_MODEL_KEPT} Press Train to try again.",
+    "stop": "Stopped. The trainer did not answer in time and was restarted, so this run's weights are lost. "
+    + PREVIOUS_MODEL_KEPT,
+    "timeout": "Training went over its time limit of {limit} and was ended. " + PREVIOUS_MODEL_KEPT,
+    "shutdown": f"The server is shutting down, so training was cancelled. {PREVIOUS_MODEL_KEPT}",
+    "queued_stop": f"Stopped before training began. {PREVIOUS_MODEL_KEPT}",
+    "spawn": "The trainer could not be started ({error}). " + PREVIOUS_MODEL_KEPT,
 }
 
 

@@ -38,7 +38,7 @@ from nnviz.keras_model import build_model
 from nnviz.network import NetworkConfig
 from nnviz.training_config import TrainingConfig
 from nnviz.training_data import Dataset, SplitData, split_data
-from nnviz.training_events import BatchEvent, EpochEvent, FinishedEvent, WeightArrays
+from nnviz.training_events import PREVIOUS_MODEL_KEPT, BatchEvent, EpochEvent, FinishedEvent, WeightArrays
 
 TrainingEvent = BatchEvent | EpochEvent | FinishedEvent
 
@@ -61,6 +61,10 @@ DIVERGED_MESSAGE = (
     "The learning rate is too high: the steps overshoot and the loss blew up (at epoch {epoch}). "
     "Try a smaller learning rate."
 )
+
+
+def _kept(epochs_done: int) -> str:
+    return f"the model from the end of epoch {epochs_done} is kept."
 
 
 def set_tensorflow_threads(threads: int = 1) -> None:
@@ -254,15 +258,11 @@ class _Run:
             reported = 0  # steps of this epoch already in a loss point
             while done < steps:
                 if self.should_stop():
-                    message = f"Stopped at epoch {epoch} of {epochs}: the partly trained model is kept."
-                    yield self._finished("stopped", epoch - 1, self._current_or_last_good(runner), message)
+                    yield self._ended_early("stopped", "Stopped", epoch - 1)
                     return
                 if self.time_limit_s is not None and time.perf_counter() - started > self.time_limit_s:
-                    message = (
-                        f"Training reached its time limit of {self.time_limit_s:g} s at epoch {epoch} of {epochs}: "
-                        "the partly trained model is kept."
-                    )
-                    yield self._finished("timeout", epoch - 1, self._current_or_last_good(runner), message)
+                    reason = f"Training reached its time limit of {self.time_limit_s:g} s"
+                    yield self._ended_early("timeout", reason, epoch - 1)
                     return
                 count = min(chunk, steps - done, MAX_CHUNK_STEPS)
                 chunk_started = time.perf_counter()
@@ -303,16 +303,25 @@ class _Run:
             )
         yield self._finished("completed", epochs, self.last_good, f"Training finished: {epochs} epochs.")
 
-    def _current_or_last_good(self, runner: _ChunkRunner) -> WeightArrays | None:
-        weights = runner.weights()
-        return weights if _finite(weights) else self.last_good
+    def _ended_early(self, status: str, reason: str, epochs_done: int) -> FinishedEvent:
+        """A run ended before its last epoch keeps the model from the end of its last complete epoch.
+
+        The kept model is then the one the curves and the snapshots show, and a run
+        stopped before any epoch finished replaces nothing.
+        """
+        epochs = self.training_config.epochs
+        if epochs_done == 0:
+            message = f"{reason} during epoch 1 of {epochs}, before any epoch finished. {PREVIOUS_MODEL_KEPT}"
+        else:
+            message = f"{reason} after epoch {epochs_done} of {epochs}: {_kept(epochs_done)}"
+        return self._finished(status, epochs_done, self.last_good, message)
 
     def _diverged(self, epoch: int) -> FinishedEvent:
         message = DIVERGED_MESSAGE.format(epoch=epoch)
         if self.last_good is None:
-            message += " No epoch finished before that, so there is no trained model to keep."
+            message += f" No epoch finished before that. {PREVIOUS_MODEL_KEPT}"
         else:
-            message += f" The model from the end of epoch {epoch - 1} is kept."
+            message += f" {_kept(epoch - 1)}"
         return self._finished("diverged", epoch - 1, self.last_good, message)
 
     def _finished(self, status: str, epochs_done: int, weights: WeightArrays | None, message: str) -> FinishedEvent:

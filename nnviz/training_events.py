@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+PREVIOUS_MODEL_KEPT = "Your previous model is kept."  # said whenever a run ends with nothing to adopt
+
 WeightArrays = list[tuple[np.ndarray, np.ndarray]]  # [(weights (n_in, n_out), bias (n_out,)), ...]
 
 

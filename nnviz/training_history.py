@@ -77,8 +77,21 @@ class TrainingHistory:
             return None
         return self.seconds * (1 - self.progress) / self.progress
 
-    def trained_network(self, label: str) -> Network | None:
-        """The finished run's model, or None if the run left nothing worth keeping."""
-        if self.finished is None or self.finished.weights is None or self.finished.status in ("diverged", "failed"):
+    @property
+    def model_label(self) -> str:
+        """The badge of the finished run's model; its epoch count agrees with the message's."""
+        finished = self.finished
+        if finished is not None and finished.status == "completed" and finished.test_accuracy is not None:
+            return f"Your model ({finished.test_accuracy:.1%} on test digits)"
+        done = 0 if finished is None else finished.epochs_done
+        return f"Your model (stopped after epoch {done} of {self.training_config.epochs})"
+
+    def trained_network(self) -> Network | None:
+        """The finished run's model, or None if the run left nothing worth keeping.
+
+        A run that ended early keeps the weights of its last complete epoch (a diverged
+        one too: those are finite); with no complete epoch there is nothing to keep.
+        """
+        if self.finished is None or self.finished.weights is None or self.finished.status == "failed":
             return None
-        return Network.from_arrays(self.network_config, self.finished.weights, label=label)
+        return Network.from_arrays(self.network_config, self.finished.weights, label=self.model_label)

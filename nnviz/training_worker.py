@@ -146,10 +146,11 @@ class Worker:
 
     def run(self, run_id: int, network_config, training_config, time_limit_s: float | None, mailbox: Mailbox) -> None:
         """One training run; always ends by sending exactly one FinishedEvent for `run_id`."""
-        from nnviz.training_events import FinishedEvent
+        from nnviz.training_events import PREVIOUS_MODEL_KEPT, FinishedEvent
 
         if mailbox.should_stop(run_id):
-            self.send(("event", run_id, FinishedEvent("stopped", 0, None, None, "Stopped before training began.")))
+            message = f"Stopped before training began. {PREVIOUS_MODEL_KEPT}"
+            self.send(("event", run_id, FinishedEvent("stopped", 0, None, None, message)))
             return
         self.send(("started", run_id))
         if self.data is None and not self.load_data():

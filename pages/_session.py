@@ -227,11 +227,7 @@ def finish_training(history: TrainingHistory) -> None:
     finished = history.finished
     if finished is None:
         return
-    if finished.status == "completed":
-        label = f"Your model ({finished.test_accuracy:.1%} on test digits)"
-    else:
-        label = f"Your model (stopped at epoch {finished.epochs_done})"
-    network = history.trained_network(label)
+    network = history.trained_network()
     if network is not None:
         set_session_network(network, history.snapshots)
         st.session_state[TRAINED_SETTINGS] = (history.network_config, history.training_config)

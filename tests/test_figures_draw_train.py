@@ -76,16 +76,23 @@ def test_the_history_follows_the_events() -> None:
     assert history.epochs_done == 1 and len(history.snapshots) == 1
     assert history.progress == pytest.approx(0.75)
     assert history.seconds_left == pytest.approx(1.6 / 3)
-    assert history.trained_network("x") is None, "nothing to adopt before the run has finished"
-    history.add(FinishedEvent("diverged", 1, None, None, "The learning rate is too high"))
-    assert history.trained_network("x") is None, "a diverged run is not adopted"
+    assert history.trained_network() is None, "nothing to adopt before the run has finished"
+    history.add(FinishedEvent("diverged", 0, None, None, "The learning rate is too high"))
+    assert history.trained_network() is None, "a run that diverged in its first epoch leaves nothing to adopt"
 
 
-def test_a_stopped_run_is_adopted_with_its_weights() -> None:
+def test_a_stopped_run_is_adopted_with_its_last_epoch_and_the_badge_counts_like_the_message() -> None:
     history = run_history()
-    history.add(FinishedEvent("stopped", 1, history.snapshots[0], 0.7, "Stopped at epoch 1."))
-    network = history.trained_network("Your model")
+    history.add(FinishedEvent("stopped", 1, history.snapshots[0], 0.7, "Stopped after epoch 1 of 2: ..."))
+    network = history.trained_network()
     assert network is not None and network.config.hidden_sizes == (16,)
+    assert network.label == "Your model (stopped after epoch 1 of 2)"
+
+
+def test_a_run_stopped_before_its_first_epoch_ended_replaces_nothing() -> None:
+    history = run_history()
+    history.add(FinishedEvent("failed", 0, None, None, "x"))
+    assert history.trained_network() is None
 
 
 def test_the_training_curves_have_titled_axes_and_only_the_latest_accuracy_labelled() -> None:

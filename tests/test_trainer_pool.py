@@ -107,7 +107,7 @@ def test_a_run_reports_started_losses_epochs_then_completed(pool: TrainerPool) -
 
 def test_stop_ends_a_run_early_and_keeps_its_weights(pool: TrainerPool) -> None:
     run = pool.submit(TINY_NET, LONG_RUN)
-    events = collect(run, until=BatchEvent)
+    events = collect(run, until=EpochEvent)
     run.stop()
     assert run.status == "stopping"
     events += collect(run)

@@ -143,7 +143,7 @@ def test_reported_loss_is_the_keras_loss(synthetic: SyntheticData, loss: str) ->
     assert accuracy == pytest.approx(float((probabilities.argmax(axis=1) == y).mean()))
 
 
-def test_stop_keeps_the_partly_trained_weights(synthetic: SyntheticData) -> None:
+def test_stop_keeps_the_model_of_the_last_complete_epoch(synthetic: SyntheticData) -> None:
     seen: list = []
     config = TrainingConfig(epochs=20, batch_size=16, learning_rate=0.01, optimizer="sgd")
 
@@ -156,13 +156,11 @@ def test_stop_keeps_the_partly_trained_weights(synthetic: SyntheticData) -> None
     finished, epochs = seen[-1], of_type(seen, EpochEvent)
     assert finished.status == "stopped"
     assert 1 <= finished.epochs_done == len(epochs) < 20
-    assert f"Stopped at epoch {finished.epochs_done + 1} of 20" in finished.message
-    assert finished.weights is not None
-    assert_finite(finished.weights)
+    k = finished.epochs_done
+    assert finished.message.startswith(f"Stopped after epoch {k} of 20: the model from the end of epoch {k} is kept.")
     assert finished.test_accuracy > 0.9, "the kept weights are the trained ones"
-    last_point = of_type(seen, BatchEvent)[-1]
-    if last_point.step < last_point.steps_per_epoch:  # stopped mid-epoch: newer than the last snapshot
-        assert not np.array_equal(epochs[-1].weights[0][0], finished.weights[0][0])
+    for kept, snapshot in zip(finished.weights, epochs[-1].weights):
+        np.testing.assert_array_equal(kept[0], snapshot[0])
 
 
 def test_stop_at_an_epoch_boundary_keeps_that_epoch(synthetic: SyntheticData) -> None:
@@ -172,23 +170,29 @@ def test_stop_at_an_epoch_boundary_keeps_that_epoch(synthetic: SyntheticData) ->
         seen.append(event)
     finished = seen[-1]
     assert finished.status == "stopped" and finished.epochs_done == 1
-    assert "Stopped at epoch 2 of 5" in finished.message
+    assert "Stopped after epoch 1 of 5" in finished.message
     for kept, snapshot in zip(finished.weights, of_type(seen, EpochEvent)[0].weights):
         np.testing.assert_array_equal(kept[0], snapshot[0])
 
 
-def test_stop_before_the_first_step(synthetic: SyntheticData) -> None:
-    events = run(SMALL_NET, TrainingConfig(epochs=2), synthetic, should_stop=lambda: True)
-    assert len(events) == 1
-    assert events[0].status == "stopped" and events[0].epochs_done == 0
-    assert_finite(events[0].weights)
+def test_stop_before_the_first_epoch_ends_keeps_no_weights_so_the_previous_model_stays(
+    synthetic: SyntheticData,
+) -> None:
+    seen: list = []
+    config = TrainingConfig(epochs=2, batch_size=16)
+    for event in train(SMALL_NET, config, synthetic, should_stop=lambda: bool(of_type(seen, BatchEvent))):
+        seen.append(event)
+    finished = seen[-1]
+    assert finished.status == "stopped" and finished.epochs_done == 0
+    assert finished.weights is None and finished.test_accuracy is None
+    assert finished.message == "Stopped during epoch 1 of 2, before any epoch finished. Your previous model is kept."
 
 
 def test_time_limit(synthetic: SyntheticData) -> None:
     events = run(SMALL_NET, TrainingConfig(epochs=2), synthetic, time_limit_s=0)
     assert len(events) == 1
     assert events[0].status == "timeout" and "time limit" in events[0].message
-    assert_finite(events[0].weights)
+    assert events[0].weights is None and "previous model is kept" in events[0].message
 
 
 def assert_no_bad_numbers(events: list) -> None:
