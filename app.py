@@ -8,6 +8,7 @@ re-imports the entry script as __mp_main__) does not start the app again.
 import streamlit as st
 
 from pages import _session as session
+from pages._board_widgets import shared_experiment_notice
 
 
 def main() -> None:
@@ -17,9 +18,11 @@ def main() -> None:
             st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
             st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
             st.Page("pages/network.py", title="Network", icon=":material/hub:"),
+            st.Page("pages/board.py", title="Board", icon=":material/leaderboard:"),
         ]
     )
     session.enter_page(page.url_path)
+    shared_experiment_notice()
     page.run()
 
 

@@ -15,6 +15,7 @@ plain sentence for the page.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -62,6 +63,10 @@ class NotTheTeacher(RoomError):
 
 
 class BadNickname(RoomError):
+    pass
+
+
+class RoomStoreUnavailable(RoomError):
     pass
 
 
@@ -361,6 +366,24 @@ return version
 """
 
 
+UNAVAILABLE = "The class board's server does not answer right now. Try again in a moment."
+
+
+def _plain_redis_errors(method: Callable) -> Callable:
+    """Turn a Redis connection or server error into a RoomStoreUnavailable with a plain message."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import redis
+
+        try:
+            return method(*args, **kwargs)
+        except redis.RedisError as exc:
+            raise RoomStoreUnavailable(UNAVAILABLE) from exc
+
+    return wrapper
+
+
 class RedisRoomStore:
     """Rooms in Redis, shared by every app server that points at it (NNVIZ_REDIS_URL)."""
 
@@ -396,6 +419,7 @@ class RedisRoomStore:
             raise _not_found(code)
         return code, meta
 
+    @_plain_redis_errors
     def create_room(self) -> tuple[str, str]:
         teacher_key = secrets.token_urlsafe(9)
         now = self._clock()
@@ -410,6 +434,7 @@ class RedisRoomStore:
             if outcome == 1:
                 return code, teacher_key
 
+    @_plain_redis_errors
     def version(self, code: str) -> int:
         code = normalise_room_code(code)
         expires, version = self._redis.hmget(self._keys(code)[0], "expires", "version")
@@ -417,6 +442,7 @@ class RedisRoomStore:
             raise _not_found(code)
         return int(version)
 
+    @_plain_redis_errors
     def room(self, code: str) -> Room:
         code, meta = self._meta(code)
         _, members_key, entries_key = self._keys(code)
@@ -447,6 +473,7 @@ class RedisRoomStore:
         if outcome == -3:
             raise RoomNotFound(UNKNOWN_MEMBER)
 
+    @_plain_redis_errors
     def join(self, code: str, nickname: str) -> str:
         nickname = clean_nickname(nickname)
         code, _ = self._meta(code)
@@ -454,6 +481,7 @@ class RedisRoomStore:
         self._add_under_cap(code, 0, member_id, nickname, MAX_MEMBERS, "")
         return member_id
 
+    @_plain_redis_errors
     def post_entry(self, code: str, member_id: str, entry: BoardEntry) -> str:
         code, _ = self._meta(code)
         nickname = self._redis.hget(self._keys(code)[1], member_id)
@@ -466,6 +494,7 @@ class RedisRoomStore:
         self._add_under_cap(code, 1, entry_id, stored.checked().to_json(), MAX_ENTRIES, member_id)
         return entry_id
 
+    @_plain_redis_errors
     def is_teacher(self, code: str, teacher_key: str) -> bool:
         _, meta = self._meta(code)
         return hmac.compare_digest(meta["teacher"], _teacher_digest(teacher_key))
@@ -476,12 +505,14 @@ class RedisRoomStore:
             raise NotTheTeacher(NOT_TEACHER)
         return code
 
+    @_plain_redis_errors
     def remove_entry(self, code: str, teacher_key: str, entry_id: str) -> None:
         code = self._check_teacher(code, teacher_key)
         room_key, _, entries_key = self._keys(code)
         if self._redis.hdel(entries_key, entry_id):
             self._redis.hincrby(room_key, "version", 1)
 
+    @_plain_redis_errors
     def share_experiment(self, code: str, teacher_key: str, query: Mapping[str, str], title: str) -> int:
         code = self._check_teacher(code, teacher_key)
         payload = json.dumps({"query": _clean_query(query), "title": clean_text(title, MAX_TEXT), "shared_id": 0})

@@ -22,10 +22,14 @@ RUN_PARTS = ("network", "training")  # the view settings (presenter mode...) say
 
 @dataclass(frozen=True)
 class KeptRun:
-    """One finished run of the session. number: 1, 2, ... in the order the runs finished."""
+    """One finished run of the session. number: 1, 2, ... in the order the runs finished.
+
+    model: the run's final network (None if it left none, e.g. it failed before its first epoch).
+    """
 
     number: int
     history: TrainingHistory
+    model: Network | None = None
     snapshots: tuple = ()  # weights after each epoch, as history.snapshots; () once trimmed
 
     @property
@@ -45,16 +49,6 @@ class KeptRun:
         epochs = self.history.epochs_done
         return self.history.seconds / epochs if epochs else None
 
-    @property
-    def can_become_the_model(self) -> bool:
-        return self.history.trained_network("") is not None
-
-    def network(self) -> Network | None:
-        """The run's final model, labelled with its title and score (None if it diverged or failed)."""
-        score = self.test_accuracy
-        label = self.title + ("" if score is None else f" ({score:.1%} on test digits)")
-        return self.history.trained_network(label)
-
     def label(self) -> str:
         """A legend label: "Run 3 · 96.1 %" (or the run's outcome when it has no score)."""
         score = self.test_accuracy
@@ -72,7 +66,10 @@ def keep_run(
 ) -> tuple[KeptRun, ...]:
     """`runs` plus the finished `history` as the newest run: the last MAX_KEPT_RUNS, snapshots within budget."""
     number = runs[-1].number + 1 if runs else 1
-    kept = (*runs, KeptRun(number, history, tuple(history.snapshots)))[-MAX_KEPT_RUNS:]
+    model = history.trained_network()
+    if model is not None:
+        model.label = f"Run {number}: " + model.label
+    kept = (*runs, KeptRun(number, history, model, tuple(history.snapshots)))[-MAX_KEPT_RUNS:]
     trimmed, used = [], 0
     for run in reversed(kept):  # the newest keep their snapshots first
         size = snapshot_bytes(run.snapshots)

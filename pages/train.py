@@ -12,6 +12,7 @@ from nnviz.network import (
     load_network,
     network_to_bytes,
 )
+from nnviz.settings import SETTINGS
 from nnviz.training_config import (
     BATCH_SIZE_OPTIONS,
     LEARNING_RATE_OPTIONS,
@@ -24,6 +25,8 @@ from nnviz.training_config import (
 from nnviz.training_history import TrainingHistory
 from nnviz.url_settings import parse_training_link
 from pages import _session as session
+from pages._board_widgets import join_room_panel
+from pages._runs import compare_panel
 from pages._widgets import model_badge
 
 PLOT_CONFIG = {"displayModeBar": False}
@@ -80,6 +83,20 @@ def _init_widgets() -> None:
                 st.session_state[LINK_TO_WIDGET[name]] = value
         if problems:
             st.session_state[session.LINK_PROBLEMS] = "Some settings in the link were ignored. " + " ".join(problems)
+
+
+def _show_requested_experiment() -> None:
+    """An experiment opened elsewhere (the teacher's shared one) replaces what the widgets show."""
+    experiment = session.take_requested_experiment()
+    if experiment is None:
+        return
+    st.session_state["train_layers"] = len(experiment.network.hidden_sizes)
+    for i, size in enumerate(experiment.network.hidden_sizes, start=1):
+        st.session_state[f"train_size_{i}"] = size
+    for setting in SETTINGS:
+        if setting.link in LINK_TO_WIDGET:
+            value = setting.get(experiment)
+            st.session_state[LINK_TO_WIDGET[setting.link]] = list(value) if isinstance(value, tuple) else value
 
 
 def _settings() -> tuple[NetworkConfig, TrainingConfig]:
@@ -310,6 +327,7 @@ def _show_outcome(history: TrainingHistory) -> None:
 
 session.route_through_app()
 _init_widgets()
+_show_requested_experiment()
 st.title("Train your own network")
 st.markdown(
     "Choose the shape of the network and how to train it, press **Train**, and watch gradient descent "
@@ -373,3 +391,5 @@ with train_col:
     # Decided after the model badge has collected the trainer's news: a run that has just ended stops the polling.
     st.fragment(_live_training, run_every=0.3 if session.training_in_progress() else None)()
     _save_and_load()
+    join_room_panel()
+compare_panel()

@@ -55,13 +55,13 @@ def test_old_runs_lose_their_snapshots_past_the_budget_but_can_still_become_the_
     for _ in range(4):
         runs = keep_run(runs, finished_history(), budget_bytes=2 * one_run)
     assert [len(run.snapshots) for run in runs] == [0, 0, 2, 2]
-    assert all(run.can_become_the_model for run in runs)
-    assert runs[0].network().label == "Run 1 (90.0% on test digits)"
+    assert all(run.model is not None for run in runs)
+    assert runs[0].model.label == "Run 1: Your model (90.0% on test digits)"
 
 
 def test_a_diverged_run_is_kept_for_comparison_but_cannot_become_the_model() -> None:
     (run,) = keep_run((), finished_history(status="diverged", accuracy=None))
-    assert not run.can_become_the_model and run.network() is None
+    assert run.model is None
     assert run.label() == "Run 1 · diverged"
 
 
