@@ -15,6 +15,7 @@ from pages import _session as session
 SHARED_POLL_S = 5.0  # how often a student's page asks the room for a new shared experiment
 JOIN_ERROR = "board_join_error"  # why the last attempt to join failed (a plain sentence of ours)
 WATCHED_ROOM = "board_watched_room"  # (room code, version, SharedExperiment | None) the watcher read last
+GO_TO_TRAIN = "board_go_to_train"  # set by "Open it": the next full run switches to the Train page
 
 
 def _join() -> None:
@@ -49,6 +50,7 @@ def _open_shared(code: str, shared: SharedExperiment) -> None:
     experiment, _ignored = from_query(shared.query, Experiment())
     session.request_experiment(experiment)
     st.session_state[session.SEEN_SHARED] = (code, shared.shared_id)
+    st.session_state[GO_TO_TRAIN] = True
 
 
 def _dismiss_shared(code: str, shared_id: int) -> None:
@@ -88,7 +90,7 @@ def _shared_experiment_notice() -> None:
             on_click=_open_shared,
             args=(member.code, shared),
         ):
-            st.switch_page("pages/train.py")
+            st.rerun()  # a click reruns only this fragment; the whole app must run to switch pages
         later_col.button(
             "Not now", key="board_dismiss_shared", on_click=_dismiss_shared, args=(member.code, shared.shared_id)
         )
@@ -100,6 +102,8 @@ def shared_experiment_notice() -> None:
     Only a session that joined a room polls at all, and then every SHARED_POLL_S seconds
     (a cheap version number; the room is read only when it changed).
     """
+    if st.session_state.pop(GO_TO_TRAIN, False) and st.session_state.get(session.CURRENT_PAGE) != "train":
+        st.switch_page("pages/train.py")
     if session.membership() is None:
         return
     st.fragment(_shared_experiment_notice, run_every=SHARED_POLL_S)()
