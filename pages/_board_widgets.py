@@ -28,7 +28,8 @@ def _join() -> None:
 def join_room_panel() -> None:
     """Join a class board with its room code and a nickname; once joined, every finished run is posted there."""
     member = session.membership()
-    with st.expander("Class board: join your class's room", icon=":material/groups:", expanded=member is not None):
+    with st.container(border=True, key="board_join_panel"):
+        st.markdown(":material/groups: **Class board: join your class's room**")
         if member is not None:
             st.text(f"You are in room {member.code} as “{member.nickname}”.")
             st.caption("Each run you finish appears on the class board: nickname, network, score and training time.")

@@ -47,7 +47,9 @@ def student_and_board_urls(request: pytest.FixtureRequest, app_url: str) -> Iter
 
 def open_board(page: Any, url: str) -> str:
     open_app_page(page, url + "/board")
-    page.locator(".st-key-board_new button").click()
+    new_board = page.locator(".st-key-board_new button")
+    new_board.wait_for(state="visible", timeout=BOARD_TIMEOUT_MS)
+    new_board.click()
     page.get_by_text("Room code:", exact=False).wait_for(timeout=BOARD_TIMEOUT_MS)
     wait_idle(page, BOARD_TIMEOUT_MS)
     return page.url.split("room=")[1][:4]
@@ -56,13 +58,7 @@ def open_board(page: Any, url: str) -> str:
 def join_and_train(page: Any, url: str, code: str, nickname: str) -> None:
     open_app_page(page, url + TINY_RUN)
     code_field = page.locator(".st-key-board_join_code input")
-    for _ in range(3):  # a click that lands while the page is still settling may not open the expander
-        page.get_by_text("Class board: join your class's room").click(no_wait_after=True)
-        try:
-            code_field.wait_for(state="visible", timeout=5_000)
-            break
-        except Exception:
-            wait_idle(page, BOARD_TIMEOUT_MS)
+    code_field.wait_for(state="visible", timeout=BOARD_TIMEOUT_MS)  # a fresh server routes the first request twice
     code_field.fill(code.lower())
     page.locator(".st-key-board_join_nickname input").fill(nickname)
     page.locator(".st-key-board_join_nickname input").press("Tab")
