@@ -7,8 +7,11 @@ re-imports the entry script as __mp_main__) does not start the app again.
 
 import streamlit as st
 
+from nnviz.plain_text import escape_markdown
 from pages import _session as session
 from pages._board_widgets import shared_experiment_notice
+
+LINK_IGNORED = "Some settings in the link were ignored. "
 
 
 def main() -> None:
@@ -22,8 +25,15 @@ def main() -> None:
         ]
     )
     session.enter_page(page.url_path)
+    session.read_link_once()
     shared_experiment_notice()
-    page.run()
+    if problems := session.link_problems():
+        # Link text is untrusted: escaped, so "[Log in here](//ev.il)" shows as typed, never as a live link.
+        st.warning(LINK_IGNORED + escape_markdown(" ".join(problems)), icon=":material/link_off:")
+    try:
+        page.run()
+    finally:  # also when the page calls st.stop(): the address bar always holds the current experiment
+        session.write_link()
 
 
 if __name__ == "__main__":

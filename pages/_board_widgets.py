@@ -6,6 +6,8 @@ never markdown or HTML, whatever characters they hold.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from nnviz.rooms import MAX_NICKNAME, RoomError, SharedExperiment
@@ -47,9 +49,9 @@ def join_room_panel() -> None:
 
 
 def _open_shared(code: str, shared: SharedExperiment) -> None:
-    # The whole experiment comes from the teacher's settings on top of the defaults; the view stays the student's.
+    # The network and training come from the teacher's settings on top of the defaults; the view stays the student's.
     experiment, _ignored = from_query(shared.query, Experiment())
-    session.request_experiment(experiment)
+    session.set_experiment(replace(experiment, view=session.experiment().view))  # the Train form re-seeds from it
     st.session_state[session.SEEN_SHARED] = (code, shared.shared_id)
     st.session_state[GO_TO_TRAIN] = True
 

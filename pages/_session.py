@@ -14,7 +14,7 @@ import hashlib
 import os
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
@@ -34,7 +34,7 @@ from nnviz.rooms import (
     normalise_room_code,
 )
 from nnviz.run_compare import KeptRun, keep_run
-from nnviz.settings import Experiment
+from nnviz.settings import Experiment, from_query, to_query
 from nnviz.trainer_pool import TrainerPool, TrainingRun
 from nnviz.training_history import TrainingHistory
 
@@ -53,7 +53,7 @@ INPUT_ERROR = "nnviz_input_error"  # why a test digit or an uploaded photo could
 TRAIN_RUN = "nnviz_train_run"  # the TrainingRun in progress (a handle on the shared trainer pool)
 TRAIN_HISTORY = "nnviz_train_history"  # TrainingHistory of the latest run, finished or not
 TRAIN_ERROR = "nnviz_train_error"  # why pressing Train did not start a run
-LINK_PROBLEMS = "nnviz_link_problems"  # which of the link's settings (?epochs=...) were ignored, and why
+LINK_PROBLEMS = "nnviz_link_problems"  # sentences on the link's settings (?epochs=...) that were ignored
 TRAINED_SETTINGS = "nnviz_trained_settings"  # (NetworkConfig, TrainingConfig) of the session's model
 
 
@@ -342,7 +342,6 @@ MEMBERSHIP = "nnviz_membership"  # the Membership of the room this session joine
 BOARD_VERSION = "nnviz_board_version"  # (room code, version) the Board page drew last
 SEEN_SHARED = "nnviz_seen_shared"  # (room code, id) of the shared experiment last opened or dismissed
 ROOM_NOTICE = "nnviz_room_notice"  # why the last finished run could not be posted to the room
-REQUESTED_EXPERIMENT = "nnviz_requested_experiment"  # an Experiment the Train page shows on its next run
 
 
 @dataclass(frozen=True)
@@ -377,6 +376,8 @@ def use_kept_run(number: int) -> None:
     set_session_network(run.model, list(run.snapshots) or None)
     st.session_state[TRAINED_SETTINGS] = (run.history.network_config, run.history.training_config)
     st.session_state[ACTIVE_RUN] = number
+    # The form (and the link) show the settings of the model in use, keeping how the pages look.
+    set_experiment(replace(run.experiment, view=experiment().view))
 
 
 def remember_finished_run(history: TrainingHistory) -> None:
@@ -429,11 +430,52 @@ def open_new_board() -> str:
     return code
 
 
-def request_experiment(experiment: Experiment) -> None:
-    """Ask the Train page to show `experiment` in its widgets on its next run."""
-    st.session_state[REQUESTED_EXPERIMENT] = experiment
+# --- Settings: the session's experiment and the address bar (issue 7) --------------------------------------
+
+EXPERIMENT = "nnviz_experiment"  # the current Experiment: outside widget keys, so it outlives a page switch
+FORM_EXPERIMENT = "nnviz_form_experiment"  # the Experiment the Train form's widgets were last seeded from or read
+LINK_READ = "nnviz_link_read"  # True once this session has read its link (a new session, e.g. a reload, reads it)
 
 
-def take_requested_experiment() -> Experiment | None:
-    """The experiment requested for the Train page, once (the Train page calls this before its widgets)."""
-    return st.session_state.pop(REQUESTED_EXPERIMENT, None)
+def experiment() -> Experiment:
+    """This session's current experiment: what the Train form shows and the address bar holds."""
+    return st.session_state.get(EXPERIMENT) or Experiment()
+
+
+def set_experiment(exp: Experiment) -> None:
+    st.session_state[EXPERIMENT] = exp
+
+
+PAGE_PARAMS = ("room",)  # link parameters that belong to a page, not to the experiment (/board?room=K7QM)
+
+
+def _experiment_params(params: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in params.items() if name not in PAGE_PARAMS}
+
+
+def read_link_once() -> None:
+    """On a session's first run, take the experiment from the link; say what was ignored (shown once)."""
+    if st.session_state.get(LINK_READ):
+        return
+    st.session_state[LINK_READ] = True
+    exp, problems = from_query(_experiment_params(st.query_params.to_dict()))
+    set_experiment(exp)
+    if problems:
+        st.session_state[LINK_PROBLEMS] = problems
+
+
+def link_problems() -> list[str]:
+    """The sentences about ignored link parameters, once (they are forgotten when read)."""
+    return st.session_state.pop(LINK_PROBLEMS, None) or []
+
+
+def write_link() -> None:
+    """Put the current experiment into the address bar (only the settings that differ from the defaults).
+
+    Called by the router after every page ran, so copying the URL always reproduces the
+    experiment and a reload keeps it. Nothing is sent while the address bar already agrees.
+    """
+    current = st.query_params.to_dict()
+    wanted = to_query(experiment()) | {name: current[name] for name in PAGE_PARAMS if name in current}
+    if current != wanted:
+        st.query_params.from_dict(wanted)

@@ -9,6 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnviz.network import Network, NetworkConfig, network_to_bytes
+from nnviz.plain_text import escape_markdown
+from nnviz.settings import PRESETS, to_query
 from tests.anatomy_helpers import random_arrays
 from tests.canvas_injection import canvas_rgba, inject_drawing
 from tests.conftest import APP_PATH
@@ -92,11 +94,17 @@ def test_training_live_then_the_model_is_used_everywhere(train_page: AppTest, mn
 
 
 def test_lab_example_trains_a_three_digit_network_that_must_choose(train_page: AppTest, mnist) -> None:
-    tiny_settings(train_page)
-    train_page.button(key="train_lab_example").click().run()
+    # A preset is a complete experiment: a diverging learning rate in the form is not inherited (item 4).
+    train_page.select_slider(key="train_lr").set_value(10.0)
+    train_page.radio(key="train_optimizer").set_value("sgd").run()
+    train_page.button(key="train_preset_lab").click().run()
+    assert train_page.select_slider(key="train_lr").value == PRESETS["lab"].experiment.training.learning_rate
+    assert train_page.radio(key="train_optimizer").value == PRESETS["lab"].experiment.training.optimizer
+    assert train_page.query_params == to_query(PRESETS["lab"].experiment)
     wait_for_training(train_page)
+    assert history(train_page).finished.status == "completed"
     network = train_page.session_state["nnviz_network"]
-    assert network.digits == (7, 8, 9)
+    assert network.config == PRESETS["lab"].experiment.network
     train_page.switch_page("pages/draw.py").run()
     three = mnist.x_test[np.flatnonzero(mnist.y_test == 3)[0]]
     inject_drawing(train_page, "draw", canvas_rgba(three))
@@ -104,7 +112,7 @@ def test_lab_example_trains_a_three_digit_network_that_must_choose(train_page: A
     assert any("only knows 7, 8, 9" in i.value for i in train_page.info)
 
 
-def test_stop_keeps_the_partly_trained_model(train_page: AppTest) -> None:
+def test_stop_keeps_the_model_of_the_last_complete_epoch_and_says_so(train_page: AppTest) -> None:
     tiny_settings(train_page, epochs=50)
     train_page.button(key="train_start").click().run()
     deadline = time.monotonic() + TRAINING_DEADLINE_S
@@ -116,8 +124,22 @@ def test_stop_keeps_the_partly_trained_model(train_page: AppTest) -> None:
     finished = history(train_page).finished
     assert finished.status == "stopped"
     assert 1 <= finished.epochs_done < 50
-    assert "stopped at epoch" in train_page.session_state["nnviz_network"].label
-    assert any("Stopped" in w.value or "stopped" in w.value for w in train_page.warning)
+    k = finished.epochs_done
+    assert train_page.session_state["nnviz_network"].label == f"Your model (stopped after epoch {k} of 50)"
+    assert any(f"Stopped after epoch {k} of 50" in w.value for w in train_page.warning)
+
+
+def test_stop_before_the_first_epoch_ends_keeps_the_previous_model(train_page: AppTest) -> None:
+    tiny_settings(train_page, epochs=3)
+    train_page.select_slider(key="train_images").set_value(20_000).run()  # an epoch of seconds: Stop lands inside it
+    train_page.button(key="train_start").click().run()
+    train_page.button(key="train_stop").click().run()
+    wait_for_training(train_page)
+    finished = history(train_page).finished
+    assert finished.status == "stopped" and finished.epochs_done == 0
+    assert "nnviz_network" not in train_page.session_state, "the default model stays the session's model"
+    assert "Default model" in " ".join(c.value for c in train_page.caption)
+    assert any("Your previous model is kept" in w.value for w in train_page.warning)
 
 
 def test_a_diverging_loss_is_explained_and_the_old_model_kept(train_page: AppTest) -> None:
@@ -138,7 +160,7 @@ def test_a_diverging_loss_is_explained_and_the_old_model_kept(train_page: AppTes
 def test_a_saved_model_can_be_loaded_and_a_corrupt_one_is_refused(train_page: AppTest) -> None:
     train_page.file_uploader(key="train_upload").upload("broken.npz", b"PK\x03\x04 not really a zip").run()
     assert not train_page.exception
-    assert any("Could not load broken.npz" in e.value for e in train_page.error)
+    assert any(f"Could not load {escape_markdown('broken.npz')}" in e.value for e in train_page.error)
     assert "nnviz_network" not in train_page.session_state
 
     config = NetworkConfig(hidden_sizes=(16,), digits=(7, 8, 9))

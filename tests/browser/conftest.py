@@ -61,3 +61,11 @@ def page(chromium: Any, app_url: str) -> Iterator[Any]:
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def needs_mnist() -> None:
+    """For browser tests that train or show test digits: without MNIST they skip at once (fail in CI),
+    instead of waiting for a page that can only report the missing data."""
+    if real_data_dir() is None:
+        skip_or_fail("real MNIST not found: set NNVIZ_DATA_DIR or put it in ../shared/data/mnist")

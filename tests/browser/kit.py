@@ -340,3 +340,47 @@ def drawn_pixel_count(canvas_surface_locator: Any) -> int:
              return n;
            }"""
     )
+
+
+def set_number(page: Any, key: str, value: int) -> None:
+    """Type `value` into the st.number_input keyed `key` and wait for the rerun."""
+    field = page.locator(f".st-key-{key} input")
+    field.fill(str(value))
+    field.press("Enter")
+    wait_idle(page)
+
+
+def nudge_slider(page: Any, key: str, presses: int) -> None:
+    """Move the slider keyed `key` with the keyboard, as a user can: positive presses go right."""
+    thumb = page.locator(f'.st-key-{key} input[type="range"]')
+    thumb.focus()
+    for _ in range(abs(presses)):
+        thumb.press("ArrowRight" if presses > 0 else "ArrowLeft")
+    wait_idle(page)
+
+
+def in_viewport(page: Any, locator: Any) -> bool:
+    """True if the element is entirely inside the browser window as it is now (nothing scrolled)."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return (
+        box is not None
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+        and box["y"] + box["height"] <= size["height"]
+    )
+
+
+# JS: the texts of the elements under `selector` whose text is cut (ellipsis or overflow), e.g. "Back to the defa…".
+CLIPPED_TEXTS_JS = """
+(selector) => {
+  const cut = [];
+  for (const root of document.querySelectorAll(selector)) {
+    for (const el of [root, ...root.querySelectorAll('*')]) {
+      if (el.children.length === 0 && el.innerText && el.scrollWidth > el.clientWidth + 1) cut.push(el.innerText);
+    }
+  }
+  return cut;
+}
+"""

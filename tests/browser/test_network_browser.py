@@ -120,6 +120,7 @@ def test_drawing_on_the_network_page_updates_it_and_clearing_prompts(page: Any, 
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+@pytest.mark.usefixtures("needs_mnist")  # the top examples are MNIST test digits
 def test_click_a_weight_tile_to_see_what_that_neuron_looks_for(page: Any, app_url: str) -> None:
     open_app_page(page, app_url)
     open_network_page(page)

@@ -6,27 +6,19 @@ from typing import Any
 
 import pytest
 
-from tests.browser.kit import canvas_surface, draw_digit, open_app_page, wait_for_metric, wait_idle
+from tests.browser.kit import (
+    canvas_surface,
+    draw_digit,
+    nudge_slider,
+    open_app_page,
+    set_number,
+    wait_for_metric,
+    wait_idle,
+)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("needs_mnist")]  # every test here trains
 
 TRAINING_TIMEOUT_MS = 180_000  # a cold trainer imports TensorFlow before the first step
-
-
-def set_number(page: Any, key: str, value: int) -> None:
-    field = page.locator(f".st-key-{key} input")
-    field.fill(str(value))
-    field.press("Enter")
-    wait_idle(page)
-
-
-def nudge_slider(page: Any, key: str, presses: int) -> None:
-    """Move a slider with the keyboard, as a user can: positive presses go right."""
-    thumb = page.locator(f'.st-key-{key} input[type="range"]')
-    thumb.focus()
-    for _ in range(abs(presses)):
-        thumb.press("ArrowRight" if presses > 0 else "ArrowLeft")
-    wait_idle(page)
 
 
 def test_reshape_train_and_draw_with_the_new_model(page: Any, app_url: str) -> None:
