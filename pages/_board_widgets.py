@@ -38,9 +38,8 @@ def join_room_panel() -> None:
             st.button("Leave the room", key="board_leave", icon=":material/logout:", on_click=session.leave_room)
         else:
             st.caption("Your teacher's board shows a room code. No account and no real name: pick a made-up nickname.")
-            code_col, nick_col = st.columns([1, 2])
-            code_col.text_input("Room code", key="board_join_code", max_chars=9, placeholder="K7QM")
-            nick_col.text_input("Nickname", key="board_join_nickname", max_chars=MAX_NICKNAME, placeholder="Turbo Owl")
+            st.text_input("Room code", key="board_join_code", max_chars=9, placeholder="K7QM")
+            st.text_input("Nickname", key="board_join_nickname", max_chars=MAX_NICKNAME, placeholder="Turbo Owl")
             st.button("Join the room", key="board_join", icon=":material/login:", on_click=_join)
             if error := st.session_state.pop(JOIN_ERROR, None):
                 st.error(error, icon=":material/error:")

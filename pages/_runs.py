@@ -11,7 +11,9 @@ from nnviz.run_compare import MAX_KEPT_RUNS, CompareRow, KeptRun, compare_rows
 from pages import _session as session
 
 PLOT_CONFIG = {"displayModeBar": False}
+ROW_PX = 35  # st.dataframe's row height: the compare table is sized to show every row without scrolling
 SHOWN = "compare_shown"  # widget key of the show/hide pills
+PICK = "compare_pick"  # widget key of "Your model on every page"
 HIDDEN_RUNS = "compare_hidden"  # numbers of the runs the student hid (kept across new runs)
 DIFFERS = "◆ differs"  # a mark as well as a colour: the highlight never relies on colour alone
 DIFFERS_BACKGROUND = f"background-color: {ACCENT}33; font-weight: 600"  # the accent at 20 % opacity
@@ -63,29 +65,30 @@ def compare_panel() -> None:
     with accuracy_col:
         st.plotly_chart(compare_accuracy_figure(shown), config=PLOT_CONFIG, key="compare_accuracy")
         st.caption("After each epoch: how many unseen validation images each run gets right.")
-    st.dataframe(_table(compare_rows(shown), shown), hide_index=True, key="compare_table")
+    rows = compare_rows(shown)
+    st.dataframe(_table(rows, shown), hide_index=True, key="compare_table", height=ROW_PX * (len(rows) + 1) + 3)
     st.caption(f"Rows marked {DIFFERS} are the settings and results in which the shown runs differ.")
     _model_picker(runs)
 
 
+def _use_picked() -> None:
+    session.use_kept_run(st.session_state[PICK])
+
+
 def _model_picker(runs: tuple[KeptRun, ...]) -> None:
-    usable = [run for run in runs if run.model is not None]
+    usable = [run.number for run in runs if run.model is not None]
     if not usable:
         return
     active = session.active_run_number()
-    pick_col, button_col = st.columns([3, 2], vertical_alignment="bottom")
-    picked = pick_col.selectbox(
-        "Which run should be your model on every page?",
-        [run.number for run in usable],
-        index=next((i for i, run in enumerate(usable) if run.number == active), len(usable) - 1),
-        format_func={run.number: run.label() for run in usable}.get,
-        key="compare_pick",
-    )
-    button_col.button(
-        "Make it my model" if picked != active else "It is your model",
-        key="compare_use",
-        icon=":material/swap_horiz:",
-        disabled=picked == active,
-        on_click=session.use_kept_run,
-        args=(picked,),
+    # The picker always shows the model in use (a new run or the Back-to-default button may have changed it).
+    st.session_state[PICK] = active if active in usable else None
+    labels = {run.number: run.label() for run in runs}
+    st.radio(
+        "Your model on every page",
+        usable,
+        format_func=labels.get,
+        key=PICK,
+        horizontal=True,
+        on_change=_use_picked,
+        help="Pick a run to make its network the one the Draw and Network pages use.",
     )

@@ -38,6 +38,7 @@ def _open_existing_board() -> None:
 
 
 def _no_board_yet() -> None:
+    st.title("Class board")
     st.markdown(
         "Open a board for your class and project it. Students then join from the **Train** page with the "
         "board's room code and a made-up nickname, and every run they finish appears here."
@@ -153,33 +154,31 @@ def _results(room: Room) -> None:
             icon=":material/hourglass:",
         )
         return
-    board_col, scatter_col = st.columns([1, 1], gap="large")
-    with board_col:
-        st.subheader("Leaderboard")
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "#": row.rank,
-                        "Nickname": row.best.nickname,
-                        "Accuracy": f"{row.best.test_accuracy:.1%}",
-                        "Network": row.best.architecture,
-                        "Weights": f"{row.best.param_count:,}",
-                        "Epochs": row.best.epochs,
-                        "Seconds": round(row.best.seconds, 1),
-                        "Runs": row.runs,
-                    }
-                    for row in rows
-                ]
-            ),
-            hide_index=True,
-            key="board_leaderboard",
-        )
-        st.caption("Each student's best run: the highest test accuracy; with a tie, fewer weights win.")
-    with scatter_col:
-        st.subheader("Size against score")
-        st.plotly_chart(class_scatter(room.entries), config=PLOT_CONFIG, key="board_scatter")
-        st.caption("Every run of the class: more weights (right) does not always mean more correct (up).")
+    # Stacked, not side by side: on a 1024 × 768 projector each needs the full width.
+    st.subheader("Leaderboard")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "#": row.rank,
+                    "Nickname": row.best.nickname,
+                    "Accuracy": f"{row.best.test_accuracy:.1%}",
+                    "Network": row.best.architecture,
+                    "Weights": f"{row.best.param_count:,}",
+                    "Epochs": row.best.epochs,
+                    "Seconds": round(row.best.seconds, 1),
+                    "Runs": row.runs,
+                }
+                for row in rows
+            ]
+        ),
+        hide_index=True,
+        key="board_leaderboard",
+    )
+    st.caption("Each student's best run: the highest test accuracy; with a tie, fewer weights win.")
+    st.subheader("Size against score")
+    st.plotly_chart(class_scatter(room.entries), config=PLOT_CONFIG, key="board_scatter")
+    st.caption("Every run of the class: more weights (right) does not always mean more correct (up).")
     st.subheader("Who tried what")
     st.dataframe(
         pd.DataFrame(
@@ -210,7 +209,7 @@ def _board(code: str) -> None:
         _no_board_yet()
         return
     st.session_state[session.BOARD_VERSION] = (code, room.version)
-    st.markdown(f"## Room code: `{room.code}`")  # the code is normalised, so only letters and digits
+    st.markdown(f"# Class board · room `{room.code}`")  # the code is normalised, so only letters and digits
     st.caption(
         f"Students: open the **Train** page, then **Class board**, and enter {room.code} with a made-up nickname. "
         f"The board closes {ROOM_TTL_S // 3600} hours after it was opened."
@@ -220,7 +219,6 @@ def _board(code: str) -> None:
 
 
 session.route_through_app()
-st.title("Class board")
 if error := st.session_state.pop(BOARD_ERROR, None):
     st.error(error, icon=":material/error:")
 if done := st.session_state.pop(BOARD_DONE, None):

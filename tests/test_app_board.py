@@ -56,12 +56,12 @@ def shown_text(at: AppTest) -> str:
 def test_a_new_board_shows_its_code_and_only_its_creator_sees_the_teacher_key() -> None:
     board, code = new_board()
     assert len(code) == 4
-    assert f"`{code}`" in shown_text(board)
+    assert f"room `{code}`" in shown_text(board)
     (key,) = [element.value for element in board.code]
     assert session.room_store().is_teacher(code, key)
     # Someone else opening the same board sees the board but not the key.
     viewer = open_page("pages/board.py", room=code)
-    assert f"`{code}`" in shown_text(viewer) and not viewer.code
+    assert f"room `{code}`" in shown_text(viewer) and not viewer.code
     assert viewer.text_input(key="board_claim_key") is not None
 
 
@@ -179,8 +179,8 @@ def test_compare_runs_overlays_tables_and_switches_the_model(two_runs: AppTest) 
     assert at.session_state["nnviz_active_run"] == 2
     assert at.session_state["nnviz_network"].config.activation == "sigmoid"
 
-    at.selectbox(key="compare_pick").set_value(1)
-    at.button(key="compare_use").click().run()
+    assert at.radio(key="compare_pick").value == 2
+    at.radio(key="compare_pick").set_value(1).run()
     assert at.session_state["nnviz_active_run"] == 1
     assert at.session_state["nnviz_network"].config.activation == "relu"
     assert at.session_state["nnviz_network"].label.startswith("Run 1: ")

@@ -50,7 +50,7 @@ def open_board(page: Any, url: str) -> str:
     new_board = page.locator(".st-key-board_new button")
     new_board.wait_for(state="visible", timeout=BOARD_TIMEOUT_MS)
     new_board.click()
-    page.get_by_text("Room code:", exact=False).wait_for(timeout=BOARD_TIMEOUT_MS)
+    page.get_by_text("Class board · room", exact=False).wait_for(timeout=BOARD_TIMEOUT_MS)
     wait_idle(page, BOARD_TIMEOUT_MS)
     return page.url.split("room=")[1][:4]
 
