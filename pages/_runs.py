@@ -66,7 +66,7 @@ def compare_panel() -> None:
         st.plotly_chart(compare_accuracy_figure(shown), config=PLOT_CONFIG, key="compare_accuracy")
         st.caption("After each epoch: how many unseen validation images each run gets right.")
     rows = compare_rows(shown)
-    st.dataframe(_table(rows, shown), hide_index=True, key="compare_table", height=ROW_PX * (len(rows) + 1) + 3)
+    st.dataframe(_table(rows, shown), hide_index=True, key="compare_table", height=int(ROW_PX * (len(rows) + 1.5)))
     st.caption(f"Rows marked {DIFFERS} are the settings and results in which the shown runs differ.")
     _model_picker(runs)
 
