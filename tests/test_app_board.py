@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnviz.rooms import BoardEntry
+from nnviz.settings import PRESETS
 from pages import _session as session
 from tests.conftest import APP_PATH
 from tests.test_app_train import tiny_settings, wait_for_training
@@ -113,7 +114,7 @@ def test_the_teacher_shares_an_experiment_and_the_student_opens_it() -> None:
 
     student.run()  # the notice's fragment polls; here a rerun stands in for its timer (on the Draw page)
     assert any("Your teacher shared an experiment" in i.value for i in student.info)
-    assert any(t.value == "Lab example: only 7, 8 and 9" for t in student.text)
+    assert any(t.value == PRESETS["lab"].title for t in student.text)
     student.button(key="board_open_shared").click().run()
     assert not student.exception
     assert student.session_state["train_digits"] == [7, 8, 9]
