@@ -69,7 +69,9 @@ def keep_run(
     model = history.trained_network()
     if model is not None:
         model.label = f"Run {number}: " + model.label
-    kept = (*runs, KeptRun(number, history, model, tuple(history.snapshots)))[-MAX_KEPT_RUNS:]
+    # The snapshots move out of the history, so trimming them below really frees their memory.
+    newest = KeptRun(number, replace(history, snapshots=[]), model, tuple(history.snapshots))
+    kept = (*runs, newest)[-MAX_KEPT_RUNS:]
     trimmed, used = [], 0
     for run in reversed(kept):  # the newest keep their snapshots first
         size = snapshot_bytes(run.snapshots)

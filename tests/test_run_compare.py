@@ -55,6 +55,7 @@ def test_old_runs_lose_their_snapshots_past_the_budget_but_can_still_become_the_
     for _ in range(4):
         runs = keep_run(runs, finished_history(), budget_bytes=2 * one_run)
     assert [len(run.snapshots) for run in runs] == [0, 0, 2, 2]
+    assert all(run.history.snapshots == [] for run in runs)  # no second reference keeps them alive
     assert all(run.model is not None for run in runs)
     assert runs[0].model.label == "Run 1: Your model (90.0% on test digits)"
 
