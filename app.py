@@ -10,6 +10,7 @@ import streamlit as st
 from nnviz.plain_text import escape_markdown
 from pages import _session as session
 from pages import _view as view
+from pages._board_widgets import shared_experiment_notice
 
 LINK_IGNORED = "Some settings in the link were ignored. "
 
@@ -31,11 +32,13 @@ def main() -> None:
             st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
             st.Page("pages/learn.py", title="Learn", icon=":material/trending_down:"),
             st.Page("pages/test.py", title="Test", icon=":material/fact_check:"),
+            st.Page("pages/board.py", title="Board", icon=":material/leaderboard:"),
         ]
     )
     session.enter_page(page.url_path)
     view.sidebar_switches()
     view.apply()
+    shared_experiment_notice()
     if problems := session.link_problems():
         # Link text is untrusted: escaped, so "[Log in here](//ev.il)" shows as typed, never as a live link.
         st.warning(LINK_IGNORED + escape_markdown(" ".join(problems)), icon=":material/link_off:")

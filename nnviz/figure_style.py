@@ -244,3 +244,11 @@ def for_presenter(figure: go.Figure) -> go.Figure:
         layout["height"] = int(layout["height"] * PRESENTER_HEIGHT_SCALE)
     layout.setdefault("font", {})["color"] = PRESENTER_TEXT_COLOR
     return go.Figure(tree)
+
+
+# Runs drawn on one figure (Compare runs): the Okabe–Ito palette, safe for every common colour
+# blindness, with its yellow darkened to read on white; each run also gets its own dash and marker,
+# so runs differ by more than colour. Index = the run's number modulo 8, so a run keeps its look.
+RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#B59F00")
+RUN_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "8px,3px,2px,3px", "2px,6px")
+RUN_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")

@@ -11,6 +11,7 @@ drawing) lives in `st.session_state`, so it never leaks into another session.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from nnviz.board import entry_for_run
 from nnviz.collection import EMPTY as EMPTY_COLLECTION
 from nnviz.collection import Collection
 from nnviz.data import DataUnavailableError, load_mnist_test
@@ -32,6 +34,15 @@ from nnviz.experiment_job import ExperimentJob
 from nnviz.guess import Tally
 from nnviz.loss_reading import evaluation_batch
 from nnviz.network import Network, NetworkConfig
+from nnviz.rooms import (
+    InMemoryRoomStore,
+    RedisRoomStore,
+    RoomError,
+    RoomStore,
+    clean_nickname,
+    normalise_room_code,
+)
+from nnviz.run_compare import KeptRun, keep_run
 from nnviz.settings import Experiment, ViewConfig, from_query, to_query
 from nnviz.trainer_pool import HEARTBEAT_S, TrainerPool, TrainingRun
 from nnviz.training_config import TrainingConfig
@@ -116,6 +127,7 @@ def set_session_network(
     st.session_state[SNAPSHOTS] = snapshots
     st.session_state[START_WEIGHTS] = start_weights
     st.session_state[TRAINED_SETTINGS] = None  # a trained model sets its settings right after
+    st.session_state[ACTIVE_RUN] = None  # a kept run that becomes the model says so right after
 
 
 def session_snapshots() -> list | None:
@@ -300,6 +312,7 @@ def finish_training(history: TrainingHistory) -> None:
     if network is not None:
         set_session_network(network, history.snapshots, history.start_weights)
         st.session_state[TRAINED_SETTINGS] = (history.network_config, history.training_config)
+    remember_finished_run(history)
 
 
 # --- Network page: the neuron the student follows, and results computed once per model ---------------
@@ -388,6 +401,103 @@ def model_result(kind: str, model_id: str, part: int, network: Network, compute:
     return value
 
 
+# --- Compare runs and the class board ----------------------------------------------------------------------
+
+KEPT_RUNS = "nnviz_kept_runs"  # tuple[KeptRun, ...] of this session's finished runs, oldest first
+ACTIVE_RUN = "nnviz_active_run"  # number of the kept run that is this session's model, or None
+TEACHER_KEYS = "nnviz_teacher_keys"  # {room code: teacher key} of the boards this session opened
+MEMBERSHIP = "nnviz_membership"  # the Membership of the room this session joined, or absent
+BOARD_VERSION = "nnviz_board_version"  # (room code, version) the Board page drew last
+SEEN_SHARED = "nnviz_seen_shared"  # (room code, id) of the shared experiment last opened or dismissed
+ROOM_NOTICE = "nnviz_room_notice"  # why the last finished run could not be posted to the room
+
+
+@dataclass(frozen=True)
+class Membership:
+    """The room this session joined: its code, the member id the store gave, and the nickname."""
+
+    code: str
+    member_id: str
+    nickname: str
+
+
+@st.cache_resource(show_spinner=False)
+def room_store() -> RoomStore:
+    """The server's rooms: Redis when NNVIZ_REDIS_URL is set (several servers, one class), else in memory."""
+    url = os.environ.get("NNVIZ_REDIS_URL")
+    return RedisRoomStore.from_url(url) if url else InMemoryRoomStore()
+
+
+def kept_runs() -> tuple[KeptRun, ...]:
+    return st.session_state.get(KEPT_RUNS, ())
+
+
+def active_run_number() -> int | None:
+    return st.session_state.get(ACTIVE_RUN)
+
+
+def use_kept_run(number: int) -> None:
+    """Make kept run `number` this session's model again (with its snapshots, if it still has them)."""
+    run = next((run for run in kept_runs() if run.number == number), None)
+    if run is None or run.model is None:
+        return
+    set_session_network(run.model, list(run.snapshots) or None)
+    st.session_state[TRAINED_SETTINGS] = (run.history.network_config, run.history.training_config)
+    st.session_state[ACTIVE_RUN] = number
+    # The form (and the link) show the settings of the model in use, keeping how the pages look.
+    set_experiment(replace(run.experiment, view=experiment().view))
+
+
+def remember_finished_run(history: TrainingHistory) -> None:
+    """Keep a finished run for Compare runs, and post it to the class board if the session joined a room."""
+    if history.finished is None or history.finished.status == "failed":
+        return
+    runs = keep_run(kept_runs(), history)
+    st.session_state[KEPT_RUNS] = runs
+    if runs[-1].model is not None:  # finish_training has adopted this run: make it the kept run's model object
+        use_kept_run(runs[-1].number)
+    member, entry = membership(), entry_for_run(history)
+    if member is None or entry is None:
+        return
+    try:
+        room_store().post_entry(member.code, member.member_id, entry)
+    except RoomError as exc:
+        st.session_state[ROOM_NOTICE] = f"Your run was not posted to the class board: {exc}"
+
+
+def membership() -> Membership | None:
+    return st.session_state.get(MEMBERSHIP)
+
+
+def join_room(code: str, nickname: str) -> Membership:
+    """Join room `code` under `nickname`; raises RoomError with a plain message."""
+    code, nickname = normalise_room_code(code), clean_nickname(nickname)
+    member_id = room_store().join(code, nickname)
+    joined = Membership(code, member_id, nickname)
+    st.session_state[MEMBERSHIP] = joined
+    return joined
+
+
+def leave_room() -> None:
+    st.session_state[MEMBERSHIP] = None
+
+
+def teacher_key(code: str) -> str | None:
+    """The teacher key of board `code` if this session opened it (it is never shown to anyone else)."""
+    return st.session_state.get(TEACHER_KEYS, {}).get(code)
+
+
+def remember_teacher_key(code: str, key: str) -> None:
+    st.session_state[TEACHER_KEYS] = {**st.session_state.get(TEACHER_KEYS, {}), code: key}
+
+
+def open_new_board() -> str:
+    """Open a room and keep its teacher key in this session; returns the room code. Raises RoomError."""
+    code, key = room_store().create_room()
+    remember_teacher_key(code, key)
+    return code
+
+
 # --- Settings: the session's experiment and the address bar (issue 7) --------------------------------------
 
 EXPERIMENT = "nnviz_experiment"  # the current Experiment: outside widget keys, so it outlives a page switch
@@ -405,12 +515,19 @@ def set_experiment(exp: Experiment) -> None:
     st.session_state[EXPERIMENT] = exp
 
 
+PAGE_PARAMS = ("room",)  # link parameters that belong to a page, not to the experiment (/board?room=K7QM)
+
+
+def _experiment_params(params: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in params.items() if name not in PAGE_PARAMS}
+
+
 def read_link_once() -> None:
     """On a session's first run, take the experiment from the link; say what was ignored (shown once)."""
     if st.session_state.get(LINK_READ):
         return
     st.session_state[LINK_READ] = True
-    exp, problems = from_query(st.query_params.to_dict())
+    exp, problems = from_query(_experiment_params(st.query_params.to_dict()))
     set_experiment(exp)
     if problems:
         st.session_state[LINK_PROBLEMS] = problems
@@ -427,8 +544,9 @@ def write_link() -> None:
     Called by the router after every page ran, so copying the URL always reproduces the
     experiment and a reload keeps it. Nothing is sent while the address bar already agrees.
     """
-    wanted = to_query(experiment())
-    if st.query_params.to_dict() != wanted:
+    current = st.query_params.to_dict()
+    wanted = to_query(experiment()) | {name: current[name] for name in PAGE_PARAMS if name in current}
+    if current != wanted:
         st.query_params.from_dict(wanted)
 
 

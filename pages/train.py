@@ -20,6 +20,8 @@ from nnviz.training_config import LOSS_LABELS, MAX_EPOCHS, OPTIMIZER_LABELS
 from nnviz.training_history import TrainingHistory
 from pages import _guess as guess
 from pages import _session as session
+from pages._board_widgets import join_room_panel
+from pages._runs import compare_panel
 from pages._train_form import LAYER_COUNT_KEY, commit_form, read_form, seed_form, size_key, widget_key
 from pages._view import chart
 from pages._widgets import model_badge
@@ -326,3 +328,5 @@ with build_col:
 with train_col:
     _training_form()
     _save_and_load()
+    join_room_panel()
+compare_panel()
