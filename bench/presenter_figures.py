@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from devkit.anatomy import digit_like_input, random_network
 from nnviz.diagram import build_diagram
 from nnviz.figure_style import for_presenter
 from nnviz.figures_diagram import diagram_figure
 from nnviz.figures_draw import input_figure, layer_figure, output_figure
 from nnviz.forward import forward_pass
-from tests.anatomy_helpers import digit_like_input, random_network
 
 
 def ms(start: float) -> float:

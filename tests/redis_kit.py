@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tests.browser.kit import free_port
+from devkit.browser import free_port
 from tests.conftest import skip_or_fail
 
 START_TIMEOUT_S = 20.0

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit.anatomy import random_network
 from nnviz.collection import EMPTY, collection_to_bytes
 from nnviz.default_model import load_default_network
 from nnviz.evaluation import cell_examples, evaluate
@@ -14,7 +15,6 @@ from nnviz.fooling import NO_DONT_KNOW
 from nnviz.forward import forward_pass
 from nnviz.network import Network, NetworkConfig
 from pages import _session as session
-from tests.anatomy_helpers import random_network
 from tests.canvas_injection import canvas_rgba, inject_drawing
 from tests.conftest import PROJECT_ROOT
 from tests.test_app_network import array, chart, trace, use_session_model

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from devkit.anatomy import random_network
 from nnviz.default_model import load_default_network
 from nnviz.evaluation import cell_examples, confident_mistakes, evaluate
 from nnviz.forward import forward_pass
-from tests.anatomy_helpers import random_network
 
 
 @pytest.fixture(scope="module")

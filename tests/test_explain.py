@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from devkit.anatomy import digit_like_input, random_network
 from nnviz.explain import PATCH, STRIDE, gradient_times_input, occlusion
 from nnviz.forward import ACTIVATION_FUNCTIONS, forward_pass
 from nnviz.network import IMAGE_SIDE
-from tests.anatomy_helpers import digit_like_input, random_network
 
 
 def output_sums(network, x: np.ndarray) -> np.ndarray:

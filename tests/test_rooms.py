@@ -225,7 +225,7 @@ def test_nicknames_lose_control_characters_and_length_but_keep_their_text() -> N
 
 
 def test_a_redis_that_does_not_answer_gets_a_plain_message() -> None:
-    from tests.browser.kit import free_port
+    from devkit.browser import free_port
 
     store = RedisRoomStore.from_url(f"redis://127.0.0.1:{free_port()}/0")
     with pytest.raises(rooms.RoomStoreUnavailable, match="does not answer"):

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.kit import VIEWPORT, StreamlitServer, open_app_page, read_metric, wait_idle
+from devkit.browser import VIEWPORT, StreamlitServer, open_app_page, read_metric, wait_idle
 from tests.conftest import real_data_dir
 from tests.redis_kit import redis_server
 

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from nnviz.lesson import STEPS
-from tests.browser.kit import (
+from devkit.browser import (
     canvas_surface,
     draw_digit,
     open_app_page,
@@ -17,6 +16,7 @@ from tests.browser.kit import (
     wait_for_metric,
     wait_idle,
 )
+from nnviz.lesson import STEPS
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.kit import IDLE_SELECTOR, open_app_page, wait_idle
+from devkit.browser import IDLE_SELECTOR, open_app_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
