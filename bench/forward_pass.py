@@ -22,15 +22,10 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))  # run as a plain script from anywhere
 
-from devkit.data_dir import real_data_dir  # noqa: E402
+from devkit.data_dir import data_dir_argument  # noqa: E402
 from nnviz.data import DataUnavailableError, load_mnist_test  # noqa: E402
 from nnviz.default_model import load_default_network  # noqa: E402
 from nnviz.forward import forward_pass  # noqa: E402
-
-
-def default_data_dir() -> str | None:
-    folder = real_data_dir()
-    return None if folder is None else str(folder)
 
 
 def median_ms(call: Callable[[np.ndarray], object], inputs: np.ndarray, runs: int) -> float:
@@ -46,7 +41,7 @@ def median_ms(call: Callable[[np.ndarray], object], inputs: np.ndarray, runs: in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=default_data_dir())
+    parser.add_argument("--data-dir", default=data_dir_argument())
     parser.add_argument("--runs", type=int, default=2000, help="numpy runs (Keras gets fewer: it is slow)")
     args = parser.parse_args()
     try:

@@ -29,6 +29,7 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))  # run as a plain script from anywhere
 
+from devkit.data_dir import data_dir_argument  # noqa: E402
 from nnviz.data import load_mnist  # noqa: E402
 from nnviz.default_model import load_default_network  # noqa: E402
 from nnviz.evaluation import evaluate  # noqa: E402
@@ -37,10 +38,6 @@ from nnviz.network import NetworkConfig  # noqa: E402
 
 BIG = NetworkConfig(hidden_sizes=(512, 512))
 MAPS_INPUTS = 50
-
-
-def default_data_dir() -> str:
-    return os.environ.get("NNVIZ_DATA_DIR") or str(PROJECT_ROOT.parent / "shared" / "data" / "mnist")
 
 
 def median_s(call: Callable[[], object], runs: int) -> float:
@@ -54,7 +51,7 @@ def median_s(call: Callable[[], object], runs: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=default_data_dir())
+    parser.add_argument("--data-dir", default=data_dir_argument())
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()

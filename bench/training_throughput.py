@@ -38,18 +38,13 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))  # run as a plain script from anywhere
 
-from devkit.data_dir import real_data_dir  # noqa: E402
+from devkit.data_dir import data_dir_argument  # noqa: E402
 from nnviz.data import load_mnist  # noqa: E402
 from nnviz.network import NetworkConfig  # noqa: E402
 from nnviz.training_config import TrainingConfig  # noqa: E402
 from nnviz.training_data import split_data  # noqa: E402
 
 NETWORK = NetworkConfig(hidden_sizes=(128, 64), activation="relu", initializer="glorot")
-
-
-def default_data_dir() -> str | None:
-    folder = real_data_dir()
-    return None if folder is None else str(folder)
 
 
 def nnviz_run(data, epochs: int, seed: int, jit_compile: bool | None = None) -> dict:
@@ -102,7 +97,7 @@ RESULT_TAG = "medians for the parent process: "
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=default_data_dir())
+    parser.add_argument("--data-dir", default=data_dir_argument())
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, help="TensorFlow threads per op (0 = its default); omit for both")
     args = parser.parse_args()

@@ -16,3 +16,9 @@ def real_data_dir() -> Path | None:
     configured = os.environ.get(DATA_DIR_ENV)
     folder = Path(configured) if configured else SHARED_DATA_DIR
     return folder if any((folder / name).exists() for name in TEST_IMAGE_FILES) else None
+
+
+def data_dir_argument() -> str | None:
+    """`real_data_dir()` as a command-line default: a path string, or None where there is no data."""
+    folder = real_data_dir()
+    return None if folder is None else str(folder)
