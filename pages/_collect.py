@@ -10,6 +10,7 @@ import streamlit as st
 
 from nnviz.collection import collection_to_bytes, load_collection
 from pages import _session as session
+from pages._widgets import upload_limit_text
 
 DIGITS = list(range(10))
 OWN_SOURCES = ("drawing", "photo")  # what counts as our handwriting (not MNIST digits, not made-up inputs)
@@ -64,6 +65,7 @@ def collection_files(page: str) -> None:
         on_change=_add_uploaded,
         args=(f"{page}_collect_upload",),
     )
+    st.caption(upload_limit_text())
 
 
 def _collect(page: str) -> None:

@@ -14,6 +14,7 @@ from nnviz.figures_draw import output_figure
 from nnviz.fooling import FOOLING_SOURCES
 from nnviz.forward import OVERFLOW_MESSAGE, ForwardPass
 from nnviz.network import Network
+from nnviz.plain_text import escape_markdown
 from nnviz.preprocess import canvas_ink, canvas_to_input, image_to_input
 from pages import _session as session
 
@@ -180,13 +181,15 @@ def prediction_block(
 def model_badge() -> None:
     """Which model is active, with a way back to the default one."""
     network = session.active_network()
-    text = f"**Model:** {network.label} · {network.config.describe()}"
+    # The label can hold an uploaded file's name: untrusted text, escaped so it shows as typed.
+    text = f"**Model:** {escape_markdown(network.label)} · {network.config.describe()}"
     if session.is_default_network():
         st.caption(text, help="Train your own on the Train page; it then replaces this one for your session only.")
         return
-    badge_col, reset_col = st.columns([4, 1])
-    badge_col.caption(text)
-    reset_col.button(
+    # A wrapping row sized to its contents: the button's label is never cut short on a projector.
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.caption(text, width="content")
+    row.button(
         "Back to the default model",
         key="back_to_default",
         icon=":material/undo:",

@@ -24,7 +24,7 @@ from pages._board_widgets import join_room_panel
 from pages._runs import compare_panel
 from pages._train_form import LAYER_COUNT_KEY, commit_form, read_form, seed_form, size_key, widget_key
 from pages._view import chart
-from pages._widgets import model_badge
+from pages._widgets import model_badge, upload_limit_text
 
 FORM_ONLY_PRESETS = ("default",)  # "Start over" resets the form; every other preset trains at once
 PRESET_ICONS = {"lab": ":material/science:", "default": ":material/restart_alt:"}
@@ -87,6 +87,7 @@ def _save_and_load() -> None:
             on_change=_load_uploaded_model,
             help="Only weights and sizes are read from the file, never code, so any file is safe to try.",
         )
+        st.caption(upload_limit_text())
         if error := st.session_state.pop(session.UPLOAD_ERROR, None):  # next to the upload, not at the top
             st.error(error, icon=":material/error:")
 
