@@ -82,8 +82,8 @@ def test_train_at_1366x768_shows_its_progress_in_view_and_stop_counts_epochs_ali
     context = chromium.new_context(viewport={"width": 1366, "height": 768})
     try:
         page = context.new_page()
-        # Seconds per epoch, so Stop lands during the run.
-        open_train_page(page, app_url.rstrip("/") + "/train?layers=16&epochs=20&images=20000")
+        # A big network in small batches: seconds per epoch even on an idle machine, so Stop lands during the run.
+        open_train_page(page, app_url.rstrip("/") + "/train?layers=512,512&epochs=50&batch=8")
         page.locator(".st-key-train_start button").click()
         progress = page.locator('[data-testid="stProgress"]')
         progress.wait_for(state="visible", timeout=TRAINING_TIMEOUT_MS)
@@ -103,11 +103,11 @@ def test_train_at_1366x768_shows_its_progress_in_view_and_stop_counts_epochs_ali
         message.wait_for(timeout=60_000)
         wait_idle(page)
         text = message.inner_text()
-        after = re.search(r"Stopped after epoch (\d+) of 20", text)
+        after = re.search(r"Stopped after epoch (\d+) of 50", text)
         if after:  # the badge names the same epoch as the message
-            assert f"stopped after epoch {after.group(1)} of 20" in page.inner_text("body")
+            assert f"stopped after epoch {after.group(1)} of 50" in page.inner_text("body")
         else:
-            assert "Stopped during epoch 1 of 20" in text and "previous model is kept" in text
+            assert "Stopped during epoch 1 of 50" in text and "previous model is kept" in text
             assert "Default model" in page.inner_text("body")
     finally:
         context.close()
