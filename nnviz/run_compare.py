@@ -67,8 +67,6 @@ def keep_run(
     """`runs` plus the finished `history` as the newest run: the last MAX_KEPT_RUNS, snapshots within budget."""
     number = runs[-1].number + 1 if runs else 1
     model = history.trained_network()
-    if model is not None:
-        model.label = f"Run {number}: " + model.label
     # The snapshots move out of the history, so trimming them below really frees their memory.
     newest = KeptRun(number, replace(history, snapshots=[]), model, tuple(history.snapshots))
     kept = (*runs, newest)[-MAX_KEPT_RUNS:]

@@ -184,7 +184,7 @@ def test_compare_runs_overlays_tables_and_switches_the_model(two_runs: AppTest) 
     at.radio(key="compare_pick").set_value(1).run()
     assert at.session_state["nnviz_active_run"] == 1
     assert at.session_state["nnviz_network"].config.activation == "relu"
-    assert at.session_state["nnviz_network"].label.startswith("Run 1: ")
+    assert at.session_state["nnviz_network"] is at.session_state["nnviz_kept_runs"][0].model
 
     at.pills(key="compare_shown").set_value([2]).run()
     assert not at.exception

@@ -57,7 +57,7 @@ def test_old_runs_lose_their_snapshots_past_the_budget_but_can_still_become_the_
     assert [len(run.snapshots) for run in runs] == [0, 0, 2, 2]
     assert all(run.history.snapshots == [] for run in runs)  # no second reference keeps them alive
     assert all(run.model is not None for run in runs)
-    assert runs[0].model.label == "Run 1: Your model (90.0% on test digits)"
+    assert runs[0].model.label == "Your model (90.0% on test digits)"
 
 
 def test_a_diverged_run_is_kept_for_comparison_but_cannot_become_the_model() -> None:
