@@ -243,7 +243,7 @@ PRESETS: dict[str, Preset] = {
     for preset in (
         Preset(
             "lab",
-            "Lab example: only 7, 8 and 9",
+            "Lab example: 7, 8, 9",
             "The lab's example: a small network with three output neurons that only tells 7, 8 and 9 apart. "
             "It trains in a few seconds.",
             Experiment(

@@ -326,6 +326,7 @@ def model_result(kind: str, model_id: str, part: int, network: Network, compute:
 EXPERIMENT = "nnviz_experiment"  # the current Experiment: outside widget keys, so it outlives a page switch
 FORM_EXPERIMENT = "nnviz_form_experiment"  # the Experiment the Train form's widgets were last seeded from or read
 LINK_READ = "nnviz_link_read"  # True once this session has read its link (a new session, e.g. a reload, reads it)
+UPLOAD_ERROR = "nnviz_upload_error"  # why the model file uploaded on the Train page could not be loaded
 
 
 def experiment() -> Experiment:

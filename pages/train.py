@@ -15,11 +15,7 @@ from nnviz.network import (
 )
 from nnviz.plain_text import escape_markdown
 from nnviz.settings import PRESETS, SETTINGS_BY_LINK, Experiment
-from nnviz.training_config import (
-    LOSS_LABELS,
-    MAX_EPOCHS,
-    OPTIMIZER_LABELS,
-)
+from nnviz.training_config import LOSS_LABELS, MAX_EPOCHS, OPTIMIZER_LABELS
 from nnviz.training_history import TrainingHistory
 from pages import _guess as guess
 from pages import _session as session
@@ -30,7 +26,6 @@ from pages._widgets import model_badge
 PLOT_CONFIG = {"displayModeBar": False}
 FORM_ONLY_PRESETS = ("default",)  # "Start over" resets the form; every other preset trains at once
 PRESET_ICONS = {"lab": ":material/science:", "default": ":material/restart_alt:"}
-PRESET_WIDTHS = (2.2, 1.3)  # the lab example's title is the longest button label on the page
 CURVE_HEIGHT = 260  # px: both curves fit under the Train button at 1366 × 768
 
 
@@ -66,7 +61,7 @@ def _load_uploaded_model() -> None:
         network = load_network(uploaded.getvalue())
     except ValueError as exc:
         # A file name is untrusted text: escaped so it shows as typed inside the markdown message.
-        st.session_state[session.TRAIN_ERROR] = f"Could not load {escape_markdown(uploaded.name)}: {exc}"
+        st.session_state[session.UPLOAD_ERROR] = f"Could not load {escape_markdown(uploaded.name)}: {exc}"
         return
     network.label = f"Uploaded model ({uploaded.name})"
     session.set_session_network(network)
@@ -90,6 +85,8 @@ def _save_and_load() -> None:
             on_change=_load_uploaded_model,
             help="Only weights and sizes are read from the file, never code, so any file is safe to try.",
         )
+        if error := st.session_state.pop(session.UPLOAD_ERROR, None):  # next to the upload, not at the top
+            st.error(error, icon=":material/error:")
 
 
 def _setting(link: str) -> dict:
@@ -99,7 +96,7 @@ def _setting(link: str) -> dict:
 
 
 def _architecture_form() -> None:
-    st.subheader("1 · Build the network")
+    st.subheader("2 · Build the network")
     st.slider(
         SETTINGS_BY_LINK["layers"].label,
         0,
@@ -117,6 +114,11 @@ def _architecture_form() -> None:
         help=explain("activation"),
     )
     st.selectbox(**_setting("init"), format_func=INITIALIZER_LABELS.get, help=explain("initialization"))
+
+
+def _digits_form() -> None:
+    # Full width: a row of ten pills does not wrap, and in a half-width column at 1280 px it hides the 9.
+    st.subheader("1 · Pick the digits it learns")
     st.pills(
         SETTINGS_BY_LINK["digits"].label,
         list(range(10)),
@@ -127,7 +129,7 @@ def _architecture_form() -> None:
 
 
 def _training_form() -> None:
-    st.subheader("2 · Set up the training")
+    st.subheader("3 · Set up the training")
     epochs = SETTINGS_BY_LINK["epochs"]
     st.slider(
         epochs.label,
@@ -236,36 +238,37 @@ def _show_outcome(history: TrainingHistory) -> None:
 
 
 def _run_controls(busy: bool, problem: str | None) -> None:
-    """Train and Stop, and the presets: at the top, so the live curves below them are in view."""
-    start_col, stop_col, *preset_cols = st.columns([1, 1, *PRESET_WIDTHS], vertical_alignment="bottom")
-    start_col.button(
-        "Train",
-        key="train_start",
-        type="primary",
-        icon=":material/play_arrow:",
-        width="stretch",
-        disabled=busy or problem is not None or guess.curve_missing(),
-        on_click=_start_training,
-    )
-    stop_col.button(
-        "Stop",
-        key="train_stop",
-        icon=":material/stop:",
-        width="stretch",
-        disabled=not busy,
-        on_click=session.stop_training,
-    )
-    for column, preset in zip(preset_cols, PRESETS.values()):
-        column.button(
-            preset.title,
-            key=f"train_preset_{preset.name}",
-            icon=PRESET_ICONS.get(preset.name, ":material/tune:"),
-            width="stretch",
-            disabled=busy or (preset.name not in FORM_ONLY_PRESETS and guess.curve_missing()),
-            on_click=_apply_preset,
-            args=(preset.name,),
-            help=preset.description,
+    """Train and Stop, and the presets: at the top, so the live curves below them are in view.
+
+    A wrapping row of buttons as wide as their labels: on a narrow projector the
+    row breaks onto two lines instead of cutting a label short.
+    """
+    with st.container(horizontal=True, key="train_controls"):
+        st.button(
+            "Train",
+            key="train_start",
+            type="primary",
+            icon=":material/play_arrow:",
+            disabled=busy or problem is not None or guess.curve_missing(),
+            on_click=_start_training,
         )
+        st.button(
+            "Stop",
+            key="train_stop",
+            icon=":material/stop:",
+            disabled=not busy,
+            on_click=session.stop_training,
+        )
+        for preset in PRESETS.values():
+            st.button(
+                preset.title,
+                key=f"train_preset_{preset.name}",
+                icon=PRESET_ICONS.get(preset.name, ":material/tune:"),
+                disabled=busy or (preset.name not in FORM_ONLY_PRESETS and guess.curve_missing()),
+                on_click=_apply_preset,
+                args=(preset.name,),
+                help=preset.description,
+            )
 
 
 session.route_through_app()
@@ -292,6 +295,7 @@ if trained is not None and not busy and trained != (exp.network, exp.training):
 # Decided after the model badge has collected the trainer's news: a run that has just ended stops the polling.
 st.fragment(_live_training, run_every=0.3 if session.training_in_progress() else None)()
 
+_digits_form()
 build_col, train_col = st.columns(2, gap="large")
 with build_col:
     _architecture_form()

@@ -359,26 +359,51 @@ def nudge_slider(page: Any, key: str, presses: int) -> None:
     wait_idle(page)
 
 
-def in_viewport(page: Any, locator: Any) -> bool:
-    """True if the element is entirely inside the browser window as it is now (nothing scrolled)."""
-    box = locator.bounding_box()
-    size = page.viewport_size
-    return (
-        box is not None
-        and box["x"] >= 0
-        and box["y"] >= 0
-        and box["x"] + box["width"] <= size["width"]
-        and box["y"] + box["height"] <= size["height"]
+# JS: where the first shown (not stale, not empty) element matching `selector` is in the window now, or null.
+# Read in one go in the page, because a fragment that redraws can replace the element between two calls.
+_PLACE_JS = """
+(selector) => {
+  const el = [...document.querySelectorAll(selector)].find(
+    (e) => !e.closest('[data-stale="true"]') && e.getBoundingClientRect().height > 0
+  );
+  if (!el) return null;
+  const r = el.getBoundingClientRect();
+  return {top: r.top, left: r.left, bottom: r.bottom, right: r.right};
+}
+"""
+
+
+def place_in_window(page: Any, selector: str) -> dict[str, float] | None:
+    """{top, left, bottom, right} of the first element matching `selector`, in window pixels, or None."""
+    return page.evaluate(_PLACE_JS, selector)
+
+
+def wait_in_viewport(page: Any, selector: str, timeout_ms: float = 30_000) -> None:
+    """Wait until a shown element matching `selector` lies entirely inside the window; nothing is scrolled.
+
+    Polled, because a live fragment redraws (and briefly marks stale) its elements several times a second.
+    Raises playwright's TimeoutError if it never does.
+    """
+    page.wait_for_function(
+        f"""(selector) => {{
+              const place = ({_PLACE_JS})(selector);
+              return place !== null && place.top >= 0 && place.left >= 0
+                && place.bottom <= window.innerHeight && place.right <= window.innerWidth;
+            }}""",
+        arg=selector,
+        timeout=timeout_ms,
     )
 
 
-# JS: the texts of the elements under `selector` whose text is cut (ellipsis or overflow), e.g. "Back to the defa…".
+# JS: the labels of the elements matching `selector` that are cut (an ellipsis or hidden overflow inside them),
+# e.g. "Back to the defa…". An element clips only when its overflow is not visible, so only those count.
 CLIPPED_TEXTS_JS = """
 (selector) => {
   const cut = [];
   for (const root of document.querySelectorAll(selector)) {
     for (const el of [root, ...root.querySelectorAll('*')]) {
-      if (el.children.length === 0 && el.innerText && el.scrollWidth > el.clientWidth + 1) cut.push(el.innerText);
+      const hides = getComputedStyle(el).overflowX !== 'visible';
+      if (hides && el.scrollWidth > el.clientWidth + 1) { cut.push(root.innerText.trim()); break; }
     }
   }
   return cut;

@@ -11,11 +11,12 @@ import pytest
 
 from tests.browser.kit import (
     CLIPPED_TEXTS_JS,
-    in_viewport,
     nudge_slider,
     open_app_page,
+    place_in_window,
     set_number,
     wait_idle,
+    wait_in_viewport,
 )
 
 pytestmark = pytest.mark.browser
@@ -81,16 +82,17 @@ def test_train_at_1366x768_shows_its_progress_in_view_and_stop_counts_epochs_ali
     context = chromium.new_context(viewport={"width": 1366, "height": 768})
     try:
         page = context.new_page()
-        # Seconds per epoch, so Stop lands during the run.
-        open_train_page(page, app_url.rstrip("/") + "/train?layers=16&epochs=20&images=20000")
+        # A big network in small batches: seconds per epoch even on an idle machine, so Stop lands during the run.
+        open_train_page(page, app_url.rstrip("/") + "/train?layers=512,512&epochs=50&batch=8")
         page.locator(".st-key-train_start button").click()
         progress = page.locator('[data-testid="stProgress"]')
         progress.wait_for(state="visible", timeout=TRAINING_TIMEOUT_MS)
-        assert in_viewport(page, progress), "the progress bar shows without scrolling"
-        curve = page.locator(".st-key-train_loss_curve .js-plotly-plot")
-        curve.wait_for(timeout=30_000)
-        curve_top = curve.bounding_box()["y"]
-        assert curve_top < page.viewport_size["height"], "the live loss curve starts above the fold"
+        wait_in_viewport(page, '[data-testid="stProgress"]')  # the progress bar shows without scrolling
+        page.wait_for_function(
+            "(s) => document.querySelector(s) !== null", arg=".st-key-train_loss_curve .js-plotly-plot", timeout=30_000
+        )
+        curve = place_in_window(page, ".st-key-train_loss_curve")
+        assert curve is not None and curve["top"] < page.viewport_size["height"], "the live curve starts above the fold"
 
         page.wait_for_function(
             "() => (document.querySelector('.st-key-train_loss_curve .js-plotly-plot')?.data?.[0]?.x?.length ?? 0) > 0",
@@ -101,11 +103,11 @@ def test_train_at_1366x768_shows_its_progress_in_view_and_stop_counts_epochs_ali
         message.wait_for(timeout=60_000)
         wait_idle(page)
         text = message.inner_text()
-        after = re.search(r"Stopped after epoch (\d+) of 20", text)
+        after = re.search(r"Stopped after epoch (\d+) of 50", text)
         if after:  # the badge names the same epoch as the message
-            assert f"stopped after epoch {after.group(1)} of 20" in page.inner_text("body")
+            assert f"stopped after epoch {after.group(1)} of 50" in page.inner_text("body")
         else:
-            assert "Stopped during epoch 1 of 20" in text and "previous model is kept" in text
+            assert "Stopped during epoch 1 of 50" in text and "previous model is kept" in text
             assert "Default model" in page.inner_text("body")
     finally:
         context.close()
@@ -119,13 +121,13 @@ def test_nothing_on_the_train_form_is_clipped_at_projector_sizes(
     try:
         page = context.new_page()
         open_train_page(page, app_url.rstrip("/") + "/train")
+        # No scrolling first: scrolling would slide a cut-off pill row along and show the 9.
         digits = page.locator(".st-key-train_digits")
         nine = digits.locator("button", has_text="9")
-        nine.scroll_into_view_if_needed()
         box, row = nine.bounding_box(), digits.bounding_box()
         assert box["x"] + box["width"] <= row["x"] + row["width"] + 1, "the 9 pill sits inside its row"
-        clipped = page.evaluate(CLIPPED_TEXTS_JS, '[class*="st-key-train_"] button')
-        assert clipped == [], f"cut button labels: {clipped}"
+        clipped = page.evaluate(CLIPPED_TEXTS_JS, '[class*="st-key-train_"] button, .st-key-train_digits')
+        assert clipped == [], f"cut labels or rows: {clipped}"
     finally:
         context.close()
 

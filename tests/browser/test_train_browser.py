@@ -23,6 +23,8 @@ TRAINING_TIMEOUT_MS = 180_000  # a cold trainer imports TensorFlow before the fi
 
 def test_reshape_train_and_draw_with_the_new_model(page: Any, app_url: str) -> None:
     open_app_page(page, app_url.rstrip("/") + "/train")
+    page.locator(".st-key-train_start button").wait_for(timeout=90_000)  # a cold server on a busy machine is slow
+    wait_idle(page)
     nudge_slider(page, "train_layers", -1)  # 2 hidden layers -> 1
     set_number(page, "train_size_1", 24)
     nudge_slider(page, "train_epochs", 1)  # 3 epochs -> 4
