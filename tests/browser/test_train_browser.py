@@ -43,7 +43,7 @@ def test_reshape_train_and_draw_with_the_new_model(page: Any, app_url: str) -> N
     points = curves.first.evaluate("el => el.data[0].x.length")
     assert points >= 4, "the training-loss curve should have several points per epoch"
 
-    page.locator('a[data-testid="stSidebarNavLink"]').first.click()  # Draw is listed first
+    page.locator('a[data-testid="stSidebarNavLink"]', has_text="Draw").click()  # Lesson is listed first
     surface = canvas_surface(page)
     surface.wait_for(state="visible", timeout=30_000)
     wait_idle(page)
