@@ -9,6 +9,7 @@ from nnviz.figure_style import ACCENT
 from nnviz.figures_compare import compare_accuracy_figure, compare_loss_figure
 from nnviz.run_compare import MAX_KEPT_RUNS, CompareRow, KeptRun, compare_rows
 from pages import _session as session
+from pages._view import chart
 
 PLOT_CONFIG = {"displayModeBar": False}
 ROW_PX = 35  # st.dataframe's row height: the compare table is sized to show every row without scrolling
@@ -60,10 +61,10 @@ def compare_panel() -> None:
         return
     loss_col, accuracy_col = st.columns(2)
     with loss_col:
-        st.plotly_chart(compare_loss_figure(shown), config=PLOT_CONFIG, key="compare_loss")
+        chart(compare_loss_figure(shown), config=PLOT_CONFIG, key="compare_loss")
         st.caption("Training loss of each run: the lower and the sooner it falls, the faster that network learned.")
     with accuracy_col:
-        st.plotly_chart(compare_accuracy_figure(shown), config=PLOT_CONFIG, key="compare_accuracy")
+        chart(compare_accuracy_figure(shown), config=PLOT_CONFIG, key="compare_accuracy")
         st.caption("After each epoch: how many unseen validation images each run gets right.")
     rows = compare_rows(shown)
     st.dataframe(_table(rows, shown), hide_index=True, key="compare_table", height=int(ROW_PX * (len(rows) + 1.5)))

@@ -17,6 +17,7 @@ from nnviz.network import Network
 from nnviz.plain_text import escape_markdown
 from nnviz.preprocess import canvas_ink, canvas_to_input, image_to_input
 from pages import _session as session
+from pages._view import chart
 
 CANVAS_SIDE = 280  # 10 screen pixels per input pixel
 CANVAS_BLOCK_WIDTH = CANVAS_SIDE + 12  # the canvas and its border: never squeezed below its 280 px
@@ -174,7 +175,7 @@ def prediction_block(
     st.caption(f"{probabilities[winner]:.0%} sure.{bars} {note}".strip())
     if bars_key:
         figure = output_figure(probabilities, network.digits, height=bars_height, narrow=narrow_bars)
-        st.plotly_chart(figure, config=PLOT_CONFIG, key=bars_key)
+        chart(figure, config=PLOT_CONFIG, key=bars_key)
     return True
 
 

@@ -15,6 +15,7 @@ from nnviz.figures_board import class_scatter
 from nnviz.rooms import ROOM_TTL_S, BadRoomCode, Room, RoomError, normalise_room_code
 from nnviz.settings import PRESETS, Experiment, from_query, to_query
 from pages import _session as session
+from pages._view import chart
 
 PLOT_CONFIG = {"displayModeBar": False}
 BOARD_POLL_S = 4.0  # the board asks the room "anything new?" this often; it redraws only when the answer is yes
@@ -177,7 +178,7 @@ def _results(room: Room) -> None:
     )
     st.caption("Each student's best run: the highest test accuracy; with a tie, fewer weights win.")
     st.subheader("Size against score")
-    st.plotly_chart(class_scatter(room.entries), config=PLOT_CONFIG, key="board_scatter")
+    chart(class_scatter(room.entries), config=PLOT_CONFIG, key="board_scatter")
     st.caption("Every run of the class: more weights (right) does not always mean more correct (up).")
     st.subheader("Who tried what")
     st.dataframe(

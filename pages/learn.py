@@ -55,6 +55,7 @@ from nnviz.loss_reading import BatchReading, accuracy_and_loss_sentence, batch_r
 from nnviz.network import IMAGE_SIDE, INITIALIZER_LABELS, INITIALIZERS, Network, NetworkConfig
 from nnviz.training_config import LOSS_LABELS, TrainingConfig
 from pages import _session as session
+from pages._view import chart
 from pages._widgets import drawing_canvas, input_caption, model_badge
 
 TAB_LOSS = "1 · Loss"
@@ -136,7 +137,7 @@ def _loss_tab(network: Network, current: session.CurrentInput | None, true_digit
         )
         ce_col.metric("Loss −log p", f"{reading.crossentropy:.3f}", help=HELP_LOSS)
         mse_col.metric("Mean squared error", f"{reading.mse:.4f}", help=HELP_MSE)
-        st.plotly_chart(
+        chart(
             crossentropy_curve_figure(reading.p_true, reading.crossentropy),
             config=PLOT_CONFIG,
             theme=None,
@@ -275,7 +276,7 @@ def _descent_tab(network: Network, model_id: str, batch: tuple[np.ndarray, np.nd
         f"learn_curve_{loss}", f"{model_id}|{ref}|{shown_epoch}", 0, network, compute
     )
     with curve_col:
-        st.plotly_chart(
+        chart(
             weight_curve_figure(curve, values, losses, epoch_numbers),
             config=PLOT_CONFIG,
             theme=None,
@@ -312,7 +313,7 @@ def _weight_picker(network: Network, model_id: str, ref: WeightRef) -> None:
     neuron = ref.column if ref.layer == 0 else 0
     tile_col, text_col = st.columns([1, 1.4], gap="medium")
     with tile_col:
-        st.plotly_chart(
+        chart(
             pixel_picker_figure(
                 network.layers[0].weights[:, neuron].reshape(IMAGE_SIDE, IMAGE_SIDE),
                 ref.row if ref.layer == 0 else None,
@@ -348,7 +349,7 @@ def _slice(network: Network, model_id: str, loss: str, batch, epochs) -> None:
 
     with st.spinner("Measuring the loss at 441 points…"):
         result = session.model_result(f"learn_slice_{loss}", model_id, 0, network, compute)
-    st.plotly_chart(loss_slice_figure(result, numbers), config=PLOT_CONFIG, theme=None, key="learn_slice_chart")
+    chart(loss_slice_figure(result, numbers), config=PLOT_CONFIG, theme=None, key="learn_slice_chart")
     path_note = (
         " The white line is the training path seen on this slice: random directions are almost at right angles to "
         "the path training took, so it looks short here."
@@ -484,7 +485,7 @@ def _step_results(
     b_col.metric("Loss before", f"{loss_before:.4f}")
     a_col.metric("Prediction after", str(after.predicted))
     a_col.metric("Loss after", f"{loss_after:.4f}", delta=f"{loss_after - loss_before:+.4f}", delta_color="inverse")
-    st.plotly_chart(
+    chart(
         before_after_figure(before.probabilities, after.probabilities, network.digits, before.true_index),
         config=PLOT_CONFIG,
         theme=None,
@@ -535,7 +536,7 @@ def _starting_weights_results(job: ExperimentJob | None, config: NetworkConfig) 
         + (f"{r['accuracy']:.0%} right" if r["status"] == "completed" else "blew up"): (r["epochs"], r["losses"])
         for r in results
     }
-    st.plotly_chart(
+    chart(
         curves_figure(curves, "epoch", "training loss", log_y=True),
         config=PLOT_CONFIG,
         theme=None,
@@ -553,7 +554,7 @@ def _starting_weights_results(job: ExperimentJob | None, config: NetworkConfig) 
             st.markdown("**Why all zeros fails:** first-layer neurons after training")
             zeros = by_name["zeros"]["tiles_end"]
             rows = [zeros, *([by_name["glorot"]["tiles_end"]] if "glorot" in by_name else [])]
-            st.plotly_chart(
+            chart(
                 tile_rows_figure(rows, height=90 * len(rows) + 20),
                 config=PLOT_CONFIG,
                 theme=None,
@@ -573,7 +574,7 @@ def _starting_weights_results(job: ExperimentJob | None, config: NetworkConfig) 
     if shown:
         with hist_col:
             st.markdown("**Why too large fails:** the hidden neurons at the start")
-            st.plotly_chart(
+            chart(
                 activation_histogram_figure(shown, config.activation),
                 config=PLOT_CONFIG,
                 theme=None,
@@ -613,7 +614,7 @@ def _data_size_results(job: ExperimentJob | None) -> None:
     if job is None or not job.results:
         return
     table = accuracy_by_method(job.results)
-    st.plotly_chart(
+    chart(
         curves_figure(
             table, "training images (log scale)", "accuracy on 2,000 test digits", log_x=True, percent_y=True
         ),

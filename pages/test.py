@@ -31,6 +31,7 @@ from nnviz.forward import forward_pass
 from nnviz.network import IMAGE_SIDE, Network
 from pages import _session as session
 from pages._collect import collection_files, show_collect_error
+from pages._view import chart
 from pages._widgets import input_caption, model_badge
 
 MATRIX_KEY = "test_matrix"
@@ -88,7 +89,7 @@ def _test_gallery(evaluation: Evaluation, indices: np.ndarray, key: str, show_tr
         + f"{evaluation.predicted[i]} · {evaluation.confidence[i]:.0%}"
         for i in indices.tolist()
     ]
-    st.plotly_chart(
+    chart(
         gallery_figure(x_test[indices], captions, indices),
         config=PLOT_CONFIG,
         theme=None,
@@ -141,14 +142,14 @@ def how_good(network: Network, model_id: str) -> None:
         st.metric("Right on test digits", f"{evaluation.accuracy:.1%}", help=HELP_TEST_SET)
         st.caption(f"{evaluation.correct:,} of {evaluation.total:,} test digits it never saw while training.")
     with digits_col:
-        st.plotly_chart(
+        chart(
             per_digit_figure(evaluation.per_digit, evaluation.digits),
             config=PLOT_CONFIG,
             theme=None,
             key="test_per_digit",
         )
         st.caption("How often each true digit is read right; the orange bar is its weakest digit.")
-    st.plotly_chart(
+    chart(
         confusion_figure(evaluation.confusion, evaluation.digits),
         config=PLOT_CONFIG,
         theme=None,
@@ -261,7 +262,7 @@ def why(network: Network) -> None:
                 figure = input_figure(current.pixels, height=MAP_HEIGHT)
             else:
                 figure = explanation_figure(values, *ends, height=MAP_HEIGHT)
-            st.plotly_chart(figure, config=PLOT_CONFIG, theme=None, key=f"test_map_{number}")
+            chart(figure, config=PLOT_CONFIG, theme=None, key=f"test_map_{number}")
             st.caption(caption, help=help_text)
 
 
@@ -349,11 +350,11 @@ def fooled(network: Network) -> None:
     winner = int(probabilities.argmax())
     input_col, output_col = st.columns([1, 1.3], gap="medium")
     with input_col:
-        st.plotly_chart(input_figure(current.pixels, height=280), config=PLOT_CONFIG, theme=None, key="test_fool_input")
+        chart(input_figure(current.pixels, height=280), config=PLOT_CONFIG, theme=None, key="test_fool_input")
         st.caption("What the network sees. " + input_caption(current))
     with output_col:
         st.metric("It says", str(network.digits[winner]), help=NO_DONT_KNOW)
-        st.plotly_chart(
+        chart(
             output_figure(probabilities, network.digits, height=240),
             config=PLOT_CONFIG,
             theme=None,
@@ -407,7 +408,7 @@ def ours(network: Network, model_id: str) -> None:
     if wrong.size:
         st.subheader("Our drawings it gets wrong")
         captions = [f"{mine.labels[i]}→{mine.predicted[i]} · {mine.confidence[i]:.0%}" for i in wrong.tolist()]
-        st.plotly_chart(
+        chart(
             gallery_figure(drawings.images[wrong], captions, wrong),
             config=PLOT_CONFIG,
             theme=None,
