@@ -294,7 +294,7 @@ _TERMS = (
         "A famous collection of 70,000 handwritten digits, 28 × 28 pixels each, written by students and office "
         "workers. nnviz learns from it and tests on it.",
         "draw",
-        "Press “Show me a test digit”.",
+        "Press “Test digit”.",
     ),
 )
 

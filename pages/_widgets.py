@@ -13,6 +13,7 @@ from nnviz.figure_style import PLOT_CONFIG
 from nnviz.figures_draw import output_figure
 from nnviz.fooling import FOOLING_SOURCES
 from nnviz.forward import OVERFLOW_MESSAGE, ForwardPass
+from nnviz.glossary import explain
 from nnviz.network import Network
 from nnviz.plain_text import escape_markdown
 from nnviz.preprocess import canvas_ink, canvas_to_input, image_to_input
@@ -22,7 +23,6 @@ from pages._view import chart
 CANVAS_SIDE = 280  # 10 screen pixels per input pixel
 CANVAS_BLOCK_WIDTH = CANVAS_SIDE + 12  # the canvas and its border: never squeezed below its 280 px
 PEN_WIDTH = 20  # thick like MNIST's strokes once scaled to 28 × 28
-PREDICTION_HELP = "The digit whose output neuron is most active: the network's best guess."
 
 
 def drawing_canvas(page: str) -> session.CurrentInput | None:
@@ -170,7 +170,7 @@ def prediction_block(
         return False
     probabilities = forward.probabilities[0]
     winner = int(probabilities.argmax())
-    st.metric("Prediction", str(network.digits[winner]), help=PREDICTION_HELP)
+    st.metric("Prediction", str(network.digits[winner]), help=explain("prediction"))
     bars = " One bar per output neuron: the tallest wins." if bars_key else ""
     st.caption(f"{probabilities[winner]:.0%} sure.{bars} {note}".strip())
     if bars_key:

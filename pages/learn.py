@@ -27,6 +27,7 @@ from nnviz.figures_learn import (
     weight_curve_figure,
 )
 from nnviz.forward import predict_digits
+from nnviz.glossary import explain
 from nnviz.gradient_step import (
     DEFAULT_LEARNING_RATE,
     LEARNING_RATE_OPTIONS,
@@ -56,7 +57,7 @@ from nnviz.network import IMAGE_SIDE, INITIALIZER_LABELS, INITIALIZERS, Network,
 from nnviz.training_config import LOSS_LABELS, TrainingConfig
 from pages import _session as session
 from pages._view import chart
-from pages._widgets import drawing_canvas, input_caption, model_badge
+from pages._widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge
 
 TAB_LOSS = "1 · Loss"
 TAB_DESCENT = "2 · Gradient descent"
@@ -148,7 +149,7 @@ def _loss_tab(network: Network, current: session.CurrentInput | None, true_digit
             "Sure and right (p near 1): loss near 0. Sure and wrong (p near 0): the loss shoots up."
         )
     else:
-        st.info("Draw a digit above (or press **Show me a test digit**) to see its loss.", icon=":material/draw:")
+        st.info("Draw a digit above (or press **Test digit**) to see its loss.", icon=":material/draw:")
     batch = _evaluation(network)
     if batch is None:
         return
@@ -663,19 +664,21 @@ def _poll_while_running(job: ExperimentJob | None, show: Callable[[], None]) -> 
 def learn() -> None:
     network = session.active_network()
     model_id = session.model_fingerprint(network)
-    # Equal columns: at 1024 px wide the canvas (280 px) still fits beside the picker.
-    canvas_col, info_col = st.columns([1, 1], gap="medium")
+    # A wrapping row: the canvas keeps its full 280 px and the picker goes beside it, or below on a narrow screen.
+    row = st.container(horizontal=True, gap="medium")
+    canvas_col = row.container(width=CANVAS_BLOCK_WIDTH)
+    info_col = row.container()
     with canvas_col:
         current = drawing_canvas("learn")
     true_digit = None
     with info_col:
         if current is None:
-            st.info("Draw a digit, or press **Show me a test digit**.", icon=":material/draw:")
+            st.info("Draw a digit, or press **Test digit**.", icon=":material/draw:")
         else:
             true_digit = _true_digit_picker(network, current)
             now = input_loss(network, current.pixels, true_digit)
             guess_col, loss_col = st.columns(2)
-            guess_col.metric("Prediction", str(now.predicted), help="The digit whose output neuron is most active.")
+            guess_col.metric("Prediction", str(now.predicted), help=explain("prediction"))
             loss_col.metric("Loss", f"{now.crossentropy:.3f}", help=HELP_LOSS)
             st.caption(input_caption(current))
     loss_tab, descent_tab, step_tab, start_tab, data_tab = st.tabs(
