@@ -11,12 +11,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays, random_network
+from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.default_model import load_default_network
 from nnviz.features import latent_map, layer_activations
 from nnviz.forward import forward_pass
 from nnviz.network import Network, NetworkConfig
 from pages import _session as session
-from tests.canvas_injection import canvas_rgba, inject_drawing
 from tests.conftest import PROJECT_ROOT
 
 TIMEOUT = 60

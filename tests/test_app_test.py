@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_network
+from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.collection import EMPTY, collection_to_bytes
 from nnviz.default_model import load_default_network
 from nnviz.evaluation import cell_examples, evaluate
@@ -15,7 +16,6 @@ from nnviz.fooling import NO_DONT_KNOW
 from nnviz.forward import forward_pass
 from nnviz.network import Network, NetworkConfig
 from pages import _session as session
-from tests.canvas_injection import canvas_rgba, inject_drawing
 from tests.conftest import PROJECT_ROOT
 from tests.test_app_network import array, chart, trace, use_session_model
 
