@@ -11,6 +11,8 @@ Trace order is fixed (see TRACE_* below) so the page and the tests can rely on i
 
 Clicks: every node marker carries customdata [layer index, neuron] (layer 1 =
 hidden_1, ..., last = output); read it back with `nnviz.diagram.neuron_from_selection`.
+Every edge has an invisible marker at its middle carrying [weight layer, source, target]
+(plotly reports clicks on points, not on lines); read it with `nnviz.diagram.edge_from_selection`.
 """
 
 from __future__ import annotations
@@ -103,12 +105,21 @@ def _edge_traces(edges: list[EdgeSet]) -> list[go.Scatter]:
 
 
 def _edge_hover_trace(layout: DiagramLayout) -> dict:
-    """Invisible markers at the middle of every edge: hovering explains the edge's numbers."""
-    xs, ys, texts = [], [], []
+    """Invisible markers at the middle of every edge: hovering explains the edge's numbers, a click picks it.
+
+    customdata: (edges, 3) [weight layer, source, target], the weight
+    `network.layers[weight layer].weights[source, target]` (weight layer = target layer - 1).
+    """
+    xs, ys, custom, texts = [], [], [], []
     for edge_set in layout.edges:
         target_title = layout.layers[edge_set.target_layer].title.lower()
         xs.append((edge_set.x0 + edge_set.x1) / 2)
         ys.append((edge_set.y0 + edge_set.y1) / 2)
+        custom.append(
+            np.column_stack(
+                [np.full(edge_set.source.size, edge_set.target_layer - 1), edge_set.source, edge_set.target]
+            )
+        )
         texts.extend(
             f"{source_label(edge_set.target_layer, s)} → {target_title} · neuron {t}<br>"
             f"weight {w:+.3f} × value {x:.3f} = <b>{c:+.3f}</b>"
@@ -125,9 +136,10 @@ def _edge_hover_trace(layout: DiagramLayout) -> dict:
         x=np.concatenate(xs) if xs else [],
         y=np.concatenate(ys) if ys else [],
         mode="markers",
-        marker={"size": 10, "opacity": 0},
+        customdata=np.concatenate(custom).astype(np.int64) if custom else np.zeros((0, 3), dtype=np.int64),
+        marker={"size": 12, "opacity": 0},
         hovertext=texts,
-        hovertemplate="%{hovertext}<extra></extra>",
+        hovertemplate="%{hovertext}<extra>click: see it on the Learn page</extra>",
         showlegend=False,
         name="edges",
     )
