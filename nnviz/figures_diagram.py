@@ -49,6 +49,10 @@ EDGE_OPACITIES = (0.3, 0.45, 0.6, 0.8)
 IMAGE_UPSCALE = 6  # 28 px -> 168 px PNG
 SIGNS = (("positive weight", POSITIVE, "solid"), ("negative weight", NEGATIVE, NEGATIVE_DASH))
 
+# A click leaves its point as the chart's selection, and plotly would fade every other point to a
+# fifth of its opacity: the nodes keep their look (the black ring shows the followed neuron).
+UNSELECTED_NODES = {"marker": {"opacity": 1.0}, "textfont": {"color": TEXT_COLOR}}
+
 TRACE_IMAGE = 0
 TRACE_FIRST_EDGE = 1  # then 2 signs × WIDTH_BUCKETS line traces
 TRACE_EDGE_HOVER = TRACE_FIRST_EDGE + len(SIGNS) * WIDTH_BUCKETS
@@ -122,7 +126,7 @@ def _edge_hover_trace(layout: DiagramLayout) -> dict:
         )
         texts.extend(
             f"{source_label(edge_set.target_layer, s)} → {target_title} · neuron {t}<br>"
-            f"weight {w:+.3f} × value {x:.3f} = <b>{c:+.3f}</b>"
+            f"weight {w:+.3f} × value {x:.3f} = <b>{c:+.3f}</b><br><i>click: see it on the Learn page</i>"
             for s, t, w, x, c in zip(
                 edge_set.source.tolist(),
                 edge_set.target.tolist(),
@@ -139,7 +143,7 @@ def _edge_hover_trace(layout: DiagramLayout) -> dict:
         customdata=np.concatenate(custom).astype(np.int64) if custom else np.zeros((0, 3), dtype=np.int64),
         marker={"size": 12, "opacity": 0},
         hovertext=texts,
-        hovertemplate="%{hovertext}<extra>click: see it on the Learn page</extra>",
+        hovertemplate="%{hovertext}<extra></extra>",
         showlegend=False,
         name="edges",
     )
@@ -192,6 +196,7 @@ def _hidden_trace(layout: DiagramLayout) -> dict:
             for (layer, neuron), v, zz in zip(custom.tolist(), values.tolist(), z.tolist())
         ],
         hovertemplate="%{hovertext}<extra>click for details</extra>",
+        unselected=UNSELECTED_NODES,
         showlegend=False,
         name="hidden neurons",
     )
@@ -234,6 +239,7 @@ def _output_trace(layout: DiagramLayout) -> dict:
         },
         hovertext=[f"digit {d}: probability {p:.1%}" for d, p in zip(layout.digits, values.tolist())],
         hovertemplate="%{hovertext}<extra>click for details</extra>",
+        unselected=UNSELECTED_NODES,
         showlegend=False,
         name="output neurons",
     )

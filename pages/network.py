@@ -192,11 +192,10 @@ def _picked_edge(network: Network, base_id: str) -> None:
     if ref is None or not ref.fits(network.config):
         return
     value = float(network.layers[ref.layer].weights[ref.row, ref.column])
-    text_col, link_col = st.columns([2.2, 1], vertical_alignment="center")
     # Built from numbers and layer names only: safe as markdown.
     words = ref.describe(network.config)
-    text_col.markdown(f"{words[0].upper()}{words[1:]}: **w = {value:+.3f}**")
-    link_col.page_link(
+    st.markdown(f"{words[0].upper()}{words[1:]}: **w = {value:+.3f}**")
+    st.page_link(
         "pages/learn.py",
         label="See it on the Learn page",
         icon=":material/trending_down:",
