@@ -12,7 +12,7 @@ import pytest
 
 from devkit.anatomy import digit_like_input, random_network
 from nnviz.diagram import build_diagram, edge_from_selection, neuron_from_selection
-from nnviz.figures_diagram import TRACE_EDGE_HOVER, diagram_figure
+from nnviz.figures_diagram import TRACE_EDGE_HOVER, TRACE_HIDDEN, TRACE_OUTPUT, diagram_figure
 from nnviz.forward import forward_pass
 from nnviz.loss_landscape import WeightRef
 from nnviz.network import IMAGE_SIDE
@@ -38,6 +38,13 @@ def test_every_edge_marker_names_the_weight_it_shows(hidden: tuple, activation: 
         if layer == 0:
             assert text.startswith("pixel (row {}, col {})".format(*divmod(source, IMAGE_SIDE)))
     assert sorted(set(custom[:, 0].tolist())) == list(range(len(network.layers))), "every gap has clickable edges"
+
+
+def test_nodes_keep_their_look_while_an_edge_is_the_selection() -> None:
+    network = random_network((12,), "relu")
+    figure = diagram_figure(build_diagram(network, forward_pass(network, digit_like_input()), max_shown=8))
+    for index in (TRACE_HIDDEN, TRACE_OUTPUT):
+        assert figure.data[index].unselected.marker.opacity == 1.0
 
 
 def test_an_edge_click_and_a_node_click_are_told_apart() -> None:
