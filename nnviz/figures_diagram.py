@@ -245,14 +245,17 @@ def _output_trace(layout: DiagramLayout) -> dict:
     )
 
 
-def _rings_trace(layout: DiagramLayout, selected: tuple[int, int] | None) -> dict:
-    """An orange ring around the winning output and a black one around the selected neuron."""
+def _rings_trace(
+    layout: DiagramLayout, selected: tuple[int, int] | None, selected_edge: tuple[int, int, int] | None
+) -> dict:
+    """A green ring around the winning output, a black one around the selected neuron, a diamond on the picked edge."""
     view = layout.output
-    xs, ys, sizes, colours = (
+    xs, ys, sizes, colours, symbols = (
         [view.x[layout.winner]],
         [view.y[layout.winner]],
         [_node_size(view.shown.size) + 12],
         [HIGHLIGHT],
+        ["circle-open"],
     )
     if selected is not None and 1 <= selected[0] < len(layout.layers):
         column = layout.layers[selected[0]]
@@ -262,12 +265,22 @@ def _rings_trace(layout: DiagramLayout, selected: tuple[int, int] | None) -> dic
             ys.append(column.y[slot])
             sizes.append(_node_size(column.shown.size) + 10)
             colours.append(TEXT_COLOR)
+            symbols.append("circle-open")
+    if selected_edge is not None and 0 <= selected_edge[0] < len(layout.edges):
+        edge_set = layout.edges[selected_edge[0]]
+        hit = np.flatnonzero((edge_set.source == selected_edge[1]) & (edge_set.target == selected_edge[2]))
+        if hit.size:  # drawn only while the edge is among the strongest for this input
+            xs.append((edge_set.x0[hit[0]] + edge_set.x1[hit[0]]) / 2)
+            ys.append((edge_set.y0[hit[0]] + edge_set.y1[hit[0]]) / 2)
+            sizes.append(14)
+            colours.append(TEXT_COLOR)
+            symbols.append("diamond-open")
     return trace(
         "scatter",
         x=xs,
         y=ys,
         mode="markers",
-        marker={"symbol": "circle-open", "size": sizes, "color": colours, "line": {"width": 3}},
+        marker={"symbol": symbols, "size": sizes, "color": colours, "line": {"width": 3}},
         hoverinfo="skip",  # clicks fall through to the node underneath
         showlegend=False,
         name="highlights",
@@ -348,12 +361,18 @@ def _annotations(layout: DiagramLayout) -> list[dict]:
     return notes
 
 
-def diagram_figure(layout: DiagramLayout, selected: tuple[int, int] | None = None, height: int = 560) -> go.Figure:
+def diagram_figure(
+    layout: DiagramLayout,
+    selected: tuple[int, int] | None = None,
+    height: int = 560,
+    selected_edge: tuple[int, int, int] | None = None,
+) -> go.Figure:
     """The node-link diagram for one input.
 
     layout: from `nnviz.diagram.build_diagram`. selected: (layer index, neuron) to ring,
     e.g. the neuron the student clicked (it should be drawn: pass it to build_diagram's
-    `keep`). Traces, in order: input image, 8 edge traces (positive then negative weight,
+    `keep`). selected_edge: (weight layer, from, to) of a picked edge, marked with a
+    diamond at its middle when it is drawn. Traces, in order: input image, 8 edge traces (positive then negative weight,
     thin to thick), edge hover points, hidden neurons, output neurons, highlight rings.
     """
     return unvalidated_figure(
@@ -363,7 +382,7 @@ def diagram_figure(layout: DiagramLayout, selected: tuple[int, int] | None = Non
             _edge_hover_trace(layout),
             _hidden_trace(layout),
             _output_trace(layout),
-            _rings_trace(layout, selected),
+            _rings_trace(layout, selected, selected_edge),
         ],
         layout={
             **base_layout(height, show_legend=True),

@@ -205,8 +205,14 @@ def _picked_edge(network: Network, base_id: str) -> None:
 
 def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int, base_id: str) -> None:
     layout = build_diagram(network, forward, keep={layer: [neuron]})
+    edge = session.diagram_edge_weight(base_id)
     chart(
-        diagram_figure(layout, selected=(layer, neuron), height=DIAGRAM_HEIGHT),
+        diagram_figure(
+            layout,
+            selected=(layer, neuron),
+            height=DIAGRAM_HEIGHT,
+            selected_edge=None if edge is None else (edge.layer, edge.row, edge.column),
+        ),
         config=PLOT_CONFIG,
         theme=None,
         key=DIAGRAM_KEY,
@@ -218,8 +224,8 @@ def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int, ba
         "pushes, blue adds, orange dashed holds back. **Click a neuron** to look inside it, or the middle of a "
         "line to pick its weight for the Learn page.",
         help="Only the strongest connections and the most active neurons of big layers are drawn, "
-        "so the picture stays readable. The orange ring marks the winning output, the black ring the neuron "
-        "you are looking inside.",
+        "so the picture stays readable. The green ring marks the winning output, the black ring the neuron "
+        "you are looking inside, the black diamond the line whose weight you picked.",
     )
     _picked_edge(network, base_id)
 

@@ -79,6 +79,10 @@ def test_an_edge_click_picks_its_weight_for_the_learn_page(
     line = the_edge_line(app)
     assert line is not None and line == f"T{ref.describe(config)[1:]}: **w = {value:+.3f}**"
     assert [link.proto.label for link in app.get("page_link")] == ["See it on the Learn page"]
+    figure = chart(app, DIAGRAM_KEY)
+    rings, edges = trace(figure, "highlights"), trace(figure, "edges")
+    assert rings["marker"]["symbol"][-1] == "diamond-open", "the picked edge is marked"
+    assert (rings["x"][-1], rings["y"][-1]) == pytest.approx((array(edges["x"])[index], array(edges["y"])[index]))
 
     app.switch_page("pages/learn.py").run()
     open_tab(app, "2 · Gradient descent")

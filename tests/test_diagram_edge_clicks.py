@@ -12,7 +12,7 @@ import pytest
 
 from devkit.anatomy import digit_like_input, random_network
 from nnviz.diagram import build_diagram, edge_from_selection, neuron_from_selection
-from nnviz.figures_diagram import TRACE_EDGE_HOVER, TRACE_HIDDEN, TRACE_OUTPUT, diagram_figure
+from nnviz.figures_diagram import TRACE_EDGE_HOVER, TRACE_HIDDEN, TRACE_OUTPUT, TRACE_RINGS, diagram_figure
 from nnviz.forward import forward_pass
 from nnviz.loss_landscape import WeightRef
 from nnviz.network import IMAGE_SIDE
@@ -45,6 +45,22 @@ def test_nodes_keep_their_look_while_an_edge_is_the_selection() -> None:
     figure = diagram_figure(build_diagram(network, forward_pass(network, digit_like_input()), max_shown=8))
     for index in (TRACE_HIDDEN, TRACE_OUTPUT):
         assert figure.data[index].unselected.marker.opacity == 1.0
+
+
+def test_the_picked_edge_is_marked_at_its_middle_while_it_is_drawn() -> None:
+    network = random_network((12, 6), "relu")
+    layout = build_diagram(network, forward_pass(network, digit_like_input()), max_shown=8, edges_per_gap=10)
+    edges = diagram_figure(layout).data[TRACE_EDGE_HOVER]
+    for index in (0, len(edges.x) - 1):
+        picked = tuple(int(v) for v in np.asarray(edges.customdata)[index])
+        rings = diagram_figure(layout, selected=(1, int(layout.layers[1].shown[0])), selected_edge=picked).data[
+            TRACE_RINGS
+        ]
+        assert list(rings.marker.symbol) == ["circle-open", "circle-open", "diamond-open"]
+        assert (rings.x[-1], rings.y[-1]) == (edges.x[index], edges.y[index])
+    assert digit_like_input()[0] == 0, "pixel 0 is blank, so its edges carry nothing and are never drawn"
+    not_drawn = diagram_figure(layout, selected_edge=(0, 0, 0)).data[TRACE_RINGS]
+    assert list(not_drawn.marker.symbol) == ["circle-open"]
 
 
 def test_an_edge_click_and_a_node_click_are_told_apart() -> None:
