@@ -272,7 +272,7 @@ def _rings_trace(
         if hit.size:  # drawn only while the edge is among the strongest for this input
             xs.append((edge_set.x0[hit[0]] + edge_set.x1[hit[0]]) / 2)
             ys.append((edge_set.y0[hit[0]] + edge_set.y1[hit[0]]) / 2)
-            sizes.append(14)
+            sizes.append(18)
             colours.append(TEXT_COLOR)
             symbols.append("diamond-open")
     return trace(
