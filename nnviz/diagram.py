@@ -285,25 +285,46 @@ def build_diagram(
     )
 
 
-def neuron_from_selection(selection: Mapping | Sequence | None) -> tuple[int, int] | None:
-    """(layer index, neuron) of the first clicked diagram node, or None.
+def _selected_customdata(selection: Mapping | Sequence | None, length: int) -> list | None:
+    """The customdata of the first selected point whose customdata holds `length` integers, as ints, or None.
 
-    selection: what a point-selection event reports, e.g. Streamlit's
-    `event.selection` ({"points": [{"customdata": [layer, neuron], ...}, ...]}) or
-    its "points" list. Points without node customdata (edges, the image) are ignored.
-    A browser reports customdata sent as a numpy array as {"0": layer, "1": neuron}
-    (plotly decodes it into a typed array, which JSON turns into an object): read both.
+    selection: what a point-selection event reports, e.g. Streamlit's `event.selection`
+    ({"points": [{"customdata": [...], ...}, ...]}) or its "points" list. A browser reports
+    customdata sent as a numpy array as {"0": a, "1": b, ...} (plotly decodes it into a
+    typed array, which JSON turns into an object): read both.
     """
     if not selection:
         return None
     points = selection.get("points", []) if isinstance(selection, Mapping) else selection
+    keys = {str(i) for i in range(length)}
     for point in points or []:
         data = point.get("customdata") if isinstance(point, Mapping) else None
-        if isinstance(data, Mapping) and set(data) == {"0", "1"}:
-            data = [data["0"], data["1"]]
-        if isinstance(data, (list, tuple)) and len(data) == 2:
+        if isinstance(data, Mapping) and set(data) == keys:
+            data = [data[str(i)] for i in range(length)]
+        if isinstance(data, (list, tuple)) and len(data) == length:
             try:
-                return int(data[0]), int(data[1])
+                return [int(value) for value in data]
             except (TypeError, ValueError):
                 continue
     return None
+
+
+def neuron_from_selection(selection: Mapping | Sequence | None) -> tuple[int, int] | None:
+    """(layer index, neuron) of the first clicked diagram node, or None.
+
+    Node markers carry customdata [layer, neuron]; points without it (edges, the image)
+    are ignored. selection: see `_selected_customdata`.
+    """
+    data = _selected_customdata(selection, 2)
+    return None if data is None else (data[0], data[1])
+
+
+def edge_from_selection(selection: Mapping | Sequence | None) -> tuple[int, int, int] | None:
+    """(weight layer, from neuron, to neuron) of the first clicked diagram edge, or None.
+
+    Edge markers carry customdata [weight layer, source, target]: the weight
+    `network.layers[weight layer].weights[source, target]` (weight layer 0 = from the
+    pixels, source = pixel r * 28 + c). Node clicks are ignored. selection: see `_selected_customdata`.
+    """
+    data = _selected_customdata(selection, 3)
+    return None if data is None else (data[0], data[1], data[2])

@@ -11,6 +11,8 @@ Trace order is fixed (see TRACE_* below) so the page and the tests can rely on i
 
 Clicks: every node marker carries customdata [layer index, neuron] (layer 1 =
 hidden_1, ..., last = output); read it back with `nnviz.diagram.neuron_from_selection`.
+Every edge has an invisible marker at its middle carrying [weight layer, source, target]
+(plotly reports clicks on points, not on lines); read it with `nnviz.diagram.edge_from_selection`.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ EDGE_WIDTHS = (1.0, 2.0, 3.5, 5.5)
 EDGE_OPACITIES = (0.3, 0.45, 0.6, 0.8)
 IMAGE_UPSCALE = 6  # 28 px -> 168 px PNG
 SIGNS = (("positive weight", POSITIVE, "solid"), ("negative weight", NEGATIVE, NEGATIVE_DASH))
+
+# A click leaves its point as the chart's selection, and plotly would fade every other point to a
+# fifth of its opacity: the nodes keep their look (the black ring shows the followed neuron).
+UNSELECTED_NODES = {"marker": {"opacity": 1.0}, "textfont": {"color": TEXT_COLOR}}
 
 TRACE_IMAGE = 0
 TRACE_FIRST_EDGE = 1  # then 2 signs × WIDTH_BUCKETS line traces
@@ -103,15 +109,24 @@ def _edge_traces(edges: list[EdgeSet]) -> list[go.Scatter]:
 
 
 def _edge_hover_trace(layout: DiagramLayout) -> dict:
-    """Invisible markers at the middle of every edge: hovering explains the edge's numbers."""
-    xs, ys, texts = [], [], []
+    """Invisible markers at the middle of every edge: hovering explains the edge's numbers, a click picks it.
+
+    customdata: (edges, 3) [weight layer, source, target], the weight
+    `network.layers[weight layer].weights[source, target]` (weight layer = target layer - 1).
+    """
+    xs, ys, custom, texts = [], [], [], []
     for edge_set in layout.edges:
         target_title = layout.layers[edge_set.target_layer].title.lower()
         xs.append((edge_set.x0 + edge_set.x1) / 2)
         ys.append((edge_set.y0 + edge_set.y1) / 2)
+        custom.append(
+            np.column_stack(
+                [np.full(edge_set.source.size, edge_set.target_layer - 1), edge_set.source, edge_set.target]
+            )
+        )
         texts.extend(
             f"{source_label(edge_set.target_layer, s)} → {target_title} · neuron {t}<br>"
-            f"weight {w:+.3f} × value {x:.3f} = <b>{c:+.3f}</b>"
+            f"weight {w:+.3f} × value {x:.3f} = <b>{c:+.3f}</b><br><i>click: see it on the Learn page</i>"
             for s, t, w, x, c in zip(
                 edge_set.source.tolist(),
                 edge_set.target.tolist(),
@@ -125,7 +140,8 @@ def _edge_hover_trace(layout: DiagramLayout) -> dict:
         x=np.concatenate(xs) if xs else [],
         y=np.concatenate(ys) if ys else [],
         mode="markers",
-        marker={"size": 10, "opacity": 0},
+        customdata=np.concatenate(custom).astype(np.int64) if custom else np.zeros((0, 3), dtype=np.int64),
+        marker={"size": 12, "opacity": 0},
         hovertext=texts,
         hovertemplate="%{hovertext}<extra></extra>",
         showlegend=False,
@@ -180,6 +196,7 @@ def _hidden_trace(layout: DiagramLayout) -> dict:
             for (layer, neuron), v, zz in zip(custom.tolist(), values.tolist(), z.tolist())
         ],
         hovertemplate="%{hovertext}<extra>click for details</extra>",
+        unselected=UNSELECTED_NODES,
         showlegend=False,
         name="hidden neurons",
     )
@@ -222,19 +239,23 @@ def _output_trace(layout: DiagramLayout) -> dict:
         },
         hovertext=[f"digit {d}: probability {p:.1%}" for d, p in zip(layout.digits, values.tolist())],
         hovertemplate="%{hovertext}<extra>click for details</extra>",
+        unselected=UNSELECTED_NODES,
         showlegend=False,
         name="output neurons",
     )
 
 
-def _rings_trace(layout: DiagramLayout, selected: tuple[int, int] | None) -> dict:
-    """An orange ring around the winning output and a black one around the selected neuron."""
+def _rings_trace(
+    layout: DiagramLayout, selected: tuple[int, int] | None, selected_edge: tuple[int, int, int] | None
+) -> dict:
+    """A green ring around the winning output, a black one around the selected neuron, a diamond on the picked edge."""
     view = layout.output
-    xs, ys, sizes, colours = (
+    xs, ys, sizes, colours, symbols = (
         [view.x[layout.winner]],
         [view.y[layout.winner]],
         [_node_size(view.shown.size) + 12],
         [HIGHLIGHT],
+        ["circle-open"],
     )
     if selected is not None and 1 <= selected[0] < len(layout.layers):
         column = layout.layers[selected[0]]
@@ -244,12 +265,22 @@ def _rings_trace(layout: DiagramLayout, selected: tuple[int, int] | None) -> dic
             ys.append(column.y[slot])
             sizes.append(_node_size(column.shown.size) + 10)
             colours.append(TEXT_COLOR)
+            symbols.append("circle-open")
+    if selected_edge is not None and 0 <= selected_edge[0] < len(layout.edges):
+        edge_set = layout.edges[selected_edge[0]]
+        hit = np.flatnonzero((edge_set.source == selected_edge[1]) & (edge_set.target == selected_edge[2]))
+        if hit.size:  # drawn only while the edge is among the strongest for this input
+            xs.append((edge_set.x0[hit[0]] + edge_set.x1[hit[0]]) / 2)
+            ys.append((edge_set.y0[hit[0]] + edge_set.y1[hit[0]]) / 2)
+            sizes.append(18)
+            colours.append(TEXT_COLOR)
+            symbols.append("diamond-open")
     return trace(
         "scatter",
         x=xs,
         y=ys,
         mode="markers",
-        marker={"symbol": "circle-open", "size": sizes, "color": colours, "line": {"width": 3}},
+        marker={"symbol": symbols, "size": sizes, "color": colours, "line": {"width": 3}},
         hoverinfo="skip",  # clicks fall through to the node underneath
         showlegend=False,
         name="highlights",
@@ -330,12 +361,18 @@ def _annotations(layout: DiagramLayout) -> list[dict]:
     return notes
 
 
-def diagram_figure(layout: DiagramLayout, selected: tuple[int, int] | None = None, height: int = 560) -> go.Figure:
+def diagram_figure(
+    layout: DiagramLayout,
+    selected: tuple[int, int] | None = None,
+    height: int = 560,
+    selected_edge: tuple[int, int, int] | None = None,
+) -> go.Figure:
     """The node-link diagram for one input.
 
     layout: from `nnviz.diagram.build_diagram`. selected: (layer index, neuron) to ring,
     e.g. the neuron the student clicked (it should be drawn: pass it to build_diagram's
-    `keep`). Traces, in order: input image, 8 edge traces (positive then negative weight,
+    `keep`). selected_edge: (weight layer, from, to) of a picked edge, marked with a
+    diamond at its middle when it is drawn. Traces, in order: input image, 8 edge traces (positive then negative weight,
     thin to thick), edge hover points, hidden neurons, output neurons, highlight rings.
     """
     return unvalidated_figure(
@@ -345,7 +382,7 @@ def diagram_figure(layout: DiagramLayout, selected: tuple[int, int] | None = Non
             _edge_hover_trace(layout),
             _hidden_trace(layout),
             _output_trace(layout),
-            _rings_trace(layout, selected),
+            _rings_trace(layout, selected, selected_edge),
         ],
         layout={
             **base_layout(height, show_legend=True),

@@ -631,6 +631,7 @@ LEARN_TABS = "learn_tabs"  # widget key of the Learn page's tabs: only the open 
 LEARN_TRUE_DIGIT = "learn_true_digit"  # widget key: the digit the current input should be
 LEARN_LABELLED_INPUT = "nnviz_learn_labelled_input"  # the input whose label was last put into the true-digit picker
 LEARN_WEIGHT = "nnviz_learn_weight"  # (model fingerprint, WeightRef) picked on the Learn page; absent = the steepest
+LEARN_DIAGRAM_EDGE = "nnviz_learn_diagram_edge"  # (model fingerprint, WeightRef) of the diagram edge clicked last
 LEARN_STEPPED = "nnviz_learn_stepped"  # SteppedModel: the copy of the session's model that "Take one step" changes
 LEARN_LEARNING_RATE = "learn_learning_rate"  # widget key: η for one step
 LEARN_STEP_ERROR = "nnviz_learn_step_error"  # why the last "Take one step" was not taken
@@ -672,6 +673,20 @@ def learn_weight(model_id: str) -> Any | None:
 
 def set_learn_weight(model_id: str, ref: Any | None) -> None:
     st.session_state[LEARN_WEIGHT] = None if ref is None else (model_id, ref)
+
+
+def pick_weight_from_diagram(model_id: str, ref: Any) -> None:
+    """A click on an edge of the Network page's diagram: its weight becomes the Learn page's weight."""
+    st.session_state[LEARN_DIAGRAM_EDGE] = (model_id, ref)
+    set_learn_weight(model_id, ref)
+
+
+def diagram_edge_weight(model_id: str) -> Any | None:
+    """The WeightRef last clicked in the Network page's diagram while it is still the Learn page's weight, or None."""
+    clicked = st.session_state.get(LEARN_DIAGRAM_EDGE)
+    if clicked is None or clicked[0] != model_id or learn_weight(model_id) != clicked[1]:
+        return None
+    return clicked[1]
 
 
 def stepped_model() -> Any | None:

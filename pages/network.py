@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from nnviz.data import DataUnavailableError
-from nnviz.diagram import build_diagram, layer_title, most_active, neuron_from_selection
+from nnviz.diagram import build_diagram, edge_from_selection, layer_title, most_active, neuron_from_selection
 from nnviz.features import LatentMap, latent_map, layer_activations, top_activating, weight_tiles
 from nnviz.figure_style import PLOT_CONFIG, frozen
 from nnviz.figures_diagram import diagram_figure
@@ -25,6 +25,7 @@ from nnviz.figures_history import epoch_probability_figure
 from nnviz.figures_neuron import activation_figure, breakdown_figure
 from nnviz.forward import OVERFLOW_MESSAGE, ForwardPass, forward_pass
 from nnviz.glossary import explain
+from nnviz.loss_landscape import WeightRef
 from nnviz.network import Network
 from nnviz.neuron import NeuronBreakdown, neuron_breakdown, neuron_name
 from nnviz.snapshots import network_at_epoch, probability_across_epochs
@@ -158,9 +159,16 @@ def _select(layer: int, neuron: int | None) -> None:
 
 
 def _on_diagram_click() -> None:
-    picked = neuron_from_selection(session.chart_selection(DIAGRAM_KEY))
+    selection = session.chart_selection(DIAGRAM_KEY)
+    picked = neuron_from_selection(selection)
     if picked is not None:
         _select(*picked)
+        return
+    edge = edge_from_selection(selection)
+    base = session.active_network()
+    if edge is not None and WeightRef(*edge).fits(base.config):
+        # Every epoch of the session's model shares its shape: the Learn page shows the same weight.
+        session.pick_weight_from_diagram(session.model_fingerprint(base), WeightRef(*edge))
 
 
 def _on_tile_click() -> None:
@@ -178,10 +186,33 @@ def _on_pick() -> None:
 # --- the signal: prediction, diagram, inside one neuron ----------------------------------------------------------
 
 
-def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int) -> None:
+def _picked_edge(network: Network, base_id: str) -> None:
+    """After a click on an edge: its weight in words and numbers, and the way to the Learn page."""
+    ref = session.diagram_edge_weight(base_id)
+    if ref is None or not ref.fits(network.config):
+        return
+    value = float(network.layers[ref.layer].weights[ref.row, ref.column])
+    # Built from numbers and layer names only: safe as markdown.
+    words = ref.describe(network.config)
+    st.markdown(f"{words[0].upper()}{words[1:]}: **w = {value:+.3f}**")
+    st.page_link(
+        "pages/learn.py",
+        label="See it on the Learn page",
+        icon=":material/trending_down:",
+        help="The Learn page plots the loss against this weight's value: gradient descent walks downhill.",
+    )
+
+
+def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int, base_id: str) -> None:
     layout = build_diagram(network, forward, keep={layer: [neuron]})
+    edge = session.diagram_edge_weight(base_id)
     chart(
-        diagram_figure(layout, selected=(layer, neuron), height=DIAGRAM_HEIGHT),
+        diagram_figure(
+            layout,
+            selected=(layer, neuron),
+            height=DIAGRAM_HEIGHT,
+            selected_edge=None if edge is None else (edge.layer, edge.row, edge.column),
+        ),
         config=PLOT_CONFIG,
         theme=None,
         key=DIAGRAM_KEY,
@@ -190,11 +221,13 @@ def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int) ->
     )
     st.caption(
         "The signal flows left to right. Circles are neurons (brighter = more active); lines are the strongest "
-        "pushes, blue adds, orange dashed holds back. **Click a neuron** to look inside it.",
+        "pushes, blue adds, orange dashed holds back. **Click a neuron** to look inside it, or the middle of a "
+        "line to pick its weight for the Learn page.",
         help="Only the strongest connections and the most active neurons of big layers are drawn, "
-        "so the picture stays readable. The orange ring marks the winning output, the black ring the neuron "
-        "you are looking inside.",
+        "so the picture stays readable. The green ring marks the winning output, the black ring the neuron "
+        "you are looking inside, the black diamond the line whose weight you picked.",
     )
+    _picked_edge(network, base_id)
 
 
 def _pickers(network: Network, layer: int, neuron: int, automatic: bool) -> None:
@@ -494,7 +527,7 @@ def follow_the_signal() -> None:
                 if not prediction_block(network, forward, note=note):
                     forward = None  # an overflowed pass: nothing below can be drawn from it
             if forward is not None:
-                _diagram(network, forward, layer, neuron)
+                _diagram(network, forward, layer, neuron, session.model_fingerprint(base))
     if forward is not None:
         _neuron_panel(network, forward, layer, neuron, automatic)
 
