@@ -22,12 +22,10 @@ from nnviz.loss_reading import evaluation_batch
 from nnviz.network import INITIALIZERS, Network, NetworkConfig
 from nnviz.training_events import ExperimentEvent, FinishedEvent
 from pages import _session as session
+from tests.app_kit import array, chart, mnist_image, open_page, trace
 from tests.canvas_injection import canvas_rgba, inject_drawing
-from tests.conftest import PROJECT_ROOT
-from tests.test_app_network import array, chart, mnist_image, trace
 from tests.test_learn_logic import FakeRun
 
-TIMEOUT = 60
 PAGE = "pages/learn.py"
 
 
@@ -51,10 +49,7 @@ def drawn(app: AppTest, mnist, digit: int) -> AppTest:
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
+    return open_page(PAGE)
 
 
 @pytest.fixture(scope="module")
