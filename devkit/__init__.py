@@ -3,4 +3,5 @@
 - `devkit.browser`: start `streamlit run app.py` on a free port, drive it in headless
   system Chromium, draw digits with the mouse, read metrics.
 - `devkit.data_dir`: where the real MNIST folder is on a developer's machine.
+- `devkit.timing`: the benchmarks' stopwatch (`ms_since`) and median of repeated calls (`median_s`).
 """
