@@ -4,7 +4,7 @@ Starts the app (`streamlit run app.py` on a free 127.0.0.1 port, NNVIZ_DATA_DIR
 set) and drives sessions at the Streamlit websocket level, the way the browser
 does: `BackMsg.rerun_script` with the widgets' states (the canvas is a
 bidirectional component whose value is set through its widget state, the same
-payload as tests/canvas_injection.py), and `ForwardMsg`s back. A fragment with
+payload as devkit/canvas_injection.py), and `ForwardMsg`s back. A fragment with
 `run_every` is polled as the browser polls it: on `auto_rerun` the client sends
 `rerun_script(fragment_id, is_auto_rerun)` every interval until
 `stop_auto_rerun`.
@@ -365,7 +365,7 @@ def profile_breakdown(strokes: int) -> dict[str, dict[str, float]]:
     """ms per stroke rerun in each phase, measured in-process under AppTest with cProfile."""
     from streamlit.testing.v1 import AppTest
 
-    from tests.canvas_injection import canvas_key_in
+    from devkit.canvas_injection import canvas_key_in
 
     phases = {
         "canvas payload decoding": [

@@ -119,8 +119,8 @@ def weight_curve_speed(repeats: int) -> None:
 def rerun_cpu(strokes: int) -> None:
     from streamlit.testing.v1 import AppTest
 
+    from devkit.canvas_injection import canvas_rgba, inject_drawing
     from pages import _session as session
-    from tests.canvas_injection import canvas_rgba, inject_drawing
 
     x_test, _ = load_mnist_test()
     drawings = [canvas_rgba(x_test[i]) for i in range(strokes)]

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from devkit.canvas_injection import blank_rgba, canvas_rgba, inject_drawing
 from tests.app_kit import mnist_image
-from tests.canvas_injection import blank_rgba, canvas_rgba, inject_drawing
 from tests.conftest import APP_PATH
 
 TIMEOUT = 30

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.figure_style import PRESENTER_HEIGHT_SCALE
-from tests.canvas_injection import canvas_rgba, inject_drawing
 from tests.conftest import APP_PATH
 
 TIMEOUT = 60

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays
+from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.backprop import loss_and_gradients
 from nnviz.default_model import load_default_network
 from nnviz.experiment_job import ExperimentJob
@@ -23,7 +24,6 @@ from nnviz.network import INITIALIZERS, Network, NetworkConfig
 from nnviz.training_events import ExperimentEvent, FinishedEvent
 from pages import _session as session
 from tests.app_kit import array, chart, mnist_image, open_page, trace
-from tests.canvas_injection import canvas_rgba, inject_drawing
 from tests.test_learn_logic import FakeRun
 
 PAGE = "pages/learn.py"

@@ -9,13 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays, random_network
+from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.default_model import load_default_network
 from nnviz.features import latent_map, layer_activations
 from nnviz.forward import forward_pass
 from nnviz.network import Network, NetworkConfig
 from pages import _session as session
 from tests.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
-from tests.canvas_injection import canvas_rgba, inject_drawing
 
 PAGE = "pages/network.py"
 TIME_TRAVEL_HINT = "Train a model on the Train page to travel back through its epochs."

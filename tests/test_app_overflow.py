@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.features import latent_map
 from nnviz.forward import OVERFLOW_MESSAGE, forward_pass
 from nnviz.network import Network, NetworkConfig
 from pages import _session as session
-from tests.canvas_injection import canvas_rgba, inject_drawing
 from tests.conftest import APP_PATH
 
 HUGE = 3e38  # finite in float32, but a sum of a few of them is inf

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_network
+from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.collection import EMPTY, collection_to_bytes
 from nnviz.default_model import load_default_network
 from nnviz.evaluation import cell_examples, evaluate
@@ -16,7 +17,6 @@ from nnviz.forward import forward_pass
 from nnviz.network import Network, NetworkConfig
 from pages import _session as session
 from tests.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
-from tests.canvas_injection import canvas_rgba, inject_drawing
 
 PAGE = "pages/test.py"
 

@@ -9,10 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays
+from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.network import Network, NetworkConfig, network_to_bytes
 from nnviz.plain_text import escape_markdown
 from nnviz.settings import PRESETS, to_query
-from tests.canvas_injection import canvas_rgba, inject_drawing
 from tests.conftest import APP_PATH
 
 TIMEOUT = 60
