@@ -16,7 +16,6 @@ from streamlit.testing.v1 import AppTest
 from devkit.anatomy import random_arrays
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.backprop import loss_and_gradients
-from nnviz.default_model import load_default_network
 from nnviz.experiment_job import ExperimentJob
 from nnviz.learn_experiments import DATA_SIZES, METHODS, STARTING_WEIGHTS
 from nnviz.loss_reading import evaluation_batch
@@ -50,11 +49,6 @@ def drawn(app: AppTest, mnist, digit: int) -> AppTest:
 @pytest.fixture
 def app() -> AppTest:
     return open_page(PAGE)
-
-
-@pytest.fixture(scope="module")
-def default_network() -> Network:
-    return load_default_network()
 
 
 # --- 1 · Loss -----------------------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays, random_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
-from nnviz.default_model import load_default_network
 from nnviz.features import latent_map, layer_activations
 from nnviz.forward import forward_pass
 from nnviz.network import Network, NetworkConfig
@@ -58,11 +57,6 @@ def shown_input(at: AppTest) -> np.ndarray:
 @pytest.fixture
 def app() -> AppTest:
     return open_page(PAGE)
-
-
-@pytest.fixture(scope="module")
-def default_network() -> Network:
-    return load_default_network()
 
 
 def draw(at: AppTest, image28: np.ndarray) -> AppTest:
