@@ -25,16 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from devkit.anatomy import digit_like_input, random_network
+from devkit.timing import ms_since
 from nnviz.diagram import build_diagram
 from nnviz.figures_diagram import diagram_figure
 from nnviz.figures_draw import input_figure, layer_figure, output_figure
 from nnviz.forward import forward_pass
 
 TARGET_MS = 50.0
-
-
-def ms(start: float) -> float:
-    return (time.perf_counter() - start) * 1000.0
 
 
 def main() -> None:
@@ -48,22 +45,22 @@ def main() -> None:
     for run in range(args.runs + 1):
         start = time.perf_counter()
         forward = forward_pass(network, x)
-        forward_ms = ms(start)
+        forward_ms = ms_since(start)
         start = time.perf_counter()
         layout = build_diagram(network, forward)
-        layout_ms = ms(start)
+        layout_ms = ms_since(start)
         start = time.perf_counter()
         fig = diagram_figure(layout, selected=(1, int(layout.layers[1].shown[0])))
-        figure_ms = ms(start)
+        figure_ms = ms_since(start)
         start = time.perf_counter()
         fig.to_json()
-        json_ms = ms(start)
+        json_ms = ms_since(start)
         start = time.perf_counter()
         input_figure(forward.activations[0][0])
         for values in forward.activations[1:-1]:
             layer_figure(values[0], network.config.activation)
         output_figure(forward.probabilities[0], network.digits)
-        draw_ms = ms(start)
+        draw_ms = ms_since(start)
         if run == 0:  # the first build pays plotly's one-off validator imports
             cold = layout_ms + figure_ms
             continue

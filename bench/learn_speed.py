@@ -28,6 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from devkit.timing import median_s  # noqa: E402
 from nnviz.backprop import network_params, output_gradient, params_mean_loss  # noqa: E402
 from nnviz.data import load_mnist_test  # noqa: E402
 from nnviz.default_model import load_default_network  # noqa: E402
@@ -38,12 +39,7 @@ from nnviz.network import Network, NetworkConfig  # noqa: E402
 
 def median_ms(action: Callable[[], object], repeats: int) -> float:
     action()  # warm-up (first-call allocations, tracing)
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    return median_s(action, repeats) * 1000
 
 
 def input_gradient(repeats: int) -> None:

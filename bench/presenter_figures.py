@@ -20,15 +20,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from devkit.anatomy import digit_like_input, random_network
+from devkit.timing import ms_since
 from nnviz.diagram import build_diagram
 from nnviz.figure_style import for_presenter
 from nnviz.figures_diagram import diagram_figure
 from nnviz.figures_draw import input_figure, layer_figure, output_figure
 from nnviz.forward import forward_pass
-
-
-def ms(start: float) -> float:
-    return (time.perf_counter() - start) * 1000.0
 
 
 def main() -> None:
@@ -49,10 +46,10 @@ def main() -> None:
         for run in range(args.runs + 1):
             start = time.perf_counter()
             figure = build()
-            build_ms = ms(start)
+            build_ms = ms_since(start)
             start = time.perf_counter()
             for_presenter(figure)
-            presenter_ms = ms(start)
+            presenter_ms = ms_since(start)
             if run:  # the first run warms caches up
                 built.append(build_ms)
                 enlarged.append(presenter_ms)

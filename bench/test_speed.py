@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +27,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))  # run as a plain script from anywhere
 
 from devkit.data_dir import data_dir_argument  # noqa: E402
+from devkit.timing import median_s  # noqa: E402
 from nnviz.data import load_mnist  # noqa: E402
 from nnviz.default_model import load_default_network  # noqa: E402
 from nnviz.evaluation import evaluate  # noqa: E402
@@ -38,15 +36,6 @@ from nnviz.network import NetworkConfig  # noqa: E402
 
 BIG = NetworkConfig(hidden_sizes=(512, 512))
 MAPS_INPUTS = 50
-
-
-def median_s(call: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -243,12 +243,20 @@ def draw_digit(page: Any, canvas: Any, digit: str) -> None:
     if box is None:
         raise RuntimeError("the canvas is not visible, so it cannot be drawn on")
     for stroke in DIGIT_STROKES[digit]:
-        points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke]
-        page.mouse.move(*points[0])
-        page.mouse.down()
-        for point in points[1:]:
-            page.mouse.move(*point, steps=12)
-        page.mouse.up()
+        drag_through(page, box, stroke)
+
+
+def drag_through(page: Any, box: dict[str, float], points: Sequence[tuple[float, float]], steps: int = 12) -> None:
+    """One mouse drag through `points`, each (x, y) in 0..1 of `box` (a locator's bounding box).
+
+    `steps` mouse moves between two points: enough of them that the canvas records a smooth line.
+    """
+    xy = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in points]
+    page.mouse.move(*xy[0])
+    page.mouse.down()
+    for point in xy[1:]:
+        page.mouse.move(*point, steps=steps)
+    page.mouse.up()
 
 
 def wait_idle(page: Any, timeout_ms: float = 30_000) -> None:

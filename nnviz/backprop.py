@@ -23,8 +23,8 @@ import numpy as np
 
 from nnviz.forward import ACTIVATION_FUNCTIONS
 from nnviz.network import Network
+from nnviz.training_config import LOSSES
 
-LOSSES = ("crossentropy", "mse")
 Params = Sequence[tuple[np.ndarray, np.ndarray]]  # [(weights (n_in, n_out), bias (n_out,)), ...] in layer order
 
 

@@ -19,6 +19,7 @@ from nnviz.figure_style import (
     MUTED_COLOR,
     POSITIVE,
     SMALL_FONT_SIZE,
+    VALUE_SCALE,
     axis,
     base_layout,
     figure_title,
@@ -29,8 +30,7 @@ from nnviz.loss_landscape import LossSlice, WeightCurve
 from nnviz.network import IMAGE_SIDE
 
 BEFORE_COLOR = POSITIVE  # blue
-AFTER_COLOR = ACCENT  # orange
-LANDSCAPE_SCALE = "Cividis"
+AFTER_COLOR = ACCENT  # bluish green
 # One line style per starting-weight choice / method: colour and dash, so colour is never the only cue.
 SERIES_STYLES = (
     ("#0072b2", "solid"),
@@ -206,7 +206,7 @@ def loss_slice_figure(slice_: LossSlice, path_epochs: Sequence[int] = (), height
             x=slice_.alphas,
             y=slice_.betas,
             z=np.log10(np.maximum(slice_.losses, 1e-6)),
-            colorscale=LANDSCAPE_SCALE,
+            colorscale=VALUE_SCALE,
             reversescale=True,
             ncontours=18,
             colorbar={

@@ -14,6 +14,7 @@ from nnviz.figure_style import (
     ACCENT,
     ACTIVATION_SCALE,
     BAR,
+    POSITIVE,
     SMALL_FONT_SIZE,
     TEXT_COLOR,
     axis,
@@ -27,7 +28,7 @@ MATRIX_TARGETS = "cells"  # name of the matrix's click-target trace
 GALLERY_TARGETS = "images"  # name of a gallery's click-target trace
 GALLERY_COLUMNS = 6  # six captions such as "8→7 · 100%" fit side by side in a 1024 px page
 DIAGONAL_COLOR = "#dfe9f3"  # right answers: a calm pale blue, never on the mistakes' scale
-DIAGONAL_EDGE = "#2166ac"
+DIAGONAL_EDGE = POSITIVE  # frames the right answers, in the blue at the end of TOWARD_AWAY_SCALE
 # Blue–orange diverging scale (PuOr-like, colour-blind safe): orange pushes away, blue toward.
 TOWARD_AWAY_SCALE = [
     [0.0, "#b35806"],

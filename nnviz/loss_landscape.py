@@ -85,10 +85,6 @@ def largest_gradient_weight(weight_gradients: Sequence[np.ndarray]) -> WeightRef
     return WeightRef(best, int(row), int(column))
 
 
-def weight_value(params: Params, ref: WeightRef) -> float:
-    return float(params[ref.layer][0][ref.row, ref.column])
-
-
 class OneWeightLoss:
     """Loss on a batch as a function of one weight, all others fixed; built once, evaluated at many values.
 

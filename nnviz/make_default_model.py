@@ -22,13 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from nnviz.data import DataUnavailableError, MnistData, load_mnist
+from nnviz.default_model import DEFAULT_MODEL_PATH
 from nnviz.forward import predict_digits
 from nnviz.network import IMAGE_SIDE, Network, NetworkConfig, save_network
 from nnviz.training import train
 from nnviz.training_config import TrainingConfig
 from nnviz.training_events import EpochEvent, FinishedEvent
 
-DEFAULT_OUT = Path(__file__).resolve().parent / "default_model.npz"
 DEFAULT_NETWORK = NetworkConfig(hidden_sizes=(128, 64), activation="relu", initializer="glorot")
 DEFAULT_TRAINING = TrainingConfig(epochs=12, batch_size=128, learning_rate=0.001, optimizer="adam", seed=0)
 SHIFTS = ((1, 0), (-1, 0), (0, 1), (0, -1))  # (down, right) in pixels
@@ -72,7 +72,7 @@ def train_default(data: MnistData, training: TrainingConfig = DEFAULT_TRAINING) 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=os.environ.get("NNVIZ_DATA_DIR"), help="folder of MNIST IDX files")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the .npz")
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH, help="where to write the .npz")
     parser.add_argument("--epochs", type=int, default=DEFAULT_TRAINING.epochs)
     parser.add_argument("--seed", type=int, default=DEFAULT_TRAINING.seed)
     args = parser.parse_args(argv)

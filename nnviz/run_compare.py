@@ -116,9 +116,3 @@ def compare_rows(runs: tuple[KeptRun, ...]) -> list[CompareRow]:
     )
     rows.extend(CompareRow(label, values, len(set(values)) > 1) for label, values in results)
     return rows
-
-
-def differing_settings(runs: tuple[KeptRun, ...]) -> list[str]:
-    """Labels of the settings (not the results) in which the runs differ, in table order."""
-    labels = {setting.label for setting in SETTINGS if setting.part in RUN_PARTS}
-    return [row.label for row in compare_rows(runs) if row.differs and row.label in labels]

@@ -5,13 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nnviz.figure_style import ACCENT
+from nnviz.figure_style import ACCENT, PLOT_CONFIG
 from nnviz.figures_compare import compare_accuracy_figure, compare_loss_figure
 from nnviz.run_compare import MAX_KEPT_RUNS, CompareRow, KeptRun, compare_rows
 from pages import _session as session
 from pages._view import chart
 
-PLOT_CONFIG = {"displayModeBar": False}
 ROW_PX = 35  # st.dataframe's row height: the compare table is sized to show every row without scrolling
 SHOWN = "compare_shown"  # widget key of the show/hide pills
 PICK = "compare_pick"  # widget key of "Your model on every page"

@@ -11,13 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from nnviz.board import leaderboard, tried_what
+from nnviz.figure_style import PLOT_CONFIG
 from nnviz.figures_board import class_scatter
 from nnviz.rooms import ROOM_TTL_S, BadRoomCode, Room, RoomError, normalise_room_code
 from nnviz.settings import PRESETS, Experiment, from_query, to_query
 from pages import _session as session
 from pages._view import chart
 
-PLOT_CONFIG = {"displayModeBar": False}
 BOARD_POLL_S = 4.0  # the board asks the room "anything new?" this often; it redraws only when the answer is yes
 BOARD_ERROR = "board_error"  # why the last teacher action failed (a plain sentence of ours)
 BOARD_DONE = "board_done"  # what the last teacher action did

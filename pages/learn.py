@@ -518,6 +518,35 @@ def _step_results(
 # --- 4 · Starting weights and 5 · More data: experiments in the trainer pool -------------------------------------
 
 
+def _experiment_button(
+    experiment: str,
+    network_config: NetworkConfig,
+    training_config: TrainingConfig,
+    parts: int,
+    *,
+    label: str,
+    key: str,
+    help_text: str,
+) -> ExperimentJob | None:
+    """A button that starts `experiment` (of `parts` runs) in the trainer pool; returns its job, if any yet.
+
+    The job is shared by the whole server, so the button is off while it runs and once it succeeded:
+    a second click would only start the same runs again.
+    """
+    job = session.learn_experiment(experiment, network_config)
+    st.button(
+        label,
+        key=key,
+        icon=":material/play_arrow:",
+        type="primary",
+        disabled=job is not None and (job.running or job.succeeded),
+        on_click=session.start_learn_experiment,
+        args=(experiment, network_config, training_config, parts),
+        help=help_text,
+    )
+    return job
+
+
 def _experiment_status(job: ExperimentJob | None, what: str) -> None:
     if job is None:
         return
@@ -594,16 +623,14 @@ def _starting_weights_tab(network: Network) -> None:
         "Gradient descent has to start somewhere. Train this network's shape five times, each from different "
         "starting weights, and compare."
     )
-    job = session.learn_experiment(STARTING_WEIGHTS, config)
-    st.button(
-        "Train one network per starting choice",
+    job = _experiment_button(
+        STARTING_WEIGHTS,
+        config,
+        STARTING_TRAINING,
+        len(INITIALIZERS),
+        label="Train one network per starting choice",
         key="learn_start_experiment",
-        icon=":material/play_arrow:",
-        type="primary",
-        disabled=job is not None and (job.running or job.succeeded),
-        on_click=session.start_learn_experiment,
-        args=(STARTING_WEIGHTS, config, STARTING_TRAINING, len(INITIALIZERS)),
-        help="Runs in the trainer, once for the whole class: the result is kept for everyone on this server.",
+        help_text="Runs in the trainer, once for the whole class: the result is kept for everyone on this server.",
     )
     _poll_while_running(
         job, lambda: _starting_weights_results(session.learn_experiment(STARTING_WEIGHTS, config), config)
@@ -638,16 +665,14 @@ def _data_size_tab() -> None:
         "100 to all training images."
     )
     config = NetworkConfig()
-    job = session.learn_experiment(DATA_SIZES, config)
-    st.button(
-        "Compare on 100 … all training images",
+    job = _experiment_button(
+        DATA_SIZES,
+        config,
+        TrainingConfig(),
+        len(TRAINING_SIZES) * len(METHODS),
+        label="Compare on 100 … all training images",
         key="learn_data_experiment",
-        icon=":material/play_arrow:",
-        type="primary",
-        disabled=job is not None and (job.running or job.succeeded),
-        on_click=session.start_learn_experiment,
-        args=(DATA_SIZES, config, TrainingConfig(), len(TRAINING_SIZES) * len(METHODS)),
-        help="Runs in the trainer (a few minutes), once for the whole class: the result is kept for everyone.",
+        help_text="Runs in the trainer (a few minutes), once for the whole class: the result is kept for everyone.",
     )
     _poll_while_running(job, lambda: _data_size_results(session.learn_experiment(DATA_SIZES, config)))
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from devkit.data_dir import real_data_dir
+from nnviz.default_model import load_default_network
+from nnviz.network import Network
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APP_PATH = str(PROJECT_ROOT / "app.py")  # AppTest resolves relative paths against the calling file
@@ -49,3 +51,9 @@ def _point_the_app_at_real_data() -> None:
     folder = real_data_dir()
     if folder is not None:
         os.environ.setdefault("NNVIZ_DATA_DIR", str(folder))
+
+
+@pytest.fixture(scope="module")
+def default_network() -> Network:
+    """The shipped default model (784-128-64-10, ReLU), loaded once per test module (numpy only)."""
+    return load_default_network()

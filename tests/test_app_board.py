@@ -12,21 +12,10 @@ from streamlit.testing.v1 import AppTest
 from nnviz.rooms import BoardEntry
 from nnviz.settings import PRESETS
 from pages import _session as session
-from tests.conftest import APP_PATH
+from tests.app_kit import open_page
 from tests.test_app_train import tiny_settings, wait_for_training
 
-TIMEOUT = 60
 HOSTILE_NICKNAME = "**x** [a](//ev.il) <b>"
-
-
-def open_page(page: str, **query: str) -> AppTest:
-    at = AppTest.from_file(APP_PATH, default_timeout=TIMEOUT)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
 
 
 def new_board() -> tuple[AppTest, str]:

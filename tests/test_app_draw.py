@@ -10,6 +10,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from devkit.canvas_injection import blank_rgba, canvas_rgba, inject_drawing
+from tests.app_kit import mnist_image
 from tests.conftest import APP_PATH
 
 TIMEOUT = 30
@@ -31,10 +32,6 @@ def app() -> AppTest:
     return at
 
 
-def first_test_image_of(mnist, digit: int) -> np.ndarray:
-    return mnist.x_test[np.flatnonzero(mnist.y_test == digit)[0]]
-
-
 def test_blank_canvas_prompts_and_predicts_nothing(app: AppTest) -> None:
     assert prompt_shown(app)
     assert prediction(app) is None
@@ -53,7 +50,7 @@ def test_a_speck_is_treated_like_a_blank_canvas(app: AppTest) -> None:
 
 @pytest.mark.parametrize("digit", [0, 3, 7])
 def test_a_drawn_digit_is_classified_and_every_layer_is_shown(app: AppTest, mnist, digit: int) -> None:
-    inject_drawing(app, "draw", canvas_rgba(first_test_image_of(mnist, digit)))
+    inject_drawing(app, "draw", canvas_rgba(mnist_image(mnist, digit)))
     assert not app.exception
     assert prediction(app) == str(digit)
     # input image, two hidden layers of the default model, output bars
@@ -69,7 +66,7 @@ def test_show_me_a_test_digit_loads_a_labelled_mnist_image(app: AppTest, mnist_d
 
 
 def test_clear_empties_the_input(app: AppTest, mnist) -> None:
-    inject_drawing(app, "draw", canvas_rgba(first_test_image_of(mnist, 7)))
+    inject_drawing(app, "draw", canvas_rgba(mnist_image(mnist, 7)))
     assert prediction(app) == "7"
     app.button(key="draw_clear").click().run()
     assert not app.exception
@@ -77,7 +74,7 @@ def test_clear_empties_the_input(app: AppTest, mnist) -> None:
 
 
 def test_the_drawing_survives_a_trip_to_another_page(app: AppTest, mnist) -> None:
-    inject_drawing(app, "draw", canvas_rgba(first_test_image_of(mnist, 3)))
+    inject_drawing(app, "draw", canvas_rgba(mnist_image(mnist, 3)))
     assert prediction(app) == "3"
     app.switch_page("pages/train.py").run()
     assert not app.exception
@@ -95,7 +92,7 @@ def png_bytes(image28: np.ndarray, *, dark_on_light: bool) -> bytes:
 
 
 def test_an_uploaded_photo_of_a_digit_is_classified(app: AppTest, mnist) -> None:
-    photo = png_bytes(first_test_image_of(mnist, 3), dark_on_light=True)
+    photo = png_bytes(mnist_image(mnist, 3), dark_on_light=True)
     app.file_uploader(key="draw_upload").upload("three.png", photo, "image/png").run()
     assert not app.exception
     assert prediction(app) == "3"
@@ -103,7 +100,7 @@ def test_an_uploaded_photo_of_a_digit_is_classified(app: AppTest, mnist) -> None
 
 
 def test_a_non_image_upload_is_refused_kindly_and_loses_nothing(app: AppTest, mnist) -> None:
-    inject_drawing(app, "draw", canvas_rgba(first_test_image_of(mnist, 7)))
+    inject_drawing(app, "draw", canvas_rgba(mnist_image(mnist, 7)))
     app.file_uploader(key="draw_upload").upload("notes.txt", b"just some text", "text/plain").run()
     assert not app.exception
     assert any("not an image we can read" in w.value for w in app.warning)
@@ -112,7 +109,7 @@ def test_a_non_image_upload_is_refused_kindly_and_loses_nothing(app: AppTest, mn
 
 def test_the_sections_are_numbered_in_reading_order(app: AppTest, mnist) -> None:
     """Issue 7, item 11: 1, 2, 3, 4 from top left to bottom, never 1, 2, 4, 3."""
-    inject_drawing(app, "draw", canvas_rgba(first_test_image_of(mnist, 3)))
+    inject_drawing(app, "draw", canvas_rgba(mnist_image(mnist, 3)))
     numbers = [s.value.split(" · ")[0] for s in app.subheader if " · " in s.value]
     assert numbers == ["1", "2", "3", "4"]
 

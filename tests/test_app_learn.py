@@ -16,18 +16,15 @@ from streamlit.testing.v1 import AppTest
 from devkit.anatomy import random_arrays
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.backprop import loss_and_gradients
-from nnviz.default_model import load_default_network
 from nnviz.experiment_job import ExperimentJob
 from nnviz.learn_experiments import DATA_SIZES, METHODS, STARTING_WEIGHTS
 from nnviz.loss_reading import evaluation_batch
 from nnviz.network import INITIALIZERS, Network, NetworkConfig
 from nnviz.training_events import ExperimentEvent, FinishedEvent
 from pages import _session as session
-from tests.conftest import PROJECT_ROOT
-from tests.test_app_network import array, chart, mnist_image, trace
+from tests.app_kit import array, chart, mnist_image, open_page, trace
 from tests.test_learn_logic import FakeRun
 
-TIMEOUT = 60
 PAGE = "pages/learn.py"
 
 
@@ -51,15 +48,7 @@ def drawn(app: AppTest, mnist, digit: int) -> AppTest:
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
-
-
-@pytest.fixture(scope="module")
-def default_network() -> Network:
-    return load_default_network()
+    return open_page(PAGE)
 
 
 # --- 1 · Loss -----------------------------------------------------------------------------------------------------

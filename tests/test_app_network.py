@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 
 import numpy as np
@@ -12,14 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays, random_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
-from nnviz.default_model import load_default_network
 from nnviz.features import latent_map, layer_activations
 from nnviz.forward import forward_pass
 from nnviz.network import Network, NetworkConfig
 from pages import _session as session
-from tests.conftest import PROJECT_ROOT
+from tests.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 
-TIMEOUT = 60
 PAGE = "pages/network.py"
 TIME_TRAVEL_HINT = "Train a model on the Train page to travel back through its epochs."
 
@@ -44,27 +40,6 @@ def panel_text(at: AppTest) -> str:
     return texts[0]
 
 
-def chart(at: AppTest, key: str) -> dict | None:
-    """The plotly figure (as a dict) of the chart keyed `key`, or None if the page shows none."""
-    for element in at.get("plotly_chart"):
-        if element.proto.id.endswith(f"-{key}"):
-            return json.loads(element.proto.spec)
-    return None
-
-
-def array(value) -> np.ndarray:
-    """A figure array from its JSON: plotly sends numpy arrays as base64 {dtype, bdata, shape}."""
-    if isinstance(value, dict) and "bdata" in value:
-        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = value.get("shape")
-        return data.reshape([int(n) for n in str(shape).split(",")]) if shape else data
-    return np.asarray(value)
-
-
-def trace(figure: dict, name: str) -> dict:
-    return next(t for t in figure["data"] if t.get("name") == name)
-
-
 def number_after(text: str, label: str) -> float:
     """The signed number printed right before `label` in the panel's words, e.g. '-0.112** bias'."""
     match = re.search(r"([+-]\d+\.\d+)\*\*\] " + re.escape(label), text)
@@ -81,33 +56,13 @@ def shown_input(at: AppTest) -> np.ndarray:
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
-
-
-@pytest.fixture(scope="module")
-def default_network() -> Network:
-    return load_default_network()
-
-
-def mnist_image(mnist, digit: int) -> np.ndarray:
-    """The first test image of `digit` (28×28 as 784 values in 0..1)."""
-    return mnist.x_test[np.flatnonzero(mnist.y_test == digit)[0]]
+    return open_page(PAGE)
 
 
 def draw(at: AppTest, image28: np.ndarray) -> AppTest:
     inject_drawing(at, "network", canvas_rgba(image28))
     assert not at.exception
     return at
-
-
-def use_session_model(at: AppTest, network: Network, snapshots: list | None = None) -> AppTest:
-    """Make `network` the session's model, as the Train page leaves it after a run (no trainer needed)."""
-    at.session_state[session.NETWORK] = network
-    at.session_state[session.SNAPSHOTS] = snapshots
-    return at.run()
 
 
 # --- the default model -----------------------------------------------------------------------------------------------

@@ -16,19 +16,14 @@ from nnviz.fooling import NO_DONT_KNOW
 from nnviz.forward import forward_pass
 from nnviz.network import Network, NetworkConfig
 from pages import _session as session
-from tests.conftest import PROJECT_ROOT
-from tests.test_app_network import array, chart, trace, use_session_model
+from tests.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 
-TIMEOUT = 60
 PAGE = "pages/test.py"
 
 
 @pytest.fixture
 def app(mnist_dir) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
+    return open_page(PAGE)
 
 
 def open_tab(at: AppTest, title: str) -> AppTest:
@@ -155,7 +150,7 @@ def test_it_answers_inputs_that_are_not_digits(app: AppTest, source: str) -> Non
 
 def test_collect_on_draw_then_score_our_drawings(app: AppTest, mnist) -> None:
     app.switch_page("pages/draw.py").run()
-    seven = mnist.x_test[np.flatnonzero(mnist.y_test == 7)[0]]
+    seven = mnist_image(mnist, 7)
     inject_drawing(app, "draw", canvas_rgba(seven))
     app.session_state["draw_collect_label"] = 1  # the student says it is a 1: the network will be "wrong"
     app.button(key="draw_collect").click().run()

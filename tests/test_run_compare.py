@@ -10,7 +10,7 @@ from nnviz.figures_board import class_scatter
 from nnviz.figures_compare import compare_accuracy_figure, compare_loss_figure
 from nnviz.network import NetworkConfig
 from nnviz.rooms import BoardEntry
-from nnviz.run_compare import MAX_KEPT_RUNS, compare_rows, differing_settings, keep_run, snapshot_bytes
+from nnviz.run_compare import MAX_KEPT_RUNS, compare_rows, keep_run, snapshot_bytes
 from nnviz.settings import SETTINGS
 from nnviz.training_config import TrainingConfig
 from nnviz.training_events import BatchEvent, EpochEvent, FinishedEvent
@@ -79,8 +79,12 @@ def test_the_table_has_one_row_per_run_setting_and_marks_what_differs() -> None:
     assert not rows["Epochs"].differs and rows["Hidden layers"].values == ("8",) * 3
     assert rows["Weights and biases"].values == ("6,370",) * 3  # 784×8+8 + 8×10+10
     assert rows["Test accuracy"].values == ("90.0%",) * 3
-    assert differing_settings(runs) == ["Activation", "Learning rate"]
-    assert differing_settings(runs[:1]) == []
+    setting_labels = {s.label for s in run_settings}
+    assert [label for label, row in rows.items() if row.differs and label in setting_labels] == [
+        "Activation",
+        "Learning rate",
+    ]
+    assert not any(row.differs for row in compare_rows(runs[:1]))
 
 
 def test_overlay_figures_draw_each_run_in_its_own_colour_and_dash() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from devkit.browser import (
     canvas_surface,
+    drag_through,
     draw_digit,
     open_app_page,
     wait_for_metric,
@@ -41,17 +42,6 @@ def projector_page(chromium: Any, app_url: str) -> Any:
         context.close()
 
 
-def stroke(page: Any, canvas: Any, points: list[tuple[float, float]]) -> None:
-    """One drag through `points` given in 0..1 of the canvas's box."""
-    box = canvas.bounding_box()
-    xy = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in points]
-    page.mouse.move(*xy[0])
-    page.mouse.down()
-    for point in xy[1:]:
-        page.mouse.move(*point, steps=15)
-    page.mouse.up()
-
-
 def shown_input(page: Any) -> list[list[float]]:
     page.wait_for_function(f"() => ({READ_INPUT_JS})() !== null", timeout=30_000)
     return page.evaluate(READ_INPUT_JS)
@@ -71,7 +61,7 @@ def test_at_1024_the_whole_canvas_can_be_drawn_on(projector_page: Any, app_url: 
 
     # A line along the top, then a stroke down the canvas's right edge: a tall "7".
     canvas.scroll_into_view_if_needed()
-    stroke(page, canvas, [(0.05, 0.1), (0.97, 0.1), (0.97, 0.9)])
+    drag_through(page, canvas.bounding_box(), [(0.05, 0.1), (0.97, 0.1), (0.97, 0.9)], steps=15)
     wait_for_metric(page, "Prediction")
     image = shown_input(page)
     columns = [[row[c] for row in image] for c in range(28)]
@@ -131,7 +121,7 @@ def test_a_canvas_scribbled_mostly_white_is_not_inverted(page: Any, app_url: str
     for i in range(13):
         y = 0.03 + i * 0.05
         points += [(0.02, y), (0.98, y)]
-    stroke(page, canvas, points)
+    drag_through(page, canvas.bounding_box(), points, steps=15)
     wait_for_metric(page, "Prediction")
     image = shown_input(page)
     inked = sum(value > 0.5 for row in image for value in row)

@@ -1,0 +1,65 @@
+"""Opening and reading pages under AppTest: the helpers the tests/test_app_*.py files share.
+
+`open_page` starts the app as a fresh session and switches to one page; `chart`, `array` and
+`trace` read a plotly figure the page showed; `mnist_image` and `use_session_model` set up what
+the page is given (a real test digit, a trained-like session model).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from nnviz.network import Network
+from pages import _session as session
+from tests.conftest import APP_PATH
+
+TIMEOUT = 60  # seconds one AppTest run may take: a first run loads MNIST and the default model
+
+
+def open_page(page: str, **query: str) -> AppTest:
+    """A new session of app.py with `query` in the address bar, switched to `page` (e.g. "pages/learn.py")."""
+    at = AppTest.from_file(APP_PATH, default_timeout=TIMEOUT)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart(at: AppTest, key: str) -> dict | None:
+    """The plotly figure (as a dict) of the chart keyed `key`, or None if the page shows none."""
+    for element in at.get("plotly_chart"):
+        if element.proto.id.endswith(f"-{key}"):
+            return json.loads(element.proto.spec)
+    return None
+
+
+def array(value) -> np.ndarray:
+    """A figure array from its JSON: plotly sends numpy arrays as base64 {dtype, bdata, shape}."""
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        return data.reshape([int(n) for n in str(shape).split(",")]) if shape else data
+    return np.asarray(value)
+
+
+def trace(figure: dict, name: str) -> dict:
+    """The trace named `name` of a figure dict (StopIteration if there is none)."""
+    return next(t for t in figure["data"] if t.get("name") == name)
+
+
+def mnist_image(mnist, digit: int) -> np.ndarray:
+    """The first test image of `digit` (28×28 as 784 values in 0..1)."""
+    return mnist.x_test[np.flatnonzero(mnist.y_test == digit)[0]]
+
+
+def use_session_model(at: AppTest, network: Network, snapshots: list | None = None) -> AppTest:
+    """Make `network` the session's model, as the Train page leaves it after a run (no trainer needed)."""
+    at.session_state[session.NETWORK] = network
+    at.session_state[session.SNAPSHOTS] = snapshots
+    return at.run()
