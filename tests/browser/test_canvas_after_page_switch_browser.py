@@ -89,6 +89,11 @@ def test_undo_on_a_restored_drawing_takes_back_the_new_stroke_only(page: Any, ap
         page.wait_for_timeout(100)
     assert undo_enabled(page), "undo should be available after a new stroke"
     assert wait_for_ink(page, at_least=restored_ink + 500) > restored_ink
+    # The new stroke must have reached the server before undo is pressed: an undo inside the canvas's
+    # 200 ms debounce looks exactly like the trash (see pages/_widgets.py). The rerun above may have been
+    # another fragment's, so give the stroke's own report time to arrive and be handled.
+    page.wait_for_timeout(1_000)
+    wait_idle(page)
     undo_canvas(page)
 
     ink = wait_for_ink(page, at_most=restored_ink)
