@@ -673,7 +673,7 @@ async def run(args: argparse.Namespace, server: StreamlitServer) -> None:
         result = await burst(server.url, pid, args.burst, "train_start", args.burst_limit)
         print_burst(f"training burst (page defaults, Train within 1 s; limit {args.burst_limit:g} s)", result, True)
     if "lab" in parts:
-        result = await burst(server.url, pid, args.burst, "train_lab_example", args.lab_limit)
+        result = await burst(server.url, pid, args.burst, "train_preset_lab", args.lab_limit)
         print_burst(f"Lab example burst (limit {args.lab_limit:g} s; target all finish ≤ 30 s)", result, False)
     if "busy" in parts:
         busy = await busy_drawing(server.url, 2, args.busy_seconds)

@@ -17,7 +17,11 @@ OWN_SOURCES = ("drawing", "photo")  # what counts as our handwriting (not MNIST 
 
 
 def collect_control(page: str) -> None:
-    """A "Collect" popover: which digit the drawing is, a button to keep it, and the file buttons."""
+    """A "Collect" popover: which digit the drawing is and a button to keep it.
+
+    It is redrawn on every stroke, so it holds only what a stroke needs: saving and loading
+    the set (a download's bytes, an uploader) live on the Test page's "Our drawings" tab.
+    """
     collected = len(session.our_drawings())
     with st.popover(f"Collect ({collected})", icon=":material/library_add:", width="stretch"):
         current = session.current_input()
@@ -35,7 +39,7 @@ def collect_control(page: str) -> None:
                 args=(page,),
                 width="stretch",
             )
-        collection_files(page)
+        st.caption("Save or load the set on the Test page, under “Our drawings”.")
     show_collect_error()
 
 
@@ -51,7 +55,8 @@ def collection_files(page: str) -> None:
     if len(drawings):
         st.download_button(
             f"Download our {len(drawings)} drawings",
-            data=collection_to_bytes(drawings),
+            data=lambda: collection_to_bytes(drawings),  # made only when pressed, not on every rerun
+            on_click="ignore",
             file_name="our_drawings.npz",
             mime="application/octet-stream",
             key=f"{page}_collect_download",

@@ -16,7 +16,7 @@ from nnviz.forward import OVERFLOW_MESSAGE, ForwardPass
 from nnviz.glossary import explain
 from nnviz.network import Network
 from nnviz.plain_text import escape_markdown
-from nnviz.preprocess import canvas_ink, canvas_to_input, image_to_input
+from nnviz.preprocess import canvas_ink, image_to_input, ink_to_input
 from pages import _session as session
 from pages._view import chart
 
@@ -52,8 +52,9 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
         if st.session_state.get(session.LAST_CANVAS_IMAGE) != digest:
             st.session_state[session.LAST_CANVAS_IMAGE] = digest
             session.save_drawing(result.json_data)
-            pixels = canvas_to_input(result.image_data)
-            session.keep_canvas_ink(canvas_ink(result.image_data))  # the Test page prepares it step by step
+            ink = canvas_ink(result.image_data)  # once per stroke: the input and the Test page's steps share it
+            session.keep_canvas_ink(ink)
+            pixels = None if ink is None else ink_to_input(ink)
             session.set_current_input(None if pixels is None else session.CurrentInput(pixels, "drawing"))
 
     # Short labels, so they fit beside each other under the 280 px canvas; the tooltips say the rest.
