@@ -608,8 +608,13 @@ async def abandon(base: str, trainers: int, limit_s: float) -> dict[str, float |
     queued = await waiter.wait_for(lambda: bool(waiter.queue_alerts), 20)
     closed_at = time.perf_counter()
     await holders[0].close()
+    # Started = a loss point after the close, or the run's outcome (one epoch can end between two polls).
     started = await waiter.wait_for(
-        lambda: any(t > closed_at and shows_loss(text) for t, text in waiter.progress), limit_s
+        lambda: (
+            any(t > closed_at and shows_loss(text) for t, text in waiter.progress)
+            or any(t > closed_at for t, _ in waiter.outcomes)
+        ),
+        limit_s,
     )
     freed = time.perf_counter() - closed_at if started else None
     for s in holders[1:]:
