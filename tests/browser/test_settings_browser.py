@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
@@ -18,6 +18,7 @@ from devkit.browser import (
     wait_idle,
     wait_in_viewport,
 )
+from nnviz.settings import PRESETS, to_query
 
 pytestmark = pytest.mark.browser
 
@@ -144,3 +145,26 @@ def test_markdown_in_a_link_stays_plain_text_and_loads_nothing(page: Any, app_ur
     assert page.locator('a[href*="ev.il"]').count() == 0
     assert page.locator('img[src*="ev.il"]').count() == 0
     assert not [url for url in requests if "ev.il" in url.split("?")[0]]
+
+
+def test_the_lab_example_is_a_complete_experiment_whatever_the_form_held(page: Any, app_url: str) -> None:
+    """Item 4: with lr 10 and plain SGD in the form, the Lab example still trains the lab's own settings."""
+    open_train_page(page, app_url.rstrip("/") + "/train?lr=10&optimizer=sgd&activation=tanh&epochs=9")
+    wait_for_link(page, r"lr=10")
+    wait_idle(page)
+    page.locator(".st-key-train_preset_lab button").first.click()
+    wait_idle(page)
+
+    expected = to_query(PRESETS["lab"].experiment)
+    page.wait_for_function(
+        "expected => new URL(location.href).searchParams.get('digits') === expected", arg=expected["digits"]
+    )
+    shown = {name: values[0] for name, values in parse_qs(urlparse(page.url).query).items()}
+    assert shown == expected, "the address bar holds exactly the lab's experiment, nothing left from the form"
+    checked = page.locator(".st-key-train_optimizer label:has(input:checked)").inner_text().strip()
+    assert checked == "Adam", "the form shows the lab's optimizer, not the SGD the form held"
+    stop = page.locator(".st-key-train_stop button")
+    if stop.is_enabled():
+        stop.click()  # the lab run is not what this test is about: free the trainer for the next test
+        wait_idle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
