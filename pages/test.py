@@ -148,7 +148,7 @@ def how_good(network: Network, model_id: str) -> None:
             theme=None,
             key="test_per_digit",
         )
-        st.caption("How often each true digit is read right; the orange bar is its weakest digit.")
+        st.caption("How often each true digit is read right; the green bar is its weakest digit.")
     chart(
         confusion_figure(evaluation.confusion, evaluation.digits),
         config=PLOT_CONFIG,
