@@ -26,17 +26,6 @@ from tests.browser.test_draw_browser import PROMPT, nav_link, open_draw_page
 pytestmark = pytest.mark.browser
 
 
-def undo_canvas(page: Any, key_prefix: str = "draw_canvas") -> None:
-    """Press the canvas toolbar's undo (a DOM click: the toolbar may only show on hover)."""
-    button = page.locator(f'[class*="st-key-{key_prefix}"] button[aria-label="Undo"]').first
-    button.evaluate("b => b.click()")
-
-
-def undo_enabled(page: Any, key_prefix: str = "draw_canvas") -> bool:
-    button = page.locator(f'[class*="st-key-{key_prefix}"] button[aria-label="Undo"]').first
-    return button.evaluate("b => !b.disabled")
-
-
 def wait_for_ink(page: Any, at_least: int | None = None, at_most: int | None = None) -> int:
     """Wait (up to 5 s) until the canvas shows a number of inked pixels in range; return it."""
     count = -1
