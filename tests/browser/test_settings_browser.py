@@ -161,8 +161,6 @@ def test_the_lab_example_is_a_complete_experiment_whatever_the_form_held(page: A
     )
     shown = {name: values[0] for name, values in parse_qs(urlparse(page.url).query).items()}
     assert shown == expected, "the address bar holds exactly the lab's experiment, nothing left from the form"
-    checked = page.locator(".st-key-train_optimizer label:has(input:checked)").inner_text().strip()
-    assert checked == "Adam", "the form shows the lab's optimizer, not the SGD the form held"
     stop = page.locator(".st-key-train_stop button")
     if stop.is_enabled():
         stop.click()  # the lab run is not what this test is about: free the trainer for the next test
