@@ -7,7 +7,7 @@ re-imports the entry script as __mp_main__) does not start the app again.
 
 import streamlit as st
 
-from nnviz.plain_text import escape_markdown
+from nnviz.session.plain_text import escape_markdown
 from pages import _session as session
 from pages import _view as view
 from pages._board_widgets import shared_experiment_notice

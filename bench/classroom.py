@@ -374,7 +374,7 @@ def profile_breakdown(strokes: int) -> dict[str, dict[str, float]]:
         ],
         "preprocessing": [("preprocess.py", "canvas_to_input")],
         "forward pass": [("forward.py", "forward_pass")],
-        "figure building (nnviz.figures_*)": [("nnviz/figures_", "")],
+        "figure building (nnviz.figures.*)": [("nnviz/figures/", "")],
         "st.plotly_chart (validate + JSON)": [("elements/plotly_chart.py", "plotly_chart")],
         "other nnviz work called by the page": [("/nnviz/", "")],
         "Streamlit's gc.collect() after the run": [("~", "<built-in method gc.collect>")],
@@ -409,7 +409,7 @@ def profile_breakdown(strokes: int) -> dict[str, dict[str, float]]:
             seconds = 0.0
             for (filename, _, function), (_, _, _, cumulative, callers) in stats.items():
                 for path_part, name in patterns:
-                    if path_part == "/nnviz/" and ("nnviz/figures_" in filename or function in counted):
+                    if path_part == "/nnviz/" and ("nnviz/figures/" in filename or function in counted):
                         continue
                     if path_part == "~" and filename != "~":
                         continue

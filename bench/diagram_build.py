@@ -2,12 +2,12 @@
 
 Times, for one digit-like input, each repeated --runs times after one warm-up:
     forward   forward_pass (the numbers the diagram shows);
-    layout    nnviz.diagram.build_diagram (sampling 32 of 512, top-50 edges per gap);
-    figure    nnviz.figures_diagram.diagram_figure (the go.Figure);
+    layout    nnviz.figures.diagram_layout.build_diagram (sampling 32 of 512, top-50 edges per gap);
+    figure    nnviz.figures.diagram.diagram_figure (the go.Figure);
     diagram   layout + figure: the number the target is about;
     json      fig.to_json(), what st.plotly_chart then serialises (reported, not in the target);
 and, side by side in the same run, the Draw page's three figures for the same
-network (nnviz.figures_draw) as a reference. Prints medians, the very first
+network (nnviz.figures.draw) as a reference. Prints medians, the very first
 (cold) build, and the diagram's ratio to the target and to the Draw figures.
 
 Usage, from the project root:
@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from devkit.anatomy import digit_like_input, random_network
 from devkit.timing import ms_since
-from nnviz.diagram import build_diagram
-from nnviz.figures_diagram import diagram_figure
-from nnviz.figures_draw import input_figure, layer_figure, output_figure
-from nnviz.forward import forward_pass
+from nnviz.figures.diagram import diagram_figure
+from nnviz.figures.diagram_layout import build_diagram
+from nnviz.figures.draw import input_figure, layer_figure, output_figure
+from nnviz.model.forward import forward_pass
 
 TARGET_MS = 50.0
 

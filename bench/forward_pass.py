@@ -4,7 +4,7 @@
 
 Uses the shipped default model (784-128-64-10 ReLU) and real MNIST test digits as inputs
 (random inputs if the data is missing). Prints the median milliseconds per input of
-`nnviz.forward.forward_pass`, of `model.predict` and of a direct `model(x)` call on a Keras
+`nnviz.model.forward.forward_pass`, of `model.predict` and of a direct `model(x)` call on a Keras
 model that outputs all layers, and the ratios. Target: numpy <= 0.1 ms per input.
 """
 
@@ -23,9 +23,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))  # run as a plain script from anywhere
 
 from devkit.data_dir import data_dir_argument  # noqa: E402
-from nnviz.data import DataUnavailableError, load_mnist_test  # noqa: E402
-from nnviz.default_model import load_default_network  # noqa: E402
-from nnviz.forward import forward_pass  # noqa: E402
+from nnviz.model.default_model import load_default_network  # noqa: E402
+from nnviz.model.forward import forward_pass  # noqa: E402
+from nnviz.model.mnist import DataUnavailableError, load_mnist_test  # noqa: E402
 
 
 def median_ms(call: Callable[[np.ndarray], object], inputs: np.ndarray, runs: int) -> float:
@@ -53,7 +53,7 @@ def main() -> None:
     inputs = np.ascontiguousarray(inputs[:200], dtype=np.float32)
     network = load_default_network()
 
-    from nnviz.keras_model import all_layers_model, network_to_model
+    from nnviz.model.keras_model import all_layers_model, network_to_model
 
     model = all_layers_model(network_to_model(network), network.config)
     # Same weights, same answers (checked here so the timing compares like with like).

@@ -1,7 +1,7 @@
 """The Learn page's numbers, side by side in one run.
 
 1. Gradient of one input through a 784-512-512-10 network: nnviz's numpy backprop
-   (`nnviz.backprop.output_gradient`) vs TensorFlow's `tf.GradientTape` on the same
+   (`nnviz.model.backprop.output_gradient`) vs TensorFlow's `tf.GradientTape` on the same
    weights (eager, and inside a `tf.function`). Target: numpy ≤ 1× TensorFlow.
 2. Loss against one weight, 41 points, 1,000 test images, 784-128-64-10 (the default
    model): the incremental curve (`OneWeightLoss`, only what changes when one weight
@@ -29,12 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from devkit.timing import median_s  # noqa: E402
-from nnviz.backprop import network_params, output_gradient, params_mean_loss  # noqa: E402
-from nnviz.data import load_mnist_test  # noqa: E402
-from nnviz.default_model import load_default_network  # noqa: E402
-from nnviz.loss_landscape import CURVE_POINTS, OneWeightLoss, WeightRef, weight_curve  # noqa: E402
-from nnviz.loss_reading import evaluation_batch  # noqa: E402
-from nnviz.network import Network, NetworkConfig  # noqa: E402
+from nnviz.explain.loss_landscape import CURVE_POINTS, OneWeightLoss, WeightRef, weight_curve  # noqa: E402
+from nnviz.explain.loss_reading import evaluation_batch  # noqa: E402
+from nnviz.model.backprop import network_params, output_gradient, params_mean_loss  # noqa: E402
+from nnviz.model.default_model import load_default_network  # noqa: E402
+from nnviz.model.mnist import load_mnist_test  # noqa: E402
+from nnviz.model.network import Network, NetworkConfig  # noqa: E402
 
 
 def median_ms(action: Callable[[], object], repeats: int) -> float:
@@ -45,7 +45,7 @@ def median_ms(action: Callable[[], object], repeats: int) -> float:
 def input_gradient(repeats: int) -> None:
     import tensorflow as tf
 
-    from nnviz.keras_model import network_to_model
+    from nnviz.model.keras_model import network_to_model
 
     config = NetworkConfig(hidden_sizes=(512, 512))
     rng = np.random.default_rng(0)

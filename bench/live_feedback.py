@@ -30,10 +30,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from devkit.data_dir import real_data_dir  # noqa: E402  (needs the path above)
-from nnviz.network import NetworkConfig  # noqa: E402
-from nnviz.trainer_pool import TrainerPool, TrainingRun  # noqa: E402
-from nnviz.training_config import TrainingConfig  # noqa: E402
-from nnviz.training_events import BatchEvent, EpochEvent, FinishedEvent  # noqa: E402
+from nnviz.model.network import NetworkConfig  # noqa: E402
+from nnviz.training.config import TrainingConfig  # noqa: E402
+from nnviz.training.events import BatchEvent, EpochEvent, FinishedEvent  # noqa: E402
+from nnviz.training.pool import TrainerPool, TrainingRun  # noqa: E402
 
 PAGE_POLL_S = 0.1
 STOP_POLL_S = 0.01

@@ -1,4 +1,4 @@
-"""What presenter mode costs per figure: nnviz.figure_style.for_presenter on the Draw and Network figures.
+"""What presenter mode costs per figure: nnviz.figures.style.for_presenter on the Draw and Network figures.
 
 Builds, for one digit-like input through a 784-128-64-10 network, the Draw page's
 figures (pixels, a hidden layer, the output bars) and the Network page's diagram,
@@ -21,11 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from devkit.anatomy import digit_like_input, random_network
 from devkit.timing import ms_since
-from nnviz.diagram import build_diagram
-from nnviz.figure_style import for_presenter
-from nnviz.figures_diagram import diagram_figure
-from nnviz.figures_draw import input_figure, layer_figure, output_figure
-from nnviz.forward import forward_pass
+from nnviz.figures.diagram import diagram_figure
+from nnviz.figures.diagram_layout import build_diagram
+from nnviz.figures.draw import input_figure, layer_figure, output_figure
+from nnviz.figures.style import for_presenter
+from nnviz.model.forward import forward_pass
 
 
 def main() -> None:

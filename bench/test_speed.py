@@ -4,7 +4,7 @@
 
 1. A 784-512-512-10 ReLU model is trained briefly with Keras (so its accuracy means
    something), then scored on all 10,000 MNIST test digits twice with the same weights:
-   `nnviz.evaluation.evaluate` (numpy, what the server runs) and `model.predict`.
+   `nnviz.explain.evaluation.evaluate` (numpy, what the server runs) and `model.predict`.
    Prints the median seconds of each and both accuracies (they must agree).
 2. The same numpy scoring for the shipped 784-128-64-10 model (what the Test page computes
    once per model). Target: < 1 s.
@@ -28,11 +28,11 @@ sys.path.insert(0, str(PROJECT_ROOT))  # run as a plain script from anywhere
 
 from devkit.data_dir import data_dir_argument  # noqa: E402
 from devkit.timing import median_s  # noqa: E402
-from nnviz.data import load_mnist  # noqa: E402
-from nnviz.default_model import load_default_network  # noqa: E402
-from nnviz.evaluation import evaluate  # noqa: E402
-from nnviz.explain import gradient_times_input, occlusion  # noqa: E402
-from nnviz.network import NetworkConfig  # noqa: E402
+from nnviz.explain.evaluation import evaluate  # noqa: E402
+from nnviz.explain.maps import gradient_times_input, occlusion  # noqa: E402
+from nnviz.model.default_model import load_default_network  # noqa: E402
+from nnviz.model.mnist import load_mnist  # noqa: E402
+from nnviz.model.network import NetworkConfig  # noqa: E402
 
 BIG = NetworkConfig(hidden_sizes=(512, 512))
 MAPS_INPUTS = 50
@@ -46,7 +46,7 @@ def main() -> None:
     args = parser.parse_args()
     data = load_mnist(args.data_dir)
 
-    from nnviz.keras_model import build_model, model_to_network
+    from nnviz.model.keras_model import build_model, model_to_network
 
     model = build_model(BIG, seed=0)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
@@ -69,12 +69,12 @@ def main() -> None:
     print(f"load average (1 min): {load:.1f} on {os.cpu_count()} cores")
     print(f"\nAccuracy on {len(data.y_test):,} test digits, {BIG.describe()} after {args.epochs} epoch(s):")
     print(f"  {'':28} {'median time':>12} {'accuracy':>9}")
-    print(f"  {'numpy (nnviz.evaluation)':28} {numpy_s * 1000:>9.0f} ms {evaluation.accuracy:>9.2%}")
+    print(f"  {'numpy (nnviz.explain.evaluation)':28} {numpy_s * 1000:>9.0f} ms {evaluation.accuracy:>9.2%}")
     print(f"  {'Keras model.predict':28} {keras_s * 1000:>9.0f} ms {np.mean(keras_answers == data.y_test):>9.2%}")
     agree = np.mean(keras_answers == evaluation.predicted)
     print(f"  numpy is {keras_s / numpy_s:.1f}× faster; answers agree on {agree:.2%}")
     print(f"\nThe shipped {default.config.describe()} on the same 10,000 (the Test page's default; target < 1 s):")
-    print(f"  numpy (nnviz.evaluation) {default_s * 1000:9.0f} ms")
+    print(f"  numpy (nnviz.explain.evaluation) {default_s * 1000:9.0f} ms")
     print(f"\nOne input on {default.config.describe()} (median over {MAPS_INPUTS} test digits; target <= 30 ms):")
     print(f"  gradient × input        {saliency_ms / MAPS_INPUTS:6.2f} ms")
     print(f"  occlusion 4×4, stride 2 {occlusion_ms / MAPS_INPUTS:6.2f} ms")

@@ -3,7 +3,7 @@
     .venv/bin/python bench/training_throughput.py [--data-dir DIR] [--repeats 3]
 
 Same model (784-128-64-10 ReLU, Glorot, Adam at Keras's default learning rate 0.001,
-batch 128, cross-entropy) and the same training images (the split `nnviz.training.train`
+batch 128, cross-entropy) and the same training images (the split `nnviz.training.fit.train`
 makes: MNIST training images minus the 10% validation hold-out).
 
 - nnviz: `train()` for one epoch, consumed like the worker does, with its live progress
@@ -39,18 +39,18 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))  # run as a plain script from anywhere
 
 from devkit.data_dir import data_dir_argument  # noqa: E402
-from nnviz.data import load_mnist  # noqa: E402
-from nnviz.network import NetworkConfig  # noqa: E402
-from nnviz.training_config import TrainingConfig  # noqa: E402
-from nnviz.training_data import split_data  # noqa: E402
+from nnviz.model.mnist import load_mnist  # noqa: E402
+from nnviz.model.network import NetworkConfig  # noqa: E402
+from nnviz.training.config import TrainingConfig  # noqa: E402
+from nnviz.training.data import split_data  # noqa: E402
 
 NETWORK = NetworkConfig(hidden_sizes=(128, 64), activation="relu", initializer="glorot")
 
 
 def nnviz_run(data, epochs: int, seed: int, jit_compile: bool | None = None) -> dict:
     """Run train() to the end; wall time, time to the first loss point, loss points, epoch end times."""
-    from nnviz.training import train
-    from nnviz.training_events import BatchEvent, EpochEvent
+    from nnviz.training.events import BatchEvent, EpochEvent
+    from nnviz.training.fit import train
 
     config = TrainingConfig(epochs=epochs, batch_size=128, learning_rate=0.001, optimizer="adam", seed=seed)
     started = time.perf_counter()
@@ -71,7 +71,7 @@ def keras_fit(x: np.ndarray, y: np.ndarray, epochs: int, seed: int) -> dict:
     """Build, compile with defaults and fit; wall time and per-epoch end times."""
     import keras
 
-    from nnviz.keras_model import build_model
+    from nnviz.model.keras_model import build_model
 
     epoch_ends = []
     started = time.perf_counter()
@@ -120,7 +120,7 @@ def main() -> None:
 
 
 def measure(data_dir: str, repeats: int, threads: int) -> None:
-    from nnviz.training import XLA_MIN_STEPS, set_tensorflow_threads
+    from nnviz.training.fit import XLA_MIN_STEPS, set_tensorflow_threads
 
     if threads:
         set_tensorflow_threads(threads)

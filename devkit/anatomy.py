@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 
-from nnviz.network import Network, NetworkConfig
+from nnviz.model.network import Network, NetworkConfig
 
 
 def random_arrays(config: NetworkConfig, seed: int, scale: float = 1.0) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -10,8 +10,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from nnviz.rooms import MAX_NICKNAME, RoomError, SharedExperiment
-from nnviz.settings import Experiment, from_query
+from nnviz.classroom.rooms import MAX_NICKNAME, RoomError, SharedExperiment
+from nnviz.session.settings import Experiment, from_query
 from pages import _session as session
 
 SHARED_POLL_S = 5.0  # how often a student's page asks the room for a new shared experiment

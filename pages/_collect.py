@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nnviz.collection import collection_to_bytes, load_collection
+from nnviz.classroom.collection import collection_to_bytes, load_collection
 from pages import _session as session
 from pages._widgets import upload_limit_text
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from nnviz.figure_style import PLOT_CONFIG
-from nnviz.figures_guess import guess_figure
-from nnviz.guess import CURVE_SHAPES, classify_curve, curve_verdict, digit_verdict
-from nnviz.training_history import TrainingHistory
+from nnviz.figures.guess import guess_figure
+from nnviz.figures.style import PLOT_CONFIG
+from nnviz.lesson.guess import CURVE_SHAPES, classify_curve, curve_verdict, digit_verdict
+from nnviz.training.history import TrainingHistory
 from pages import _session as session
 from pages._view import chart
 

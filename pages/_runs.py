@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nnviz.figure_style import ACCENT, PLOT_CONFIG
-from nnviz.figures_compare import compare_accuracy_figure, compare_loss_figure
-from nnviz.run_compare import MAX_KEPT_RUNS, CompareRow, KeptRun, compare_rows
+from nnviz.figures.compare import compare_accuracy_figure, compare_loss_figure
+from nnviz.figures.style import ACCENT, PLOT_CONFIG
+from nnviz.training.run_compare import MAX_KEPT_RUNS, CompareRow, KeptRun, compare_rows
 from pages import _session as session
 from pages._view import chart
 

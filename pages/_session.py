@@ -25,16 +25,10 @@ from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from nnviz.board import entry_for_run
-from nnviz.collection import EMPTY as EMPTY_COLLECTION
-from nnviz.collection import Collection
-from nnviz.data import DataUnavailableError, load_mnist_test
-from nnviz.default_model import load_default_network
-from nnviz.experiment_job import ExperimentJob
-from nnviz.guess import Tally
-from nnviz.loss_reading import evaluation_batch
-from nnviz.network import Network, NetworkConfig
-from nnviz.rooms import (
+from nnviz.classroom.board import entry_for_run
+from nnviz.classroom.collection import EMPTY as EMPTY_COLLECTION
+from nnviz.classroom.collection import Collection
+from nnviz.classroom.rooms import (
     InMemoryRoomStore,
     RedisRoomStore,
     RoomError,
@@ -42,11 +36,17 @@ from nnviz.rooms import (
     clean_nickname,
     normalise_room_code,
 )
-from nnviz.run_compare import KeptRun, keep_run
-from nnviz.settings import Experiment, ViewConfig, from_query, to_query
-from nnviz.trainer_pool import HEARTBEAT_S, TrainerPool, TrainingRun
-from nnviz.training_config import TrainingConfig
-from nnviz.training_history import TrainingHistory
+from nnviz.explain.loss_reading import evaluation_batch
+from nnviz.lesson.guess import Tally
+from nnviz.model.default_model import load_default_network
+from nnviz.model.mnist import DataUnavailableError, load_mnist_test
+from nnviz.model.network import Network, NetworkConfig
+from nnviz.session.settings import Experiment, ViewConfig, from_query, to_query
+from nnviz.training.config import TrainingConfig
+from nnviz.training.experiment_job import ExperimentJob
+from nnviz.training.history import TrainingHistory
+from nnviz.training.pool import HEARTBEAT_S, TrainerPool, TrainingRun
+from nnviz.training.run_compare import KeptRun, keep_run
 
 T = TypeVar("T")
 
@@ -553,7 +553,7 @@ def write_link() -> None:
 # --- Classroom load: how often pages poll a run, the heartbeat, figures redrawn only on news ----------------
 # Many sessions share one server, so a page that only waits must cost next to nothing: a queued run is polled
 # every few seconds, a running one about once a second, and every page keeps a slow heartbeat while a run is in
-# progress, so the trainer pool can tell a student who switched page from a closed tab (see nnviz.trainer_pool).
+# progress, so the trainer pool can tell a student who switched page from a closed tab (see nnviz.training.pool).
 
 QUEUED_POLL_S = 3.0  # waiting in line: the position changes rarely
 RUNNING_POLL_S = 1.5  # training: the curves grow; faster adds server load, not understanding
@@ -783,7 +783,7 @@ def set_our_drawings(collection: Collection) -> None:
 
 # --- Classroom view (issue 11): presenter mode, guess first, the lesson step -------------------------------------
 
-GUESS_TALLY = "nnviz_guess_tally"  # nnviz.guess.Tally of this session's guesses
+GUESS_TALLY = "nnviz_guess_tally"  # nnviz.lesson.guess.Tally of this session's guesses
 DIGIT_GUESS = "nnviz_digit_guess"  # (canvas generation, guessed digit, digit the network said) on the Draw page
 CURVE_GUESS = "nnviz_curve_guess"  # (TrainingHistory, guessed curve shape) of the run the guess was made for
 CURVE_SETTLED = "nnviz_curve_settled"  # the TrainingHistory whose guess has been counted in the tally

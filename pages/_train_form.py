@@ -14,8 +14,8 @@ from typing import Any
 
 import streamlit as st
 
-from nnviz.network import MAX_HIDDEN_LAYERS
-from nnviz.settings import SETTINGS, SETTINGS_BY_LINK, Experiment, Setting
+from nnviz.model.network import MAX_HIDDEN_LAYERS
+from nnviz.session.settings import SETTINGS, SETTINGS_BY_LINK, Experiment, Setting
 from pages import _session as session
 
 FORM_PARTS = ("network", "training")  # the view's settings (presenter, guess first) live on other pages

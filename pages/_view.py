@@ -1,7 +1,7 @@
 """How the pages look for this session: the sidebar switches, presenter mode's CSS, and figures.
 
 Every page shows its figures through `chart`, so presenter mode enlarges all of
-them in one place (nnviz.figure_style.for_presenter) and the figure code stays
+them in one place (nnviz.figures.style.for_presenter) and the figure code stays
 written once.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from nnviz.figure_style import for_presenter
+from nnviz.figures.style import for_presenter
 from pages import _session as session
 
 PRESENT_TOGGLE = "view_present"  # widget keys of the sidebar switches

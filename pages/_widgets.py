@@ -8,15 +8,15 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from nnviz.data import DataUnavailableError
-from nnviz.figure_style import PLOT_CONFIG
-from nnviz.figures_draw import output_figure
-from nnviz.fooling import FOOLING_SOURCES
-from nnviz.forward import OVERFLOW_MESSAGE, ForwardPass
-from nnviz.glossary import explain
-from nnviz.network import Network
-from nnviz.plain_text import escape_markdown
-from nnviz.preprocess import canvas_ink, image_to_input, ink_to_input
+from nnviz.explain.fooling import FOOLING_SOURCES
+from nnviz.figures.draw import output_figure
+from nnviz.figures.style import PLOT_CONFIG
+from nnviz.lesson.glossary import explain
+from nnviz.model.forward import OVERFLOW_MESSAGE, ForwardPass
+from nnviz.model.mnist import DataUnavailableError
+from nnviz.model.network import Network
+from nnviz.model.preprocess import canvas_ink, image_to_input, ink_to_input
+from nnviz.session.plain_text import escape_markdown
 from pages import _session as session
 from pages._view import chart
 

@@ -10,11 +10,11 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 import streamlit as st
 
-from nnviz.board import leaderboard, tried_what
-from nnviz.figure_style import PLOT_CONFIG
-from nnviz.figures_board import class_scatter
-from nnviz.rooms import ROOM_TTL_S, BadRoomCode, Room, RoomError, normalise_room_code
-from nnviz.settings import PRESETS, Experiment, from_query, to_query
+from nnviz.classroom.board import leaderboard, tried_what
+from nnviz.classroom.rooms import ROOM_TTL_S, BadRoomCode, Room, RoomError, normalise_room_code
+from nnviz.figures.board import class_scatter
+from nnviz.figures.style import PLOT_CONFIG
+from nnviz.session.settings import PRESETS, Experiment, from_query, to_query
 from pages import _session as session
 from pages._view import chart
 

@@ -3,11 +3,11 @@
 import numpy as np
 import streamlit as st
 
-from nnviz.figure_style import PLOT_CONFIG
-from nnviz.figures_draw import input_figure, layer_figure
-from nnviz.forward import forward_pass
-from nnviz.glossary import explain
-from nnviz.network import ACTIVATION_LABELS, IMAGE_SIDE, INPUT_SIZE
+from nnviz.figures.draw import input_figure, layer_figure
+from nnviz.figures.style import PLOT_CONFIG
+from nnviz.lesson.glossary import explain
+from nnviz.model.forward import forward_pass
+from nnviz.model.network import ACTIVATION_LABELS, IMAGE_SIDE, INPUT_SIZE
 from pages import _guess as guess
 from pages import _session as session
 from pages._collect import collect_control

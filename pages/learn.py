@@ -2,7 +2,7 @@
 
 The canvas (the drawing is shared with the other pages) and the true-digit picker sit
 on top; each idea is a tab, and only the open tab is computed. Everything the page
-shows is numpy in this process (`nnviz.backprop`); trainings run in the trainer pool.
+shows is numpy in this process (`nnviz.model.backprop`); trainings run in the trainer pool.
 """
 
 from __future__ import annotations
@@ -12,11 +12,16 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from nnviz.backprop import loss_and_gradients, network_params
-from nnviz.data import DataUnavailableError
-from nnviz.experiment_job import ExperimentJob
-from nnviz.figure_style import PLOT_CONFIG
-from nnviz.figures_learn import (
+from nnviz.explain.loss_landscape import (
+    OneWeightLoss,
+    WeightCurve,
+    WeightRef,
+    largest_gradient_weight,
+    loss_slice,
+    weight_curve,
+)
+from nnviz.explain.loss_reading import BatchReading, accuracy_and_loss_sentence, batch_reading, input_loss
+from nnviz.figures.learn import (
     activation_histogram_figure,
     before_after_figure,
     crossentropy_curve_figure,
@@ -26,16 +31,22 @@ from nnviz.figures_learn import (
     tile_rows_figure,
     weight_curve_figure,
 )
-from nnviz.forward import predict_digits
-from nnviz.glossary import explain
-from nnviz.gradient_step import (
+from nnviz.figures.style import PLOT_CONFIG
+from nnviz.lesson.glossary import explain
+from nnviz.model.backprop import loss_and_gradients, network_params
+from nnviz.model.forward import predict_digits
+from nnviz.model.gradient_step import (
     DEFAULT_LEARNING_RATE,
     LEARNING_RATE_OPTIONS,
     SteppedModel,
     gradient_step,
     steepest_weights,
 )
-from nnviz.learn_experiments import (
+from nnviz.model.mnist import DataUnavailableError
+from nnviz.model.network import IMAGE_SIDE, INITIALIZER_LABELS, INITIALIZERS, Network, NetworkConfig
+from nnviz.training.config import LOSS_LABELS, TrainingConfig
+from nnviz.training.experiment_job import ExperimentJob
+from nnviz.training.learn_experiments import (
     DATA_SIZES,
     METHODS,
     STARTING_TRAINING,
@@ -44,17 +55,6 @@ from nnviz.learn_experiments import (
     accuracy_by_method,
     data_size_sentence,
 )
-from nnviz.loss_landscape import (
-    OneWeightLoss,
-    WeightCurve,
-    WeightRef,
-    largest_gradient_weight,
-    loss_slice,
-    weight_curve,
-)
-from nnviz.loss_reading import BatchReading, accuracy_and_loss_sentence, batch_reading, input_loss
-from nnviz.network import IMAGE_SIDE, INITIALIZER_LABELS, INITIALIZERS, Network, NetworkConfig
-from nnviz.training_config import LOSS_LABELS, TrainingConfig
 from pages import _session as session
 from pages._view import chart
 from pages._widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge

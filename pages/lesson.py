@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from nnviz.glossary import TERMS
-from nnviz.lesson import (
+from nnviz.lesson.glossary import TERMS
+from nnviz.lesson.steps import (
     FALLBACK_PAGE,
     PAGE_TITLES,
     STEP_COUNT,
@@ -21,7 +21,7 @@ from nnviz.lesson import (
     page_key,
     step_experiment,
 )
-from nnviz.settings import Experiment, link_for, to_query
+from nnviz.session.settings import Experiment, link_for, to_query
 from pages import _session as session
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,20 +15,26 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from nnviz.data import DataUnavailableError
-from nnviz.diagram import build_diagram, edge_from_selection, layer_title, most_active, neuron_from_selection
-from nnviz.features import LatentMap, latent_map, layer_activations, top_activating, weight_tiles
-from nnviz.figure_style import PLOT_CONFIG, frozen
-from nnviz.figures_diagram import diagram_figure
-from nnviz.figures_features import latent_figure, top_examples_figure, weight_tiles_figure
-from nnviz.figures_history import epoch_probability_figure
-from nnviz.figures_neuron import activation_figure, breakdown_figure
-from nnviz.forward import OVERFLOW_MESSAGE, ForwardPass, forward_pass
-from nnviz.glossary import explain
-from nnviz.loss_landscape import WeightRef
-from nnviz.network import Network
-from nnviz.neuron import NeuronBreakdown, neuron_breakdown, neuron_name
-from nnviz.snapshots import network_at_epoch, probability_across_epochs
+from nnviz.explain.features import LatentMap, latent_map, layer_activations, top_activating, weight_tiles
+from nnviz.explain.loss_landscape import WeightRef
+from nnviz.figures.diagram import diagram_figure
+from nnviz.figures.diagram_layout import (
+    build_diagram,
+    edge_from_selection,
+    layer_title,
+    most_active,
+    neuron_from_selection,
+)
+from nnviz.figures.features import latent_figure, top_examples_figure, weight_tiles_figure
+from nnviz.figures.history import epoch_probability_figure
+from nnviz.figures.neuron import activation_figure, breakdown_figure
+from nnviz.figures.style import PLOT_CONFIG, frozen
+from nnviz.lesson.glossary import explain
+from nnviz.model.forward import OVERFLOW_MESSAGE, ForwardPass, forward_pass
+from nnviz.model.mnist import DataUnavailableError
+from nnviz.model.network import Network
+from nnviz.model.neuron import NeuronBreakdown, neuron_breakdown, neuron_name
+from nnviz.model.snapshots import network_at_epoch, probability_across_epochs
 from pages import _session as session
 from pages._view import chart
 from pages._widgets import (

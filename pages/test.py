@@ -10,14 +10,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nnviz.data import DataUnavailableError
-from nnviz.diagram import neuron_from_selection
-from nnviz.evaluation import GALLERY_SIZE, Evaluation, cell_examples, confident_mistakes, evaluate
-from nnviz.explain import gradient_times_input, occlusion
-from nnviz.figure_style import PLOT_CONFIG
-from nnviz.figures_draw import input_figure, output_figure
-from nnviz.figures_test import confusion_figure, explanation_figure, gallery_figure, per_digit_figure
-from nnviz.fooling import (
+from nnviz.explain.evaluation import GALLERY_SIZE, Evaluation, cell_examples, confident_mistakes, evaluate
+from nnviz.explain.fooling import (
     FOOLING_SOURCES,
     LETTERS,
     NO_DONT_KNOW,
@@ -27,8 +21,14 @@ from nnviz.fooling import (
     step_variants,
     white_input,
 )
-from nnviz.forward import forward_pass
-from nnviz.network import IMAGE_SIDE, Network
+from nnviz.explain.maps import gradient_times_input, occlusion
+from nnviz.figures.diagram_layout import neuron_from_selection
+from nnviz.figures.draw import input_figure, output_figure
+from nnviz.figures.style import PLOT_CONFIG
+from nnviz.figures.test import confusion_figure, explanation_figure, gallery_figure, per_digit_figure
+from nnviz.model.forward import forward_pass
+from nnviz.model.mnist import DataUnavailableError
+from nnviz.model.network import IMAGE_SIDE, Network
 from pages import _session as session
 from pages._collect import collection_files, show_collect_error
 from pages._view import chart

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from nnviz.figure_style import PLOT_CONFIG
-from nnviz.figures_train import accuracy_figure, architecture_figure, loss_figure
-from nnviz.glossary import explain
-from nnviz.network import (
+from nnviz.figures.style import PLOT_CONFIG
+from nnviz.figures.train import accuracy_figure, architecture_figure, loss_figure
+from nnviz.lesson.glossary import explain
+from nnviz.model.network import (
     ACTIVATION_LABELS,
     INITIALIZER_LABELS,
     MAX_HIDDEN_LAYERS,
@@ -14,10 +14,10 @@ from nnviz.network import (
     load_network,
     network_to_bytes,
 )
-from nnviz.plain_text import escape_markdown
-from nnviz.settings import PRESETS, SETTINGS_BY_LINK, Experiment
-from nnviz.training_config import LOSS_LABELS, MAX_EPOCHS, OPTIMIZER_LABELS
-from nnviz.training_history import TrainingHistory
+from nnviz.session.plain_text import escape_markdown
+from nnviz.session.settings import PRESETS, SETTINGS_BY_LINK, Experiment
+from nnviz.training.config import LOSS_LABELS, MAX_EPOCHS, OPTIMIZER_LABELS
+from nnviz.training.history import TrainingHistory
 from pages import _guess as guess
 from pages import _session as session
 from pages._board_widgets import join_room_panel

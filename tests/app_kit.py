@@ -13,7 +13,7 @@ import json
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from nnviz.network import Network
+from nnviz.model.network import Network
 from pages import _session as session
 from tests.conftest import APP_PATH
 

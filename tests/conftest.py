@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from devkit.data_dir import real_data_dir
-from nnviz.default_model import load_default_network
-from nnviz.network import Network
+from nnviz.model.default_model import load_default_network
+from nnviz.model.network import Network
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APP_PATH = str(PROJECT_ROOT / "app.py")  # AppTest resolves relative paths against the calling file
@@ -40,7 +40,7 @@ def mnist_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def mnist(mnist_dir: Path):
-    from nnviz.data import load_mnist
+    from nnviz.model.mnist import load_mnist
 
     return load_mnist(mnist_dir)
 

@@ -6,10 +6,10 @@ import sys
 
 import numpy as np
 
-from nnviz.default_model import load_default_network
-from nnviz.forward import predict_digits
-from nnviz.network import NetworkConfig
-from nnviz.training_config import TrainingConfig
+from nnviz.model.default_model import load_default_network
+from nnviz.model.forward import predict_digits
+from nnviz.model.network import NetworkConfig
+from nnviz.training.config import TrainingConfig
 
 
 def test_default_model_loads_without_keras() -> None:
@@ -29,7 +29,7 @@ def test_shipped_default_model_is_at_least_97_percent(mnist) -> None:
 
 
 def test_default_architecture_three_epochs_reaches_95_percent(mnist) -> None:
-    from nnviz.training import train
+    from nnviz.training.fit import train
 
     training = TrainingConfig(epochs=3)  # the Train page's defaults: Adam, learning rate 0.001, batch 32
     finished = list(train(NetworkConfig(hidden_sizes=(128, 64), activation="relu"), training, mnist))[-1]

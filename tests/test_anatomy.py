@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from devkit.anatomy import digit_like_input, random_arrays, random_network
-from nnviz.diagram import build_diagram, most_active, neuron_from_selection, top_edges
-from nnviz.features import fit_pca, latent_map, layer_activations, top_activating, weight_tiles
-from nnviz.forward import ACTIVATION_FUNCTIONS, forward_pass
-from nnviz.network import Network, NetworkConfig
-from nnviz.neuron import activation_curve, neuron_breakdown
-from nnviz.snapshots import forward_at_epoch, network_at_epoch, probability_across_epochs
+from nnviz.explain.features import fit_pca, latent_map, layer_activations, top_activating, weight_tiles
+from nnviz.figures.diagram_layout import build_diagram, most_active, neuron_from_selection, top_edges
+from nnviz.model.forward import ACTIVATION_FUNCTIONS, forward_pass
+from nnviz.model.network import Network, NetworkConfig
+from nnviz.model.neuron import activation_curve, neuron_breakdown
+from nnviz.model.snapshots import forward_at_epoch, network_at_epoch, probability_across_epochs
 
 # --- neuron breakdown -----------------------------------------------------------------------
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nnviz.rooms import BoardEntry
-from nnviz.settings import PRESETS
+from nnviz.classroom.rooms import BoardEntry
+from nnviz.session.settings import PRESETS
 from pages import _session as session
 from tests.app_kit import open_page
 from tests.test_app_train import tiny_settings, wait_for_training
@@ -126,7 +126,7 @@ def _has(at: AppTest, key: str) -> bool:
 
 
 def test_a_full_room_is_explained_to_the_student(monkeypatch) -> None:
-    from nnviz import rooms
+    from nnviz.classroom import rooms
 
     _, code = new_board()
     monkeypatch.setattr(rooms, "MAX_MEMBERS", 1)

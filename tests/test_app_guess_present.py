@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.canvas_injection import canvas_rgba, inject_drawing
-from nnviz.figure_style import PRESENTER_HEIGHT_SCALE
+from nnviz.figures.style import PRESENTER_HEIGHT_SCALE
 from tests.conftest import APP_PATH
 
 TIMEOUT = 60

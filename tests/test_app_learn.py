@@ -15,12 +15,12 @@ from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays
 from devkit.canvas_injection import canvas_rgba, inject_drawing
-from nnviz.backprop import loss_and_gradients
-from nnviz.experiment_job import ExperimentJob
-from nnviz.learn_experiments import DATA_SIZES, METHODS, STARTING_WEIGHTS
-from nnviz.loss_reading import evaluation_batch
-from nnviz.network import INITIALIZERS, Network, NetworkConfig
-from nnviz.training_events import ExperimentEvent, FinishedEvent
+from nnviz.explain.loss_reading import evaluation_batch
+from nnviz.model.backprop import loss_and_gradients
+from nnviz.model.network import INITIALIZERS, Network, NetworkConfig
+from nnviz.training.events import ExperimentEvent, FinishedEvent
+from nnviz.training.experiment_job import ExperimentJob
+from nnviz.training.learn_experiments import DATA_SIZES, METHODS, STARTING_WEIGHTS
 from pages import _session as session
 from tests.app_kit import array, chart, mnist_image, open_page, trace
 from tests.test_learn_logic import FakeRun

@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.canvas_injection import canvas_rgba, inject_drawing
-from nnviz.default_model import load_default_network
-from nnviz.glossary import TERMS, explain
-from nnviz.lesson import STEP_COUNT, STEPS
+from nnviz.lesson.glossary import TERMS, explain
+from nnviz.lesson.steps import STEP_COUNT, STEPS
+from nnviz.model.default_model import load_default_network
 from tests.conftest import APP_PATH
 
 TIMEOUT = 30

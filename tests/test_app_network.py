@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays, random_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
-from nnviz.features import latent_map, layer_activations
-from nnviz.forward import forward_pass
-from nnviz.network import Network, NetworkConfig
+from nnviz.explain.features import latent_map, layer_activations
+from nnviz.model.forward import forward_pass
+from nnviz.model.network import Network, NetworkConfig
 from pages import _session as session
 from tests.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 
@@ -319,7 +319,7 @@ def test_every_tab_works_for_other_shapes_of_model(app: AppTest, mnist, hidden, 
 
 
 def test_without_test_digits_the_page_still_follows_the_drawing(app: AppTest, mnist, monkeypatch) -> None:
-    from nnviz.data import DataUnavailableError
+    from nnviz.model.mnist import DataUnavailableError
 
     def missing() -> None:
         raise DataUnavailableError("No MNIST here: set NNVIZ_DATA_DIR.")

@@ -14,10 +14,10 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from nnviz.default_model import load_default_network
-from nnviz.figures_diagram import TRACE_EDGE_HOVER
-from nnviz.loss_landscape import WeightRef
-from nnviz.network import Network
+from nnviz.explain.loss_landscape import WeightRef
+from nnviz.figures.diagram import TRACE_EDGE_HOVER
+from nnviz.model.default_model import load_default_network
+from nnviz.model.network import Network
 from pages import _session as session
 from tests.test_app_learn import open_tab
 from tests.test_app_network import PAGE, app, array, chart, draw, mnist_image, trace  # noqa: F401 (app: a fixture)

@@ -11,9 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.canvas_injection import canvas_rgba, inject_drawing
-from nnviz.features import latent_map
-from nnviz.forward import OVERFLOW_MESSAGE, forward_pass
-from nnviz.network import Network, NetworkConfig
+from nnviz.explain.features import latent_map
+from nnviz.model.forward import OVERFLOW_MESSAGE, forward_pass
+from nnviz.model.network import Network, NetworkConfig
 from pages import _session as session
 from tests.conftest import APP_PATH
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from nnviz.settings import PRESETS, to_query
+from nnviz.session.settings import PRESETS, to_query
 from tests.conftest import APP_PATH
 
 TIMEOUT = 60

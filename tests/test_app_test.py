@@ -8,13 +8,13 @@ from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
-from nnviz.collection import EMPTY, collection_to_bytes
-from nnviz.default_model import load_default_network
-from nnviz.evaluation import cell_examples, evaluate
-from nnviz.explain import gradient_times_input, occlusion
-from nnviz.fooling import NO_DONT_KNOW
-from nnviz.forward import forward_pass
-from nnviz.network import Network, NetworkConfig
+from nnviz.classroom.collection import EMPTY, collection_to_bytes
+from nnviz.explain.evaluation import cell_examples, evaluate
+from nnviz.explain.fooling import NO_DONT_KNOW
+from nnviz.explain.maps import gradient_times_input, occlusion
+from nnviz.model.default_model import load_default_network
+from nnviz.model.forward import forward_pass
+from nnviz.model.network import Network, NetworkConfig
 from pages import _session as session
 from tests.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 

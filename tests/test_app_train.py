@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays
 from devkit.canvas_injection import canvas_rgba, inject_drawing
-from nnviz.network import Network, NetworkConfig, network_to_bytes
-from nnviz.plain_text import escape_markdown
-from nnviz.settings import PRESETS, to_query
+from nnviz.model.network import Network, NetworkConfig, network_to_bytes
+from nnviz.session.plain_text import escape_markdown
+from nnviz.session.settings import PRESETS, to_query
 from tests.conftest import APP_PATH
 
 TIMEOUT = 60

@@ -2,7 +2,7 @@
 
 Same weights everywhere. Every hidden activation, both training losses, 0 to 3
 hidden layers and a 3-digit subset network; agreement within 1e-5 relative.
-The TensorFlow side runs the Keras model from nnviz.keras_model in float64 and the
+The TensorFlow side runs the Keras model from nnviz.model.keras_model in float64 and the
 training's own loss formulas (logits -> sparse softmax cross-entropy, or softmax MSE).
 """
 
@@ -14,7 +14,7 @@ import pytest
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
 
-from nnviz.backprop import (  # noqa: E402
+from nnviz.model.backprop import (  # noqa: E402
     LOSSES,
     loss_and_gradients,
     network_params,
@@ -22,10 +22,10 @@ from nnviz.backprop import (  # noqa: E402
     params_mean_loss,
     per_example_loss,
 )
-from nnviz.forward import forward_pass  # noqa: E402
-from nnviz.keras_model import network_to_model  # noqa: E402
-from nnviz.network import ACTIVATIONS, Network, NetworkConfig  # noqa: E402
-from nnviz.training import evaluate  # noqa: E402
+from nnviz.model.forward import forward_pass  # noqa: E402
+from nnviz.model.keras_model import network_to_model  # noqa: E402
+from nnviz.model.network import ACTIVATIONS, Network, NetworkConfig  # noqa: E402
+from nnviz.training.fit import evaluate  # noqa: E402
 from tests.test_forward_vs_keras import random_inputs, random_network  # noqa: E402
 
 HIDDEN_BY_DEPTH = {0: (), 1: (12,), 2: (10, 6), 3: (9, 5, 7)}
@@ -35,7 +35,7 @@ FD_SAMPLES = 12  # coordinates checked per weight matrix / bias / input (every o
 
 
 def float64_keras_model(network: Network) -> keras.Model:
-    """The network as a Keras model (nnviz.keras_model) whose variables are float64, for a precise oracle."""
+    """The network as a Keras model (nnviz.model.keras_model) whose variables are float64, for a precise oracle."""
     # The dtype policy, not only floatx: Keras fixes its global policy the first time any model is built
     # in this process (e.g. by an earlier test), after which set_floatx alone changes nothing.
     previous = keras.config.dtype_policy()

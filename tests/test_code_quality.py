@@ -42,8 +42,8 @@ def test_bench_does_not_import_the_tests() -> None:
 def test_the_nnviz_package_never_imports_streamlit() -> None:
     script = (
         "import importlib, pkgutil, sys, nnviz\n"
-        "for m in pkgutil.iter_modules(nnviz.__path__):\n"
-        "    importlib.import_module('nnviz.' + m.name)\n"
+        "for m in pkgutil.walk_packages(nnviz.__path__, 'nnviz.'):\n"
+        "    importlib.import_module(m.name)\n"
         "sys.exit(1 if 'streamlit' in sys.modules else 0)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True)

@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from nnviz.collection import EMPTY, MAX_DRAWINGS, collection_to_bytes, load_collection
+from nnviz.classroom.collection import EMPTY, MAX_DRAWINGS, collection_to_bytes, load_collection
 
 
 def npz_bytes(**arrays) -> bytes:

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnviz import data
-from nnviz.data import DataUnavailableError, MnistData, load_mnist, load_mnist_test
+from nnviz.model import mnist as data
+from nnviz.model.mnist import DataUnavailableError, MnistData, load_mnist, load_mnist_test
 
 TRAIN_COUNTS = [2406, 2770, 2381, 2524, 2386, 2181, 2401, 2524, 2328, 2444]  # from the data folder's README
 TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]  # the official MNIST test set
@@ -251,7 +251,7 @@ def npz_bytes(n_train: int = 6, n_test: int = 4, **overrides: np.ndarray) -> byt
 
 
 class FakeServer:
-    """Stands in for `nnviz.data._fetch`: serves fixed bytes and counts requests."""
+    """Stands in for `nnviz.model.mnist._fetch`: serves fixed bytes and counts requests."""
 
     def __init__(self, payload: bytes) -> None:
         self.payload = payload

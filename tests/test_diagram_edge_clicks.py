@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from devkit.anatomy import digit_like_input, random_network
-from nnviz.diagram import build_diagram, edge_from_selection, neuron_from_selection
-from nnviz.figures_diagram import TRACE_EDGE_HOVER, TRACE_HIDDEN, TRACE_OUTPUT, TRACE_RINGS, diagram_figure
-from nnviz.forward import forward_pass
-from nnviz.loss_landscape import WeightRef
-from nnviz.network import IMAGE_SIDE
+from nnviz.explain.loss_landscape import WeightRef
+from nnviz.figures.diagram import TRACE_EDGE_HOVER, TRACE_HIDDEN, TRACE_OUTPUT, TRACE_RINGS, diagram_figure
+from nnviz.figures.diagram_layout import build_diagram, edge_from_selection, neuron_from_selection
+from nnviz.model.forward import forward_pass
+from nnviz.model.network import IMAGE_SIDE
 
 
 @pytest.mark.parametrize(("hidden", "activation"), [((12, 6), "relu"), ((40,), "tanh"), ((), "sigmoid")])

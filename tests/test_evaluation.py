@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from devkit.anatomy import random_network
-from nnviz.default_model import load_default_network
-from nnviz.evaluation import cell_examples, confident_mistakes, evaluate
-from nnviz.forward import forward_pass
+from nnviz.explain.evaluation import cell_examples, confident_mistakes, evaluate
+from nnviz.model.default_model import load_default_network
+from nnviz.model.forward import forward_pass
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from devkit.anatomy import digit_like_input, random_network
-from nnviz.explain import PATCH, STRIDE, gradient_times_input, occlusion
-from nnviz.forward import ACTIVATION_FUNCTIONS, forward_pass
-from nnviz.network import IMAGE_SIDE
+from nnviz.explain.maps import PATCH, STRIDE, gradient_times_input, occlusion
+from nnviz.model.forward import ACTIVATION_FUNCTIONS, forward_pass
+from nnviz.model.network import IMAGE_SIDE
 
 
 def output_sums(network, x: np.ndarray) -> np.ndarray:

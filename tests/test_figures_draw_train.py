@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.figure_style import ACCENT
-from nnviz.figures_draw import grid_shape, input_figure, layer_figure, output_figure
-from nnviz.figures_train import accuracy_figure, architecture_figure, loss_figure
-from nnviz.network import NetworkConfig
-from nnviz.training_config import TrainingConfig
-from nnviz.training_events import BatchEvent, EpochEvent, FinishedEvent, QueuedEvent, StartedEvent
-from nnviz.training_history import TrainingHistory
+from nnviz.figures.draw import grid_shape, input_figure, layer_figure, output_figure
+from nnviz.figures.style import ACCENT
+from nnviz.figures.train import accuracy_figure, architecture_figure, loss_figure
+from nnviz.model.network import NetworkConfig
+from nnviz.training.config import TrainingConfig
+from nnviz.training.events import BatchEvent, EpochEvent, FinishedEvent, QueuedEvent, StartedEvent
+from nnviz.training.history import TrainingHistory
 
 
 def test_the_input_is_a_28_by_28_greyscale_heatmap_from_0_to_1() -> None:

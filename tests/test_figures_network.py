@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 
 from devkit.anatomy import digit_like_input, random_network
-from nnviz.diagram import build_diagram, neuron_from_selection
-from nnviz.features import LatentMap, fit_pca, weight_tiles
-from nnviz.figures_diagram import (
+from nnviz.explain.features import LatentMap, fit_pca, weight_tiles
+from nnviz.figures.diagram import (
     TRACE_COUNT,
     TRACE_EDGE_HOVER,
     TRACE_FIRST_EDGE,
@@ -23,12 +22,13 @@ from nnviz.figures_diagram import (
     WIDTH_BUCKETS,
     diagram_figure,
 )
-from nnviz.figures_features import latent_figure, mosaic, top_examples_figure, weight_tiles_figure
-from nnviz.figures_history import epoch_probability_figure
-from nnviz.figures_neuron import activation_figure, breakdown_figure
-from nnviz.forward import forward_pass
-from nnviz.neuron import neuron_breakdown
-from nnviz.snapshots import EpochProbabilities
+from nnviz.figures.diagram_layout import build_diagram, neuron_from_selection
+from nnviz.figures.features import latent_figure, mosaic, top_examples_figure, weight_tiles_figure
+from nnviz.figures.history import epoch_probability_figure
+from nnviz.figures.neuron import activation_figure, breakdown_figure
+from nnviz.model.forward import forward_pass
+from nnviz.model.neuron import neuron_breakdown
+from nnviz.model.snapshots import EpochProbabilities
 
 
 def axis_title(fig, name: str) -> str:
@@ -220,8 +220,8 @@ def test_epoch_probability_figure() -> None:
 def test_figure_modules_import_neither_streamlit_nor_keras() -> None:
     code = (
         "import sys\n"
-        "import nnviz.figures_diagram, nnviz.figures_neuron, nnviz.figures_features, nnviz.figures_history\n"
-        "import nnviz.snapshots, nnviz.features, nnviz.neuron, nnviz.diagram\n"
+        "import nnviz.figures.diagram, nnviz.figures.neuron, nnviz.figures.features, nnviz.figures.history\n"
+        "import nnviz.model.snapshots, nnviz.explain.features, nnviz.model.neuron, nnviz.figures.diagram_layout\n"
         "print(sorted(m for m in ('streamlit', 'keras', 'tensorflow') if m in sys.modules))\n"
     )
     root = Path(__file__).resolve().parent.parent

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.default_model import load_default_network
-from nnviz.fooling import LETTERS, corner_input, letter_input, noise_input, step_variants, white_input
-from nnviz.forward import forward_pass
-from nnviz.preprocess import MNIST_STEPS, PreprocessSteps, ink_to_input
+from nnviz.explain.fooling import LETTERS, corner_input, letter_input, noise_input, step_variants, white_input
+from nnviz.model.default_model import load_default_network
+from nnviz.model.forward import forward_pass
+from nnviz.model.preprocess import MNIST_STEPS, PreprocessSteps, ink_to_input
 
 
 def extent(pixels: np.ndarray) -> tuple[int, int]:

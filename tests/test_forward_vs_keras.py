@@ -13,8 +13,8 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from nnviz.forward import forward_pass  # noqa: E402
-from nnviz.keras_model import (  # noqa: E402
+from nnviz.model.forward import forward_pass  # noqa: E402
+from nnviz.model.keras_model import (  # noqa: E402
     SMALL_RANDOM_STDDEV,
     TOO_LARGE_STDDEV,
     all_layers_model,
@@ -23,7 +23,7 @@ from nnviz.keras_model import (  # noqa: E402
     model_weights,
     network_to_model,
 )
-from nnviz.network import ACTIVATIONS, INITIALIZERS, Network, NetworkConfig  # noqa: E402
+from nnviz.model.network import ACTIVATIONS, INITIALIZERS, Network, NetworkConfig  # noqa: E402
 
 HIDDEN_BY_DEPTH = {0: (), 1: (24,), 2: (32, 16), 3: (40, 1, 12), 4: (64, 32, 16, 8)}
 TOLERANCE = 1e-5

@@ -7,10 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from nnviz.default_model import load_default_network
-from nnviz.forward import forward_pass
-from nnviz.glossary import TERMS, explain
-from nnviz.lesson import (
+from nnviz.lesson.glossary import TERMS, explain
+from nnviz.lesson.steps import (
     FALLBACK_PAGE,
     PAGE_FILES,
     STEP_COUNT,
@@ -20,7 +18,9 @@ from nnviz.lesson import (
     page_file,
     step_experiment,
 )
-from nnviz.settings import Experiment, ViewConfig, from_query, to_query
+from nnviz.model.default_model import load_default_network
+from nnviz.model.forward import forward_pass
+from nnviz.session.settings import Experiment, ViewConfig, from_query, to_query
 from tests.conftest import APP_PATH, PROJECT_ROOT
 
 NAVIGATION = set(re.findall(r'st\.Page\("([^"]+)"', open(APP_PATH, encoding="utf-8").read()))  # noqa: SIM115
@@ -92,7 +92,7 @@ def test_step_numbers_from_a_link_are_clamped() -> None:
 def test_check_answers_match_an_independent_computation() -> None:
     network = load_default_network()
     pixels = np.random.default_rng(0).random(784).astype(np.float32)
-    # Hidden layer 1 by hand: ReLU(x W + b), without nnviz.forward.
+    # Hidden layer 1 by hand: ReLU(x W + b), without nnviz.model.forward.
     weights, bias = network.layers[0].weights, network.layers[0].bias
     hidden = np.maximum(pixels @ weights + bias, 0)
     checks = {step.title: step.check for step in STEPS if step.check is not None}

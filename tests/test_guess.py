@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from nnviz.figures_guess import guess_figure
-from nnviz.guess import CURVE_SHAPES, Tally, classify_curve, curve_verdict, digit_verdict, sketch
+from nnviz.figures.guess import guess_figure
+from nnviz.lesson.guess import CURVE_SHAPES, Tally, classify_curve, curve_verdict, digit_verdict, sketch
 
 STEPS = np.arange(300)
 RNG = np.random.default_rng(0)

@@ -12,20 +12,20 @@ import pytest
 keras = pytest.importorskip("keras")
 pytest.importorskip("sklearn")
 
-from nnviz import learn_experiments  # noqa: E402
-from nnviz.keras_model import build_model, model_weights  # noqa: E402
-from nnviz.learn_experiments import (  # noqa: E402
+from nnviz.model.keras_model import build_model, model_weights  # noqa: E402
+from nnviz.model.network import INITIALIZERS, NetworkConfig  # noqa: E402
+from nnviz.training import learn_experiments  # noqa: E402
+from nnviz.training.config import TrainingConfig  # noqa: E402
+from nnviz.training.events import EpochEvent, ExperimentEvent, FinishedEvent  # noqa: E402
+from nnviz.training.fit import train  # noqa: E402
+from nnviz.training.history import TrainingHistory  # noqa: E402
+from nnviz.training.learn_experiments import (  # noqa: E402
     METHODS,
     STARTING_WEIGHTS,
     compare_starting_weights,
     compare_training_sizes,
 )
-from nnviz.network import INITIALIZERS, NetworkConfig  # noqa: E402
-from nnviz.trainer_pool import TrainerPool  # noqa: E402
-from nnviz.training import train  # noqa: E402
-from nnviz.training_config import TrainingConfig  # noqa: E402
-from nnviz.training_events import EpochEvent, ExperimentEvent, FinishedEvent  # noqa: E402
-from nnviz.training_history import TrainingHistory  # noqa: E402
+from nnviz.training.pool import TrainerPool  # noqa: E402
 from tests.test_training import make_synthetic  # noqa: E402
 
 TINY = NetworkConfig(hidden_sizes=(8,), activation="tanh")

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 from devkit.anatomy import digit_like_input, random_network
-from nnviz.backprop import loss_and_gradients
-from nnviz.experiment_job import ExperimentJob
-from nnviz.forward import forward_pass
-from nnviz.gradient_step import SteppedModel, gradient_step, steepest_weights
-from nnviz.learn_experiments import METHODS, accuracy_by_method, data_size_sentence, mlp_epochs
-from nnviz.loss_reading import accuracy_and_loss_sentence, batch_reading, evaluation_batch, input_loss
-from nnviz.training_events import ExperimentEvent, FinishedEvent
+from nnviz.explain.loss_reading import accuracy_and_loss_sentence, batch_reading, evaluation_batch, input_loss
+from nnviz.model.backprop import loss_and_gradients
+from nnviz.model.forward import forward_pass
+from nnviz.model.gradient_step import SteppedModel, gradient_step, steepest_weights
+from nnviz.training.events import ExperimentEvent, FinishedEvent
+from nnviz.training.experiment_job import ExperimentJob
+from nnviz.training.learn_experiments import METHODS, accuracy_by_method, data_size_sentence, mlp_epochs
 
 
 def test_input_loss_is_minus_log_p_and_mse_of_the_forward_pass() -> None:

@@ -6,9 +6,7 @@ import numpy as np
 import pytest
 
 from devkit.anatomy import random_network
-from nnviz.backprop import LOSSES, network_params, params_loss_and_gradients, params_mean_loss
-from nnviz.forward import forward_pass
-from nnviz.loss_landscape import (
+from nnviz.explain.loss_landscape import (
     CURVE_POINTS,
     SLICE_POINTS,
     OneWeightLoss,
@@ -18,7 +16,9 @@ from nnviz.loss_landscape import (
     loss_slice,
     weight_curve,
 )
-from nnviz.network import ACTIVATIONS, NetworkConfig
+from nnviz.model.backprop import LOSSES, network_params, params_loss_and_gradients, params_mean_loss
+from nnviz.model.forward import forward_pass
+from nnviz.model.network import ACTIVATIONS, NetworkConfig
 
 
 def mnist_like(n: int, seed: int) -> np.ndarray:

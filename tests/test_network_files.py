@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from devkit.anatomy import random_arrays
-from nnviz.network import Network, NetworkConfig, load_network, network_to_bytes
+from nnviz.model.network import Network, NetworkConfig, load_network, network_to_bytes
 
 
 @pytest.mark.parametrize(

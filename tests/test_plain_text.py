@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from markdown_it import MarkdownIt
 
-from nnviz.plain_text import escape_markdown
+from nnviz.session.plain_text import escape_markdown
 
 MARKDOWN = MarkdownIt("commonmark")  # the CommonMark core Streamlit's renderer builds on
 

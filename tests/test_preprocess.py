@@ -11,8 +11,8 @@ import pytest
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
-from nnviz.data import MnistData
-from nnviz.preprocess import (
+from nnviz.model.mnist import MnistData
+from nnviz.model.preprocess import (
     MNIST_CENTRE,
     canvas_ink,
     canvas_to_input,

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from nnviz import rooms
-from nnviz.rooms import (
+from nnviz.classroom import rooms
+from nnviz.classroom.rooms import (
     BadNickname,
     BadRoomCode,
     BoardEntry,

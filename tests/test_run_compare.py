@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnviz.board import entry_for_run, leaderboard, tried_what
-from nnviz.figure_style import RUN_COLORS
-from nnviz.figures_board import class_scatter
-from nnviz.figures_compare import compare_accuracy_figure, compare_loss_figure
-from nnviz.network import NetworkConfig
-from nnviz.rooms import BoardEntry
-from nnviz.run_compare import MAX_KEPT_RUNS, compare_rows, keep_run, snapshot_bytes
-from nnviz.settings import SETTINGS
-from nnviz.training_config import TrainingConfig
-from nnviz.training_events import BatchEvent, EpochEvent, FinishedEvent
-from nnviz.training_history import TrainingHistory
+from nnviz.classroom.board import entry_for_run, leaderboard, tried_what
+from nnviz.classroom.rooms import BoardEntry
+from nnviz.figures.board import class_scatter
+from nnviz.figures.compare import compare_accuracy_figure, compare_loss_figure
+from nnviz.figures.style import RUN_COLORS
+from nnviz.model.network import NetworkConfig
+from nnviz.session.settings import SETTINGS
+from nnviz.training.config import TrainingConfig
+from nnviz.training.events import BatchEvent, EpochEvent, FinishedEvent
+from nnviz.training.history import TrainingHistory
+from nnviz.training.run_compare import MAX_KEPT_RUNS, compare_rows, keep_run, snapshot_bytes
 
 SMALL_NETWORK = NetworkConfig(hidden_sizes=(8,))
 TWO_EPOCHS = TrainingConfig(epochs=2)

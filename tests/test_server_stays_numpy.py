@@ -28,7 +28,7 @@ def test_running_every_page_imports_no_tensorflow() -> None:
         for page in {PAGES!r}:
             at.switch_page(page).run()
             assert not at.exception, (page, at.exception)
-        import nnviz.trainer_pool  # the server side of training
+        import nnviz.training.pool  # the server side of training
         heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras", "tf_keras", "sklearn"))
         print("HEAVY:", heavy[:5])
         sys.exit(1 if heavy else 0)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.network import ACTIVATIONS, INITIALIZERS, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, NetworkConfig
-from nnviz.settings import (
+from nnviz.model.network import ACTIVATIONS, INITIALIZERS, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, NetworkConfig
+from nnviz.session.settings import (
     PRESETS,
     SETTINGS,
     SETTINGS_BY_LINK,
@@ -19,7 +19,7 @@ from nnviz.settings import (
     link_for,
     to_query,
 )
-from nnviz.training_config import (
+from nnviz.training.config import (
     BATCH_SIZE_OPTIONS,
     LEARNING_RATE_OPTIONS,
     LOSSES,

@@ -1,4 +1,4 @@
-"""The trainer pool: trainings run in `python -m nnviz.training_worker` processes, never in the server.
+"""The trainer pool: trainings run in `python -m nnviz.training.worker` processes, never in the server.
 
 Real workers (TensorFlow, real MNIST, tiny settings) check what a class sees:
 events in order, Stop, the queue, a killed worker, recycling, reproducibility.
@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnviz import trainer_pool
-from nnviz.network import NetworkConfig
-from nnviz.trainer_pool import TrainerPool, TrainingRun
-from nnviz.training_config import TrainingConfig
-from nnviz.training_events import BatchEvent, EpochEvent, FinishedEvent, QueuedEvent, StartedEvent
-from nnviz.worker_protocol import ProtocolError, encode, read_frame
+from nnviz.model.network import NetworkConfig
+from nnviz.training import pool as trainer_pool
+from nnviz.training.config import TrainingConfig
+from nnviz.training.events import BatchEvent, EpochEvent, FinishedEvent, QueuedEvent, StartedEvent
+from nnviz.training.pool import TrainerPool, TrainingRun
+from nnviz.training.protocol import ProtocolError, encode, read_frame
 from tests.conftest import PROJECT_ROOT
 
 TINY_NET = NetworkConfig(hidden_sizes=(16,))
@@ -197,8 +197,8 @@ import itertools
 import os
 import time
 
-from nnviz.data import DataUnavailableError
-from nnviz.training_events import BatchEvent, FinishedEvent
+from nnviz.model.mnist import DataUnavailableError
+from nnviz.training.events import BatchEvent, FinishedEvent
 
 
 def load(data_dir=None):
@@ -327,9 +327,9 @@ def test_workers_exit_when_the_server_dies(fake_env: dict[str, str]) -> None:
     server = textwrap.dedent(
         """
         import os, sys
-        from nnviz.trainer_pool import TrainerPool
-        from nnviz.network import NetworkConfig
-        from nnviz.training_config import TrainingConfig
+        from nnviz.training.pool import TrainerPool
+        from nnviz.model.network import NetworkConfig
+        from nnviz.training.config import TrainingConfig
         args = ("--trainer", "nnviz_fake_trainers:steady", "--loader", "nnviz_fake_trainers:load", "--no-warm-up")
         pool = TrainerPool(worker_args=args, warm_spares=1)
         run = pool.submit(NetworkConfig(), TrainingConfig())
@@ -361,7 +361,8 @@ def test_bad_settings_are_refused_before_queueing(fake_env: dict[str, str]) -> N
 
 def test_the_server_side_imports_no_tensorflow() -> None:
     script = (
-        "import sys, nnviz.trainer_pool\nsys.exit(any(m.split('.')[0] in ('tensorflow', 'keras') for m in sys.modules))"
+        "import sys, nnviz.training.pool\n"
+        "sys.exit(any(m.split('.')[0] in ('tensorflow', 'keras') for m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -14,13 +14,13 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from nnviz.forward import predict_digits  # noqa: E402
-from nnviz.keras_model import network_to_model  # noqa: E402
-from nnviz.network import Network, NetworkConfig  # noqa: E402
-from nnviz.training import evaluate, make_optimizer, train  # noqa: E402
-from nnviz.training_config import TrainingConfig  # noqa: E402
-from nnviz.training_data import MAX_VALIDATION, digits_to_indices, split_data  # noqa: E402
-from nnviz.training_events import BatchEvent, EpochEvent, FinishedEvent  # noqa: E402
+from nnviz.model.forward import predict_digits  # noqa: E402
+from nnviz.model.keras_model import network_to_model  # noqa: E402
+from nnviz.model.network import Network, NetworkConfig  # noqa: E402
+from nnviz.training.config import TrainingConfig  # noqa: E402
+from nnviz.training.data import MAX_VALIDATION, digits_to_indices, split_data  # noqa: E402
+from nnviz.training.events import BatchEvent, EpochEvent, FinishedEvent  # noqa: E402
+from nnviz.training.fit import evaluate, make_optimizer, train  # noqa: E402
 
 SMALL_NET = NetworkConfig(hidden_sizes=(32,), activation="relu")
 

@@ -1,6 +1,6 @@
 """The figures rebuilt on every stroke skip plotly's validation (for speed); here they pass it.
 
-`nnviz.figure_style.unvalidated_figure` builds a figure from plain dicts without checking them.
+`nnviz.figures.style.unvalidated_figure` builds a figure from plain dicts without checking them.
 Each such builder's output is run through plotly's validating constructor, so a misspelt or
 out-of-range property fails here instead of silently in the browser.
 """
@@ -11,15 +11,15 @@ import plotly.graph_objects as go
 import pytest
 
 from devkit.anatomy import digit_like_input, random_network
-from nnviz.diagram import build_diagram
-from nnviz.features import weight_tiles
-from nnviz.figure_style import trace, unvalidated_figure
-from nnviz.figures_diagram import diagram_figure
-from nnviz.figures_draw import input_figure, layer_figure, output_figure
-from nnviz.figures_features import weight_tiles_figure
-from nnviz.figures_neuron import activation_figure, breakdown_figure
-from nnviz.forward import forward_pass
-from nnviz.neuron import neuron_breakdown
+from nnviz.explain.features import weight_tiles
+from nnviz.figures.diagram import diagram_figure
+from nnviz.figures.diagram_layout import build_diagram
+from nnviz.figures.draw import input_figure, layer_figure, output_figure
+from nnviz.figures.features import weight_tiles_figure
+from nnviz.figures.neuron import activation_figure, breakdown_figure
+from nnviz.figures.style import trace, unvalidated_figure
+from nnviz.model.forward import forward_pass
+from nnviz.model.neuron import neuron_breakdown
 
 
 def validated(fig: go.Figure) -> go.Figure:

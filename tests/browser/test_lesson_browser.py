@@ -16,7 +16,7 @@ from devkit.browser import (
     wait_for_metric,
     wait_idle,
 )
-from nnviz.lesson import STEPS
+from nnviz.lesson.steps import STEPS
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,7 @@ from devkit.browser import (
     wait_idle,
     wait_in_viewport,
 )
-from nnviz.settings import PRESETS, to_query
+from nnviz.session.settings import PRESETS, to_query
 
 pytestmark = pytest.mark.browser
 

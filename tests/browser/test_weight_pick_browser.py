@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from devkit.browser import IDLE_SELECTOR, canvas_surface, draw_digit, open_app_page, wait_for_metric, wait_idle
-from nnviz.default_model import load_default_network
-from nnviz.loss_landscape import WeightRef
+from nnviz.explain.loss_landscape import WeightRef
+from nnviz.model.default_model import load_default_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("needs_mnist")]  # the Learn page's 1,000 test digits
 

@@ -1,0 +1,1 @@
+"""The classroom: class-board rooms, the leaderboard, and the class's own drawings."""

@@ -1,0 +1,85 @@
+"""What the class board shows, computed from a room's entries: the leaderboard and who tried what.
+
+Pure data: rows of plain values, which the Board page puts into tables. Nicknames are
+passed through unchanged; pages show them as plain text only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from nnviz.classroom.rooms import BoardEntry
+from nnviz.model.network import ACTIVATION_LABELS, INITIALIZER_LABELS, NetworkConfig
+from nnviz.training.history import TrainingHistory
+
+
+def entry_for_run(history: TrainingHistory) -> BoardEntry | None:
+    """The board entry of a finished run, or None if it has no test score to post (failed, diverged)."""
+    finished = history.finished
+    if finished is None or finished.test_accuracy is None:
+        return None
+    config: NetworkConfig = history.network_config
+    return BoardEntry(
+        architecture="-".join(str(size) for size in config.layer_sizes),
+        activation=ACTIVATION_LABELS[config.activation],
+        initializer=INITIALIZER_LABELS[config.initializer],
+        param_count=config.param_count,
+        epochs=finished.epochs_done,
+        test_accuracy=finished.test_accuracy,
+        seconds=history.seconds,
+    )
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    """A student's best run (highest accuracy; fewer parameters break a tie) and how many runs they posted."""
+
+    rank: int
+    best: BoardEntry
+    runs: int
+
+
+def leaderboard(entries: tuple[BoardEntry, ...]) -> list[LeaderboardRow]:
+    """One row per nickname, best first."""
+    by_student: dict[str, list[BoardEntry]] = defaultdict(list)
+    for entry in entries:
+        by_student[entry.nickname].append(entry)
+    best = [
+        (min(runs, key=lambda e: (-e.test_accuracy, e.param_count, e.seconds)), len(runs))
+        for runs in by_student.values()
+    ]
+    best.sort(key=lambda pair: (-pair[0].test_accuracy, pair[0].param_count, pair[0].seconds))
+    return [LeaderboardRow(rank, entry, runs) for rank, (entry, runs) in enumerate(best, start=1)]
+
+
+@dataclass(frozen=True)
+class TriedRow:
+    """How often the class tried one activation with one kind of starting weights, and how well it went."""
+
+    activation: str
+    initializer: str
+    runs: int
+    students: int
+    best_accuracy: float
+    mean_accuracy: float
+
+
+def tried_what(entries: tuple[BoardEntry, ...]) -> list[TriedRow]:
+    """One row per (activation, starting weights) the class tried, most-tried first."""
+    groups: dict[tuple[str, str], list[BoardEntry]] = defaultdict(list)
+    for entry in entries:
+        groups[(entry.activation, entry.initializer)].append(entry)
+    rows = [
+        TriedRow(
+            activation=activation,
+            initializer=initializer,
+            runs=len(group),
+            students=len({e.nickname for e in group}),
+            best_accuracy=max(e.test_accuracy for e in group),
+            mean_accuracy=sum(e.test_accuracy for e in group) / len(group),
+        )
+        for (activation, initializer), group in groups.items()
+    ]
+    rows.sort(key=lambda row: (-row.runs, -row.best_accuracy, row.activation, row.initializer))
+    return rows

@@ -1,0 +1,1 @@
+"""Explanations: why the network answered, what neurons look for, how good and how wrong it is."""

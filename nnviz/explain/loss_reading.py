@@ -1,0 +1,112 @@
+"""How wrong the network is, in one number: the loss of one input, and of a batch beside its accuracy.
+
+Numbers only (the page words them); the losses are the training's (`nnviz.model.backprop`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.model.backprop import forward_cache, losses_from_logits, network_params
+from nnviz.model.network import Network
+from nnviz.training.data import digits_to_indices
+
+EVALUATION_SIZE = 1_000  # the fixed batch of test digits every Learn-page number is measured on
+
+
+@dataclass(frozen=True)
+class InputLoss:
+    """One input with its true digit.
+
+    probabilities: (n_outputs,) the network's answer; true_index: the true digit's output
+    index; p_true: its probability (0..1); crossentropy: −log p_true; mse: mean over the
+    outputs of (p − one_hot)²; predicted: the digit the network picks.
+    """
+
+    probabilities: np.ndarray
+    true_index: int
+    p_true: float
+    crossentropy: float
+    mse: float
+    predicted: int
+
+
+def input_loss(network: Network, pixels: np.ndarray, true_digit: int) -> InputLoss:
+    """The loss of pixels (784,) in 0..1 if its true digit is `true_digit` (one of network.digits)."""
+    if true_digit not in network.digits:
+        raise ValueError(f"This network does not know the digit {true_digit}.")
+    index = network.digits.index(true_digit)
+    cache = forward_cache(network_params(network), network.config.activation, pixels)
+    labels = np.array([index])
+    probabilities = cache.activations[-1][0]
+    return InputLoss(
+        probabilities=probabilities,
+        true_index=index,
+        p_true=float(probabilities[index]),
+        crossentropy=float(losses_from_logits(cache.logits, labels, "crossentropy")[0]),
+        mse=float(losses_from_logits(cache.logits, labels, "mse")[0]),
+        predicted=int(network.digits[int(probabilities.argmax())]),
+    )
+
+
+def evaluation_batch(
+    x_test: np.ndarray, y_test: np.ndarray, digits: tuple[int, ...], size: int = EVALUATION_SIZE
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first `size` test digits the network knows: (x (size, 784), output indices (size,)). Fixed, not random."""
+    indices = digits_to_indices(y_test, digits)
+    keep = np.flatnonzero(indices >= 0)[:size]
+    return x_test[keep], indices[keep].astype(np.int64)
+
+
+@dataclass(frozen=True)
+class BatchReading:
+    """A batch's accuracy (0..1), mean loss, and the losses of its right and wrong answers.
+
+    losses: (n,) per example; right: (n,) bool, the network's top answer was correct.
+    """
+
+    accuracy: float
+    mean_loss: float
+    losses: np.ndarray
+    right: np.ndarray
+
+    @property
+    def mean_loss_right(self) -> float:
+        return float(self.losses[self.right].mean()) if self.right.any() else float("nan")
+
+    @property
+    def mean_loss_wrong(self) -> float:
+        return float(self.losses[~self.right].mean()) if (~self.right).any() else float("nan")
+
+    @property
+    def wrong_share_of_loss(self) -> float:
+        """How much of the total loss the wrong answers carry (0..1)."""
+        total = float(self.losses.sum())
+        return float(self.losses[~self.right].sum()) / total if total > 0 else 0.0
+
+
+def batch_reading(network: Network, x: np.ndarray, labels: np.ndarray, loss: str = "crossentropy") -> BatchReading:
+    """Accuracy and loss of images x (n, 784) with output indices `labels` (n,)."""
+    cache = forward_cache(network_params(network), network.config.activation, x)
+    losses = losses_from_logits(cache.logits, labels, loss)
+    right = cache.logits.argmax(axis=1) == np.asarray(labels)
+    return BatchReading(accuracy=float(right.mean()), mean_loss=float(losses.mean()), losses=losses, right=right)
+
+
+def accuracy_and_loss_sentence(reading: BatchReading) -> str:
+    """One sentence, with the real numbers, on why accuracy and loss are related but not the same."""
+    n = len(reading.losses)
+    wrong = int((~reading.right).sum())
+    if wrong == 0:
+        return (
+            f"All {n:,} answers are right, yet the mean loss is {reading.mean_loss:.3f}, not 0: "
+            "the loss also counts how sure each right answer was."
+        )
+    return (
+        f"{reading.accuracy:.1%} right, and the mean loss is {reading.mean_loss:.3f}: the {wrong:,} wrong answers "
+        f"average a loss of {reading.mean_loss_wrong:.2f} each and carry {reading.wrong_share_of_loss:.0%} of the "
+        f"total, while the right ones average {reading.mean_loss_right:.3f}, so the loss measures how sure, "
+        "not just how often right."
+    )

@@ -1,0 +1,57 @@
+"""The class board's scatter: every posted run, by its number of weights and its test accuracy."""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+
+from nnviz.classroom.rooms import BoardEntry
+from nnviz.figures.style import RUN_COLORS, RUN_SYMBOLS, SMALL_FONT_SIZE, axis, base_layout
+
+
+def class_scatter(entries: tuple[BoardEntry, ...], height: int = 460) -> go.Figure:
+    """Parameter count (log scale) against test accuracy; one colour and marker shape per activation.
+
+    Nicknames appear only in the hover box, HTML-escaped: plotly renders tags such as <b>
+    and <a href> in text, and a nickname must show as the characters typed.
+    """
+    activations = sorted({entry.activation for entry in entries})
+    traces = []
+    for index, activation in enumerate(activations):
+        group = [entry for entry in entries if entry.activation == activation]
+        traces.append(
+            go.Scatter(
+                x=[entry.param_count for entry in group],
+                y=[entry.test_accuracy for entry in group],
+                mode="markers",
+                name=html.escape(activation),
+                marker={
+                    "color": RUN_COLORS[index % len(RUN_COLORS)],
+                    "symbol": RUN_SYMBOLS[index % len(RUN_SYMBOLS)],
+                    "size": 15,
+                    "line": {"color": "white", "width": 1},
+                },
+                customdata=[
+                    [html.escape(e.nickname), html.escape(e.architecture), html.escape(e.initializer), e.epochs]
+                    for e in group
+                ],
+                hovertemplate="%{customdata[0]}<br>%{customdata[1]}, %{customdata[2]} start<br>"
+                "%{x:,} weights and biases, %{customdata[3]} epochs<br>%{y:.1%} correct<extra></extra>",
+            )
+        )
+    return go.Figure(
+        traces,
+        layout={
+            **base_layout(height, show_legend=True),
+            "xaxis": axis("weights and biases to learn (log scale)", type="log"),
+            "yaxis": axis("correct on unseen test images", tickformat=".0%"),
+            "legend": {
+                "orientation": "h",
+                "y": 1.1,
+                "x": 0,
+                "font": {"size": SMALL_FONT_SIZE},
+                "title": {"text": "activation "},
+            },
+        },
+    )

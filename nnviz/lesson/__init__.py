@@ -1,0 +1,1 @@
+"""The lesson and the glossary: the lab's steps, its words, and guess-first."""

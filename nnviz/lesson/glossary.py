@@ -1,0 +1,306 @@
+"""Every explanation text of nnviz, in one place: the lab's terms in our own words.
+
+Each term is written for a 15-year-old and says where nnviz shows it: a page key
+(see nnviz.lesson.steps.PAGE_FILES) and what to look at there. The Lesson page lists
+them as a glossary, and the pages' help tooltips read the same texts through
+`explain(key)`, so an idea is explained once and the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry.
+
+    key: stable id used by the pages ("learning_rate"); name: as shown ("Learning rate").
+    text: 1-3 plain sentences; page: the page key where nnviz shows it; look: what to look at there.
+    """
+
+    key: str
+    name: str
+    text: str
+    page: str
+    look: str
+
+
+_TERMS = (
+    Term(
+        "neuron",
+        "Neuron",
+        "A tiny calculator holding one number, its value or activation. It adds up what the neurons before it "
+        "pass on, each times a weight, adds its bias, squashes the sum and passes the result on.",
+        "network",
+        "Click any circle in the diagram to look inside that neuron.",
+    ),
+    Term(
+        "input_layer",
+        "Input layer",
+        "The first layer: one neuron per pixel, 28 × 28 = 784 of them. Each holds how much ink its pixel has, "
+        "from 0 (black, no ink) to 1 (white, full ink). They do no maths; they just hold the picture.",
+        "draw",
+        "The “Pixels” picture beside the canvas: hover a pixel to see its value.",
+    ),
+    Term(
+        "hidden_layer",
+        "Hidden layer",
+        "A layer of neurons between the pixels and the answer. Nobody tells it what to look for: it learns its own "
+        "features, and each hidden layer can build features of the features before it.",
+        "draw",
+        "The grids under “Inside: the hidden layers”: every square is one hidden neuron.",
+    ),
+    Term(
+        "output_layer",
+        "Output layer",
+        "The last layer: one neuron per digit the network knows. Its values add up to 100 %, and the most active "
+        "one is the network's answer.",
+        "draw",
+        "The bars under “Answer”: one bar per output neuron.",
+    ),
+    Term(
+        "layer",
+        "Layer",
+        "A row of neurons that all do their sums at the same time. Every neuron of a layer listens to every neuron "
+        "of the layer before it (a “fully connected” or dense layer).",
+        "network",
+        "The columns of circles in the diagram, from the pixels on the left to the answer on the right.",
+    ),
+    Term(
+        "feed_forward",
+        "Feed-forward",
+        "The signal travels one way only: pixels → hidden layers → outputs, layer after layer, never back. "
+        "One such trip is one prediction.",
+        "network",
+        "The diagram: the signal flows from left to right as you draw.",
+    ),
+    Term(
+        "weight",
+        "Weight",
+        "The strength of one connection. A positive weight means “this input pushes me up”, a negative one "
+        "“this input holds me back”; a weight near 0 means the input hardly matters. Learning means changing weights.",
+        "network",
+        "The lines of the diagram (blue adds, orange dashed holds back) and the weight tiles below it.",
+    ),
+    Term(
+        "bias",
+        "Bias",
+        "A neuron's own number, added to its sum whatever the input. It sets how easily the neuron switches on: "
+        "a big bias makes it fire easily, a very negative one makes it hard to wake.",
+        "network",
+        "“Inside a neuron”: the bias is the last bar before the total.",
+    ),
+    Term(
+        "weighted_sum",
+        "Weighted sum (z)",
+        "z = Σ wᵢxᵢ + bias: every input x times its weight w, all added up, plus the bias. This is the one sum "
+        "every neuron does before it squashes the result.",
+        "network",
+        "“Inside a neuron”: the bars add up, piece by piece, to z.",
+    ),
+    Term(
+        "activation",
+        "Activation function",
+        "The squash a neuron applies to its sum z before passing it on. Without it, many layers would be no better "
+        "than one. ReLU turns negatives into 0; sigmoid squashes into 0..1; tanh into -1..1.",
+        "network",
+        "“Inside a neuron”: the curve, with a dot where this neuron is right now.",
+    ),
+    Term(
+        "relu",
+        "ReLU",
+        "ReLU: a neuron passes its sum on if it is positive, and 0 if it is negative. Simple, fast, the usual choice.",
+        "train",
+        "“Activation” under Build the network.",
+    ),
+    Term(
+        "sigmoid",
+        "Sigmoid",
+        "Sigmoid: squashes any sum into 0..1; big sums give almost 1, very negative ones almost 0.",
+        "train",
+        "“Activation” under Build the network.",
+    ),
+    Term(
+        "tanh",
+        "Tanh",
+        "Tanh: squashes any sum into -1..1, so a neuron can say “no” as strongly as “yes”.",
+        "train",
+        "“Activation” under Build the network.",
+    ),
+    Term(
+        "softmax",
+        "Softmax",
+        "The output layer's squash: it turns the outputs' sums into chances that add up to 100 %. "
+        "The bigger one output's sum compared with the others, the surer the network.",
+        "draw",
+        "The answer bars: they always add up to 100 %.",
+    ),
+    Term(
+        "prediction",
+        "Prediction (the winner)",
+        "The digit whose output neuron is most active: the network's best guess. It always picks one of the "
+        "digits it knows, even for a scribble.",
+        "draw",
+        "The big number under “Answer” and the highlighted bar.",
+    ),
+    Term(
+        "classification",
+        "Classification",
+        "Sorting each input into one of a few fixed groups, the classes. Here the classes are the digits: "
+        "the network classifies a picture by picking one of them.",
+        "draw",
+        "Draw anything: the network always answers with one of its digits.",
+    ),
+    Term(
+        "parameters",
+        "Parameters",
+        "All the numbers the network learns: every weight and every bias. Each layer has inputs × neurons weights "
+        "plus one bias per neuron.",
+        "train",
+        "“weights and biases to learn” beside the network's shape.",
+    ),
+    Term(
+        "training_data",
+        "Training data",
+        "The labelled example images the network learns from: a picture plus the right answer. More examples "
+        "usually mean better learning, but slower.",
+        "train",
+        "The “Training images” slider.",
+    ),
+    Term(
+        "validation_data",
+        "Validation data",
+        "Labelled images kept out of training and checked after every epoch, to see how the network does on "
+        "images it has never learned from.",
+        "train",
+        "The accuracy curve and the validation loss, after each epoch.",
+    ),
+    Term(
+        "test_data",
+        "Test data",
+        "A separate set of 10,000 labelled images used only at the very end, for the final score. The network "
+        "never learns from them, so the score shows how well it does on new handwriting.",
+        "test",
+        "The score on the test digits, and the digits it gets wrong.",
+    ),
+    Term(
+        "loss",
+        "Loss",
+        "One number that says how wrong the network is on the training examples: 0 means perfect. "
+        "Cross-entropy punishes confident mistakes hard; mean squared error is the gentler contrast. "
+        "Training means making the loss small.",
+        "learn",
+        "The loss curve while the network trains: it should go down.",
+    ),
+    Term(
+        "epoch",
+        "Epoch",
+        "One epoch = the network has seen every training image once. Training usually takes several epochs.",
+        "train",
+        "The “Epochs” slider, and the x-axis of the curves.",
+    ),
+    Term(
+        "batch",
+        "Batch",
+        "How many images the network looks at before each weight update. Small batches give many quick, noisy "
+        "steps; big batches fewer, steadier ones.",
+        "train",
+        "The “Batch size” slider.",
+    ),
+    Term(
+        "learning_rate",
+        "Learning rate",
+        "How big a step gradient descent takes each time it adjusts the weights. Too small and learning crawls; "
+        "too big and it overshoots, and the loss can even blow up.",
+        "train",
+        "The “Learning rate” slider; try 3 or 10 and watch the loss.",
+    ),
+    Term(
+        "gradient",
+        "Gradient",
+        "For every weight, which way and how steeply the loss changes when that weight is nudged. "
+        "It points uphill, so learning steps the other way.",
+        "learn",
+        "The arrows and slopes on the loss landscape.",
+    ),
+    Term(
+        "gradient_descent",
+        "Gradient descent",
+        "How a network learns: work out which way each weight should move to lower the loss, take a small step "
+        "that way, and repeat thousands of times, like walking downhill in fog.",
+        "learn",
+        "Step through gradient descent and watch the loss go down.",
+    ),
+    Term(
+        "optimizer",
+        "Optimizer",
+        "The recipe for each gradient-descent step. Plain SGD steps straight downhill; momentum keeps rolling in "
+        "the same direction; Adam adapts the step size for every weight.",
+        "train",
+        "The “Optimizer” choice.",
+    ),
+    Term(
+        "initialization",
+        "Weight initialization (starting weights)",
+        "How the weights start before any learning. All zeros: every neuron starts identical and they never "
+        "become different. Small random: tiny random numbers. Glorot and He: random numbers scaled to the "
+        "layer's size, the usual choice (He suits ReLU). Too large: so big that neurons saturate or explode.",
+        "train",
+        "The “Starting weights” choice; train with “All zeros” and compare.",
+    ),
+    Term(
+        "seed",
+        "Random seed",
+        "Same seed + same settings = exactly the same training curve. Change it to see how much luck matters.",
+        "train",
+        "The “Random seed” box.",
+    ),
+    Term(
+        "latent_features",
+        "Latent features",
+        "What the hidden layers compute: their own hidden description of the picture (loops, strokes, corners), "
+        "which nobody programmed. Digits that look alike to the network get similar descriptions.",
+        "network",
+        "The tab “Hidden layers as features”: digits the network finds alike land close together.",
+    ),
+    Term(
+        "pca",
+        "PCA map",
+        "PCA (principal component analysis) finds the two directions in which these neurons' values differ most "
+        "between digits, and places every digit along them: a flat map of a many-dimensional space.",
+        "network",
+        "The tab “Hidden layers as features”.",
+    ),
+    Term(
+        "overfitting",
+        "Overfitting",
+        "Learning the training examples by heart instead of the idea behind them: the training loss keeps falling "
+        "while the validation loss stops falling or rises. Fewer training images make it easier to see.",
+        "train",
+        "Train on 1,000 images for many epochs and compare the two loss curves.",
+    ),
+    Term(
+        "explainability",
+        "Explainability",
+        "Asking the network why it answered what it did: which pixels pushed it towards its answer and which "
+        "pushed against. It helps us trust the network, or catch it cheating.",
+        "test",
+        "Pick a digit the network gets wrong and see which pixels misled it.",
+    ),
+    Term(
+        "mnist",
+        "MNIST",
+        "A famous collection of 70,000 handwritten digits, 28 × 28 pixels each, written by students and office "
+        "workers. nnviz learns from it and tests on it.",
+        "draw",
+        "Press “Test digit”.",
+    ),
+)
+
+TERMS: dict[str, Term] = {term.key: term for term in _TERMS}
+
+
+def explain(key: str) -> str:
+    """The explanation text of glossary term `key` (KeyError if there is no such term)."""
+    return TERMS[key].text
