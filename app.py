@@ -8,9 +8,8 @@ re-imports the entry script as __mp_main__) does not start the app again.
 import streamlit as st
 
 from nnviz.session.plain_text import escape_markdown
-from pages import _session as session
-from pages import _view as view
-from pages._board_widgets import shared_experiment_notice
+from pages.ui import session, view
+from pages.ui.board_widgets import shared_experiment_notice
 
 LINK_IGNORED = "Some settings in the link were ignored. "
 
@@ -26,13 +25,13 @@ def main() -> None:
     page = st.navigation(
         [
             # The Lesson comes first in the menu, but the app opens on Draw.
-            st.Page("pages/lesson.py", title="Lesson", icon=":material/school:"),
-            st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
-            st.Page("pages/network.py", title="Network", icon=":material/hub:"),
-            st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-            st.Page("pages/learn.py", title="Learn", icon=":material/trending_down:"),
-            st.Page("pages/test.py", title="Test", icon=":material/fact_check:"),
-            st.Page("pages/board.py", title="Board", icon=":material/leaderboard:"),
+            st.Page("pages/screens/lesson.py", title="Lesson", icon=":material/school:"),
+            st.Page("pages/screens/draw.py", title="Draw", icon=":material/draw:", default=True),
+            st.Page("pages/screens/network.py", title="Network", icon=":material/hub:"),
+            st.Page("pages/screens/train.py", title="Train", icon=":material/model_training:"),
+            st.Page("pages/screens/learn.py", title="Learn", icon=":material/trending_down:"),
+            st.Page("pages/screens/test.py", title="Test", icon=":material/fact_check:"),
+            st.Page("pages/screens/board.py", title="Board", icon=":material/leaderboard:"),
         ]
     )
     session.enter_page(page.url_path)

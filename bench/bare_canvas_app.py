@@ -1,7 +1,7 @@
 """The floor for stroke latency: a page with only the Draw page's canvas and a trivial Prediction.
 
 bench/stroke_latency.py serves this next to app.py and times both the same way.
-The canvas call mirrors pages/draw.py (size, pen, background, image data); the
+The canvas call mirrors pages/screens/draw.py (size, pen, background, image data); the
 "prediction" is just the number of drawn pixels, so the difference between the
 two pages is the cost of nnviz's own work per stroke (preprocess, forward pass,
 figures). Run alone with: streamlit run bench/bare_canvas_app.py

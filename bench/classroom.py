@@ -384,7 +384,7 @@ def profile_breakdown(strokes: int) -> dict[str, dict[str, float]]:
         at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
         at.run()
         if page == "network":
-            at.switch_page("pages/network.py").run()
+            at.switch_page("pages/screens/network.py").run()
         profiler = cProfile.Profile()
         # AppTest runs the script in a thread of its own: switch the profiler on inside each new thread.
         switch_on = _profile_new_threads(profiler)

@@ -120,7 +120,7 @@ def rerun_cpu(strokes: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     from devkit.canvas_injection import canvas_rgba, inject_drawing
-    from pages import _session as session
+    from pages.ui import session
 
     x_test, _ = load_mnist_test()
     drawings = [canvas_rgba(x_test[i]) for i in range(strokes)]
@@ -141,10 +141,10 @@ def rerun_cpu(strokes: int) -> None:
         return statistics.median(times)
 
     print(f"\n3. Server CPU per rerun after a stroke (AppTest, time.process_time, median of {strokes - 1})")
-    draw = per_stroke("pages/draw.py", "draw", None)
+    draw = per_stroke("pages/screens/draw.py", "draw", None)
     print(f"   Draw page                          {draw:8.1f} ms")
     for tab in ("1 · Loss", "2 · Gradient descent", "3 · One step", "4 · Starting weights"):
-        learn = per_stroke("pages/learn.py", "learn", tab)
+        learn = per_stroke("pages/screens/learn.py", "learn", tab)
         print(f"   Learn page, tab {tab:20s} {learn:8.1f} ms   {learn / draw:.1f}x Draw")
 
 

@@ -14,14 +14,14 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from nnviz.model.network import Network
-from pages import _session as session
+from pages.ui import session
 from tests.conftest import APP_PATH
 
 TIMEOUT = 60  # seconds one AppTest run may take: a first run loads MNIST and the default model
 
 
 def open_page(page: str, **query: str) -> AppTest:
-    """A new session of app.py with `query` in the address bar, switched to `page` (e.g. "pages/learn.py")."""
+    """A new session of app.py with `query` in the address bar, switched to `page` (e.g. "pages/screens/learn.py")."""
     at = AppTest.from_file(APP_PATH, default_timeout=TIMEOUT)
     for name, value in query.items():
         at.query_params[name] = value

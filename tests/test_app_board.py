@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from nnviz.classroom.rooms import BoardEntry
 from nnviz.session.settings import PRESETS
-from pages import _session as session
+from pages.ui import session
 from tests.app_kit import open_page
 from tests.test_app_train import tiny_settings, wait_for_training
 
@@ -19,7 +19,7 @@ HOSTILE_NICKNAME = "**x** [a](//ev.il) <b>"
 
 
 def new_board() -> tuple[AppTest, str]:
-    board = open_page("pages/board.py")
+    board = open_page("pages/screens/board.py")
     board.button(key="board_new").click().run()
     assert not board.exception
     return board, board.query_params["room"]
@@ -50,24 +50,24 @@ def test_a_new_board_shows_its_code_and_only_its_creator_sees_the_teacher_key() 
     (key,) = [element.value for element in board.code]
     assert session.room_store().is_teacher(code, key)
     # Someone else opening the same board sees the board but not the key.
-    viewer = open_page("pages/board.py", room=code)
+    viewer = open_page("pages/screens/board.py", room=code)
     assert f"room `{code}`" in shown_text(viewer) and not viewer.code
     assert viewer.text_input(key="board_claim_key") is not None
 
 
 def test_bad_and_unknown_room_codes_get_a_plain_message() -> None:
-    bad = open_page("pages/board.py", room="<b>0O")
+    bad = open_page("pages/screens/board.py", room="<b>0O")
     assert any("4 letters and digits" in e.value for e in bad.error)
-    missing = open_page("pages/board.py", room="AAAA")
+    missing = open_page("pages/screens/board.py", room="AAAA")
     assert any("no open room AAAA" in e.value for e in missing.error)
-    student = join(open_page("pages/train.py"), "K7", "Ada")
+    student = join(open_page("pages/screens/train.py"), "K7", "Ada")
     assert any("4 letters and digits" in e.value for e in student.error)
     assert "nnviz_membership" not in student.session_state
 
 
 def test_a_students_run_is_posted_and_shown_as_plain_text_and_the_teacher_can_remove_it(mnist_dir) -> None:
     board, code = new_board()
-    student = join(open_page("pages/train.py"), code.lower(), HOSTILE_NICKNAME)
+    student = join(open_page("pages/screens/train.py"), code.lower(), HOSTILE_NICKNAME)
     assert any(HOSTILE_NICKNAME in t.value for t in student.text)
     assert HOSTILE_NICKNAME not in shown_text(student)
     tiny_settings(student)
@@ -93,8 +93,8 @@ def test_a_students_run_is_posted_and_shown_as_plain_text_and_the_teacher_can_re
 
 def test_the_teacher_shares_an_experiment_and_the_student_opens_it() -> None:
     board, code = new_board()
-    student = join(open_page("pages/train.py"), code, "Ada")
-    student.switch_page("pages/draw.py").run()
+    student = join(open_page("pages/screens/train.py"), code, "Ada")
+    student.switch_page("pages/screens/draw.py").run()
     assert not _has(student, "board_open_shared")  # nothing shared yet
 
     board.radio(key="board_share_pick").set_value("lab")
@@ -130,8 +130,8 @@ def test_a_full_room_is_explained_to_the_student(monkeypatch) -> None:
 
     _, code = new_board()
     monkeypatch.setattr(rooms, "MAX_MEMBERS", 1)
-    join(open_page("pages/train.py"), code, "Ada")
-    late = join(open_page("pages/train.py"), code, "Bob")
+    join(open_page("pages/screens/train.py"), code, "Ada")
+    late = join(open_page("pages/screens/train.py"), code, "Bob")
     assert any("This room is full" in e.value for e in late.error)
 
 
@@ -150,7 +150,7 @@ def test_the_board_polls_gently_and_redraws_only_when_the_room_changed() -> None
 
 @pytest.fixture
 def two_runs(mnist_dir) -> AppTest:
-    train = open_page("pages/train.py")
+    train = open_page("pages/screens/train.py")
     tiny_settings(train)
     train.button(key="train_start").click().run()
     wait_for_training(train)

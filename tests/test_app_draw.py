@@ -76,9 +76,9 @@ def test_clear_empties_the_input(app: AppTest, mnist) -> None:
 def test_the_drawing_survives_a_trip_to_another_page(app: AppTest, mnist) -> None:
     inject_drawing(app, "draw", canvas_rgba(mnist_image(mnist, 3)))
     assert prediction(app) == "3"
-    app.switch_page("pages/train.py").run()
+    app.switch_page("pages/screens/train.py").run()
     assert not app.exception
-    app.switch_page("pages/draw.py").run()
+    app.switch_page("pages/screens/draw.py").run()
     assert not app.exception
     assert prediction(app) == "3"
 

@@ -75,7 +75,7 @@ def test_the_guess_first_switch_puts_itself_in_the_link(mnist) -> None:
 
 def test_guess_first_on_train_waits_for_a_curve_then_marks_it(mnist_dir) -> None:
     at = app({"guess": "1", "layers": "16", "epochs": "1", "images": "1000"})
-    at.switch_page("pages/train.py").run()
+    at.switch_page("pages/screens/train.py").run()
     assert at.button(key="train_start").disabled  # guess first
     picker = next(group for group in at.get("button_group") if group.label.startswith("Guess first"))
     picker.set_value("fast").run()
@@ -105,7 +105,9 @@ def figure_height(at: AppTest, key_part: str) -> int:
     raise AssertionError(f"no chart keyed {key_part}")
 
 
-@pytest.mark.parametrize("page", ["pages/draw.py", "pages/lesson.py", "pages/network.py", "pages/train.py"])
+@pytest.mark.parametrize(
+    "page", ["pages/screens/draw.py", "pages/screens/lesson.py", "pages/screens/network.py", "pages/screens/train.py"]
+)
 def test_presenter_mode_injects_its_css(page: str, mnist_dir) -> None:
     at = app({"present": "1"})
     at.switch_page(page).run()

@@ -21,11 +21,11 @@ from nnviz.model.network import INITIALIZERS, Network, NetworkConfig
 from nnviz.training.events import ExperimentEvent, FinishedEvent
 from nnviz.training.experiment_job import ExperimentJob
 from nnviz.training.learn_experiments import DATA_SIZES, METHODS, STARTING_WEIGHTS
-from pages import _session as session
+from pages.ui import session
 from tests.app_kit import array, chart, mnist_image, open_page, trace
 from tests.test_learn_logic import FakeRun
 
-PAGE = "pages/learn.py"
+PAGE = "pages/screens/learn.py"
 
 
 def metric(at: AppTest, label: str) -> str | None:

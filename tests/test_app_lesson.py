@@ -27,7 +27,7 @@ def lesson(query: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(APP_PATH, default_timeout=TIMEOUT)
     at.query_params.update(query or {})
     at.run()
-    at.switch_page("pages/lesson.py").run()
+    at.switch_page("pages/screens/lesson.py").run()
     assert not at.exception
     return at
 
@@ -99,7 +99,7 @@ def test_the_check_question_is_answered_by_the_live_network(mnist) -> None:
     seven = mnist.x_test[np.flatnonzero(mnist.y_test == 7)[0]]
     inject_drawing(at, "draw", canvas_rgba(seven))
     pixels = at.session_state["nnviz_input"].pixels
-    at.switch_page("pages/lesson.py").run()
+    at.switch_page("pages/screens/lesson.py").run()
     go_to(at, STEP_OF["Layers and feed-forward"])
     assert not at.success  # the answer waits until it is asked for
     at.toggle(key=f"lesson_reveal_{STEP_OF['Layers and feed-forward']}").set_value(True).run()
@@ -124,7 +124,7 @@ def test_the_glossary_links_every_term_to_its_page_and_filters() -> None:
 
 def test_the_pages_tooltips_read_the_glossary(mnist_dir) -> None:
     at = AppTest.from_file(APP_PATH, default_timeout=TIMEOUT).run()
-    at.switch_page("pages/train.py").run()
+    at.switch_page("pages/screens/train.py").run()
     assert at.slider(key="train_epochs").help == explain("epoch")
     assert at.select_slider(key="train_lr").help == explain("learning_rate")
     assert at.selectbox(key="train_init").help == explain("initialization")

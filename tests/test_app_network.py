@@ -13,10 +13,10 @@ from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.explain.features import latent_map, layer_activations
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network, NetworkConfig
-from pages import _session as session
+from pages.ui import session
 from tests.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 
-PAGE = "pages/network.py"
+PAGE = "pages/screens/network.py"
 TIME_TRAVEL_HINT = "Train a model on the Train page to travel back through its epochs."
 
 

@@ -18,7 +18,7 @@ from nnviz.explain.loss_landscape import WeightRef
 from nnviz.figures.diagram import TRACE_EDGE_HOVER
 from nnviz.model.default_model import load_default_network
 from nnviz.model.network import Network
-from pages import _session as session
+from pages.ui import session
 from tests.test_app_learn import open_tab
 from tests.test_app_network import PAGE, app, array, chart, draw, mnist_image, trace  # noqa: F401 (app: a fixture)
 
@@ -84,7 +84,7 @@ def test_an_edge_click_picks_its_weight_for_the_learn_page(
     assert rings["marker"]["symbol"][-1] == "diamond-open", "the picked edge is marked"
     assert (rings["x"][-1], rings["y"][-1]) == pytest.approx((array(edges["x"])[index], array(edges["y"])[index]))
 
-    app.switch_page("pages/learn.py").run()
+    app.switch_page("pages/screens/learn.py").run()
     open_tab(app, "2 · Gradient descent")
     assert any(m.value == f"**The weight on show:** {ref.describe(config)}." for m in app.markdown)
     now = next(t for t in chart(app, "learn_weight_curve")["data"] if t["name"].startswith("now:"))
@@ -94,7 +94,7 @@ def test_an_edge_click_picks_its_weight_for_the_learn_page(
     # Back on the Network page the line still names it; picking another weight on Learn retires it.
     app.switch_page(PAGE).run()
     assert the_edge_line(app) is not None
-    app.switch_page("pages/learn.py").run()
+    app.switch_page("pages/screens/learn.py").run()
     open_tab(app, "2 · Gradient descent")
     next(n for n in app.number_input if n.label == "To neuron").set_value((ref.column + 1) % 10).run()
     app.switch_page(PAGE).run()

@@ -14,7 +14,7 @@ from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.explain.features import latent_map
 from nnviz.model.forward import OVERFLOW_MESSAGE, forward_pass
 from nnviz.model.network import Network, NetworkConfig
-from pages import _session as session
+from pages.ui import session
 from tests.conftest import APP_PATH
 
 HUGE = 3e38  # finite in float32, but a sum of a few of them is inf

@@ -15,10 +15,10 @@ from nnviz.explain.maps import gradient_times_input, occlusion
 from nnviz.model.default_model import load_default_network
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network, NetworkConfig
-from pages import _session as session
+from pages.ui import session
 from tests.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 
-PAGE = "pages/test.py"
+PAGE = "pages/screens/test.py"
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def test_it_answers_inputs_that_are_not_digits(app: AppTest, source: str) -> Non
 
 
 def test_collect_on_draw_then_score_our_drawings(app: AppTest, mnist) -> None:
-    app.switch_page("pages/draw.py").run()
+    app.switch_page("pages/screens/draw.py").run()
     seven = mnist_image(mnist, 7)
     inject_drawing(app, "draw", canvas_rgba(seven))
     app.session_state["draw_collect_label"] = 1  # the student says it is a 1: the network will be "wrong"

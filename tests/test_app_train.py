@@ -22,7 +22,7 @@ TRAINING_DEADLINE_S = 240  # a cold worker imports TensorFlow first
 @pytest.fixture
 def train_page(mnist_dir) -> AppTest:
     at = AppTest.from_file(APP_PATH, default_timeout=TIMEOUT).run()
-    at.switch_page("pages/train.py").run()
+    at.switch_page("pages/screens/train.py").run()
     assert not at.exception
     return at
 
@@ -77,14 +77,14 @@ def test_training_live_then_the_model_is_used_everywhere(train_page: AppTest, mn
     assert "Your model" in train_page.session_state["nnviz_network"].label
 
     # The Draw page now answers with the new 784-16-10 network.
-    train_page.switch_page("pages/draw.py").run()
+    train_page.switch_page("pages/screens/draw.py").run()
     assert any("784-16-10" in c.value for c in train_page.caption)
     seven = mnist.x_test[np.flatnonzero(mnist.y_test == 7)[0]]
     inject_drawing(train_page, "draw", canvas_rgba(seven))
     assert [m.value for m in train_page.metric if m.label == "Prediction"]
 
     # Changing a setting afterwards is flagged instead of silently mismatching.
-    train_page.switch_page("pages/train.py").run()
+    train_page.switch_page("pages/screens/train.py").run()
     train_page.slider(key="train_epochs").set_value(3).run()
     assert any("Settings changed" in i.value for i in train_page.info)
 
@@ -105,7 +105,7 @@ def test_lab_example_trains_a_three_digit_network_that_must_choose(train_page: A
     assert history(train_page).finished.status == "completed"
     network = train_page.session_state["nnviz_network"]
     assert network.config == PRESETS["lab"].experiment.network
-    train_page.switch_page("pages/draw.py").run()
+    train_page.switch_page("pages/screens/draw.py").run()
     three = mnist.x_test[np.flatnonzero(mnist.y_test == 3)[0]]
     inject_drawing(train_page, "draw", canvas_rgba(three))
     assert next(m.value for m in train_page.metric if m.label == "Prediction") in {"7", "8", "9"}
@@ -180,7 +180,7 @@ def test_a_saved_model_can_be_loaded_and_a_corrupt_one_is_refused(train_page: Ap
 def test_a_run_that_ends_while_the_student_draws_is_adopted_on_the_draw_page(train_page: AppTest) -> None:
     tiny_settings(train_page)
     train_page.button(key="train_start").click().run()
-    train_page.switch_page("pages/draw.py").run()
+    train_page.switch_page("pages/screens/draw.py").run()
     deadline = time.monotonic() + TRAINING_DEADLINE_S
     while "nnviz_network" not in train_page.session_state and time.monotonic() < deadline:
         time.sleep(0.3)

@@ -14,7 +14,7 @@ import textwrap
 
 from tests.conftest import PROJECT_ROOT
 
-PAGES = ("pages/draw.py", "pages/train.py", "pages/network.py", "pages/learn.py")
+PAGES = ("pages/screens/draw.py", "pages/screens/train.py", "pages/screens/network.py", "pages/screens/learn.py")
 
 
 def test_running_every_page_imports_no_tensorflow() -> None:

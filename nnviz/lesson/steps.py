@@ -1,6 +1,6 @@
 """The teacher's lesson: the steps of the lab, in order, each one click from the live network.
 
-Pure content and logic: the page (pages/lesson.py) lays it out. A step names the
+Pure content and logic: the page (pages/screens/lesson.py) lays it out. A step names the
 page that shows its idea (a key of PAGE_FILES), the settings that page should
 open with (a preset plus a few settings by their link names, as in
 ``/train?preset=lab&epochs=10``), and, where the live network can answer it,
@@ -22,12 +22,12 @@ from nnviz.session.settings import PRESETS, SETTINGS_BY_LINK, Experiment
 # Where each page lives. Learn and Test are built on other branches: until their file
 # exists, a step or a glossary entry that needs them opens the page in FALLBACK_PAGE.
 PAGE_FILES: dict[str, str] = {
-    "lesson": "pages/lesson.py",
-    "draw": "pages/draw.py",
-    "train": "pages/train.py",
-    "network": "pages/network.py",
-    "learn": "pages/learn.py",
-    "test": "pages/test.py",
+    "lesson": "pages/screens/lesson.py",
+    "draw": "pages/screens/draw.py",
+    "train": "pages/screens/train.py",
+    "network": "pages/screens/network.py",
+    "learn": "pages/screens/learn.py",
+    "test": "pages/screens/test.py",
 }
 PAGE_TITLES: dict[str, str] = {
     "lesson": "Lesson",
@@ -49,7 +49,7 @@ def page_file(page: str, root: Path) -> str:
 
 
 def page_key(path: str) -> str:
-    """The page key of a page file path ("pages/train.py" -> "train")."""
+    """The page key of a page file path ("pages/screens/train.py" -> "train")."""
     return next(key for key, value in PAGE_FILES.items() if value == path)
 
 

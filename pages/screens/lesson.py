@@ -22,7 +22,7 @@ from nnviz.lesson.steps import (
     step_experiment,
 )
 from nnviz.session.settings import Experiment, link_for, to_query
-from pages import _session as session
+from pages.ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
 JUMP = "lesson_jump"  # widget key of the "go to step" picker
@@ -171,7 +171,6 @@ def _glossary() -> None:
             _page_link(term.page, f"See it on {PAGE_TITLES[page_key(_target(term.page))]}: {term.look}", term.name)
 
 
-session.route_through_app()
 if (opening := st.session_state.pop(session.LESSON_OPENING, None)) is not None:
     _switch(opening, session.experiment())
 st.title("Lesson")

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from nnviz.figures.style import for_presenter
-from pages import _session as session
+from pages.ui import session
 
 PRESENT_TOGGLE = "view_present"  # widget keys of the sidebar switches
 GUESS_TOGGLE = "view_guess"

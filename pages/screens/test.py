@@ -29,10 +29,10 @@ from nnviz.figures.test import confusion_figure, explanation_figure, gallery_fig
 from nnviz.model.forward import forward_pass
 from nnviz.model.mnist import DataUnavailableError
 from nnviz.model.network import IMAGE_SIDE, Network
-from pages import _session as session
-from pages._collect import collection_files, show_collect_error
-from pages._view import chart
-from pages._widgets import input_caption, model_badge
+from pages.ui import session
+from pages.ui.collect import collection_files, show_collect_error
+from pages.ui.view import chart
+from pages.ui.widgets import input_caption, model_badge
 
 MATRIX_KEY = "test_matrix"
 CELL_GALLERY_KEY = "test_cell_gallery"
@@ -109,9 +109,9 @@ def _input_note() -> None:
         icon=":material/check_circle:",
     )
     links = st.columns(3)
-    links[0].page_link("pages/draw.py", label="See it on Draw", icon=":material/draw:")
-    links[1].page_link("pages/network.py", label="Follow it in Network", icon=":material/hub:")
-    links[2].page_link("pages/learn.py", label="Learn from it", icon=":material/school:")
+    links[0].page_link("pages/screens/draw.py", label="See it on Draw", icon=":material/draw:")
+    links[1].page_link("pages/screens/network.py", label="Follow it in Network", icon=":material/hub:")
+    links[2].page_link("pages/screens/learn.py", label="Learn from it", icon=":material/school:")
 
 
 def _other_digits(evaluation: Evaluation) -> None:
@@ -446,7 +446,6 @@ def test_page() -> None:
             ours(network, model_id)
 
 
-session.route_through_app()
 st.title("Test: where does it fail, and why?")
 model_badge()
 test_page()

@@ -8,8 +8,8 @@ import streamlit as st
 from nnviz.figures.compare import compare_accuracy_figure, compare_loss_figure
 from nnviz.figures.style import ACCENT, PLOT_CONFIG
 from nnviz.training.run_compare import MAX_KEPT_RUNS, CompareRow, KeptRun, compare_rows
-from pages import _session as session
-from pages._view import chart
+from pages.ui import session
+from pages.ui.view import chart
 
 ROW_PX = 35  # st.dataframe's row height: the compare table is sized to show every row without scrolling
 SHOWN = "compare_shown"  # widget key of the show/hide pills

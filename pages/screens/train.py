@@ -18,13 +18,12 @@ from nnviz.session.plain_text import escape_markdown
 from nnviz.session.settings import PRESETS, SETTINGS_BY_LINK, Experiment
 from nnviz.training.config import LOSS_LABELS, MAX_EPOCHS, OPTIMIZER_LABELS
 from nnviz.training.history import TrainingHistory
-from pages import _guess as guess
-from pages import _session as session
-from pages._board_widgets import join_room_panel
-from pages._runs import compare_panel
-from pages._train_form import LAYER_COUNT_KEY, commit_form, read_form, seed_form, size_key, widget_key
-from pages._view import chart
-from pages._widgets import model_badge, upload_limit_text
+from pages.ui import guess, session
+from pages.ui.board_widgets import join_room_panel
+from pages.ui.runs import compare_panel
+from pages.ui.train_form import LAYER_COUNT_KEY, commit_form, read_form, seed_form, size_key, widget_key
+from pages.ui.view import chart
+from pages.ui.widgets import model_badge, upload_limit_text
 
 FORM_ONLY_PRESETS = ("default",)  # "Start over" resets the form; every other preset trains at once
 PRESET_ICONS = {"lab": ":material/science:", "default": ":material/restart_alt:"}
@@ -294,7 +293,6 @@ def _run_controls(busy: bool, problem: str | None) -> None:
             )
 
 
-session.route_through_app()
 seed_form()
 exp, problem = read_form()
 if problem is None:

@@ -55,9 +55,9 @@ from nnviz.training.learn_experiments import (
     accuracy_by_method,
     data_size_sentence,
 )
-from pages import _session as session
-from pages._view import chart
-from pages._widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge
+from pages.ui import session
+from pages.ui.view import chart
+from pages.ui.widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge
 
 TAB_LOSS = "1 · Loss"
 TAB_DESCENT = "2 · Gradient descent"
@@ -728,7 +728,6 @@ def learn() -> None:
             _data_size_tab()
 
 
-session.route_through_app()
 st.title("How it learns")
 st.markdown(
     "Learning means finding the right weights. The **loss** says how wrong the network is; **gradient descent** "

@@ -15,8 +15,8 @@ from nnviz.figures.guess import guess_figure
 from nnviz.figures.style import PLOT_CONFIG
 from nnviz.lesson.guess import CURVE_SHAPES, classify_curve, curve_verdict, digit_verdict
 from nnviz.training.history import TrainingHistory
-from pages import _session as session
-from pages._view import chart
+from pages.ui import session
+from pages.ui.view import chart
 
 DIGIT_PICKER = "guess_digit_{}"  # one picker per canvas generation: a new drawing starts unpicked
 CURVE_PICKER = "guess_curve"

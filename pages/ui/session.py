@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 import numpy as np
 import streamlit as st
 from streamlit import runtime
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from nnviz.classroom.board import entry_for_run
@@ -155,20 +154,6 @@ def clear_canvas() -> None:
     st.session_state[DRAWING] = None
     st.session_state[INPUT] = None
     st.session_state[CANVAS_GENERATION] = st.session_state.get(CANVAS_GENERATION, 0) + 1
-
-
-def route_through_app() -> None:
-    """Make sure this page runs inside app.py's navigation; call first thing on every page.
-
-    A folder named pages/ makes Streamlit start in its legacy mode, which runs
-    a page file directly with an auto-generated menu, until `st.navigation` is
-    called once. If the first request to a fresh server is a page URL such as
-    /train, app.py never runs, so that mode would stay. Switching it off and
-    rerunning sends the request through app.py to the same page.
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def canvas_key(page: str) -> str:

@@ -15,8 +15,8 @@ from nnviz.classroom.rooms import ROOM_TTL_S, BadRoomCode, Room, RoomError, norm
 from nnviz.figures.board import class_scatter
 from nnviz.figures.style import PLOT_CONFIG
 from nnviz.session.settings import PRESETS, Experiment, from_query, to_query
-from pages import _session as session
-from pages._view import chart
+from pages.ui import session
+from pages.ui.view import chart
 
 BOARD_POLL_S = 4.0  # the board asks the room "anything new?" this often; it redraws only when the answer is yes
 BOARD_ERROR = "board_error"  # why the last teacher action failed (a plain sentence of ours)
@@ -219,7 +219,6 @@ def _board(code: str) -> None:
     _results(room)
 
 
-session.route_through_app()
 if error := st.session_state.pop(BOARD_ERROR, None):
     st.error(error, icon=":material/error:")
 if done := st.session_state.pop(BOARD_DONE, None):

@@ -17,8 +17,8 @@ from nnviz.model.mnist import DataUnavailableError
 from nnviz.model.network import Network
 from nnviz.model.preprocess import canvas_ink, image_to_input, ink_to_input
 from nnviz.session.plain_text import escape_markdown
-from pages import _session as session
-from pages._view import chart
+from pages.ui import session
+from pages.ui.view import chart
 
 CANVAS_SIDE = 280  # 10 screen pixels per input pixel
 CANVAS_BLOCK_WIDTH = CANVAS_SIDE + 12  # the canvas and its border: never squeezed below its 280 px

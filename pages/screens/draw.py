@@ -8,11 +8,10 @@ from nnviz.figures.style import PLOT_CONFIG
 from nnviz.lesson.glossary import explain
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import ACTIVATION_LABELS, IMAGE_SIDE, INPUT_SIZE
-from pages import _guess as guess
-from pages import _session as session
-from pages._collect import collect_control
-from pages._view import chart
-from pages._widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge, prediction_block
+from pages.ui import guess, session
+from pages.ui.collect import collect_control
+from pages.ui.view import chart
+from pages.ui.widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge, prediction_block
 
 # The blocks sit side by side when the window is wide enough and wrap below each other when
 # it is not, so the canvas never gets squeezed under its 280 px. The answer comes right after
@@ -21,7 +20,6 @@ ANSWER_BLOCK_WIDTH = 215
 PIXELS_BLOCK_WIDTH = 200
 BARS_HEIGHT = 250
 
-session.route_through_app()
 st.title("Draw a digit")
 st.markdown("Draw any digit from 0 to 9 with your mouse or finger. The network reads it instantly.")
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from nnviz.classroom.rooms import MAX_NICKNAME, RoomError, SharedExperiment
 from nnviz.session.settings import Experiment, from_query
-from pages import _session as session
+from pages.ui import session
 
 SHARED_POLL_S = 5.0  # how often a student's page asks the room for a new shared experiment
 JOIN_ERROR = "board_join_error"  # why the last attempt to join failed (a plain sentence of ours)
@@ -105,7 +105,7 @@ def shared_experiment_notice() -> None:
     (a cheap version number; the room is read only when it changed).
     """
     if st.session_state.pop(GO_TO_TRAIN, False) and st.session_state.get(session.CURRENT_PAGE) != "train":
-        st.switch_page("pages/train.py")
+        st.switch_page("pages/screens/train.py")
     if session.membership() is None:
         return
     st.fragment(_shared_experiment_notice, run_every=SHARED_POLL_S)()

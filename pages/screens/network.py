@@ -35,9 +35,9 @@ from nnviz.model.mnist import DataUnavailableError
 from nnviz.model.network import Network
 from nnviz.model.neuron import NeuronBreakdown, neuron_breakdown, neuron_name
 from nnviz.model.snapshots import network_at_epoch, probability_across_epochs
-from pages import _session as session
-from pages._view import chart
-from pages._widgets import (
+from pages.ui import session
+from pages.ui.view import chart
+from pages.ui.widgets import (
     CANVAS_BLOCK_WIDTH,
     drawing_canvas,
     input_caption,
@@ -202,7 +202,7 @@ def _picked_edge(network: Network, base_id: str) -> None:
     words = ref.describe(network.config)
     st.markdown(f"{words[0].upper()}{words[1:]}: **w = {value:+.3f}**")
     st.page_link(
-        "pages/learn.py",
+        "pages/screens/learn.py",
         label="See it on the Learn page",
         icon=":material/trending_down:",
         help="The Learn page plots the loss against this weight's value: gradient descent walks downhill.",
@@ -546,6 +546,5 @@ def follow_the_signal() -> None:
             _latent(network, model_id, forward, current)
 
 
-session.route_through_app()
 st.title("Inside the network")
 follow_the_signal()

@@ -1,7 +1,7 @@
 """The Train form's widgets, seeded from and read back into the session's Experiment via the settings table.
 
 Streamlit forgets a widget's value when its page is not shown, so the
-experiment lives under its own session key (pages/_session.py) and the form's
+experiment lives under its own session key (pages/ui/session.py) and the form's
 widgets are re-seeded from it when the student comes back. Widget keys are
 ``train_<link name>`` (``train_lr``); the hidden layers are a count
 (``train_layers``) plus one size per layer (``train_size_1`` ...).
@@ -16,7 +16,7 @@ import streamlit as st
 
 from nnviz.model.network import MAX_HIDDEN_LAYERS
 from nnviz.session.settings import SETTINGS, SETTINGS_BY_LINK, Experiment, Setting
-from pages import _session as session
+from pages.ui import session
 
 FORM_PARTS = ("network", "training")  # the view's settings (presenter, guess first) live on other pages
 LAYERS = SETTINGS_BY_LINK["layers"]

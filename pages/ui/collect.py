@@ -9,8 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from nnviz.classroom.collection import collection_to_bytes, load_collection
-from pages import _session as session
-from pages._widgets import upload_limit_text
+from pages.ui import session
+from pages.ui.widgets import upload_limit_text
 
 DIGITS = list(range(10))
 OWN_SOURCES = ("drawing", "photo")  # what counts as our handwriting (not MNIST digits, not made-up inputs)

@@ -1,0 +1,1 @@
+"""Widgets and glue that several pages share."""
