@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from nnviz.classroom import actions
 from nnviz.classroom.board import leaderboard, tried_what
 from nnviz.classroom.rooms import BoardEntry, InMemoryRoomStore
 from nnviz.classroom.sharing import LINK_CHOICE, chosen_experiment, opened_experiment, share_choices, share_query
 from nnviz.figures.board import leaderboard_table, tried_table
+from nnviz.model.network import NetworkConfig
 from nnviz.session.settings import PRESETS, Experiment, ViewConfig, to_query
 from nnviz.session.state import board
 from nnviz.session.state.board import BoardState, Membership
 from nnviz.training.config import TrainingConfig
+from nnviz.training.events import FinishedEvent
+from nnviz.training.history import TrainingHistory
 
 
 @pytest.fixture
@@ -136,3 +140,60 @@ def test_the_board_tables_show_each_students_best_and_each_mix_tried(store: InMe
     tried = {(row["Activation"], row["Starting weights"]): row for row in tried_table(tried_what(entries))}
     assert tried["ReLU", "He"]["Runs"] == 2 and tried["ReLU", "He"]["Average"] == "87.0%"
     assert tried["Sigmoid", "Zeros"]["Students"] == 1 and tried["Sigmoid", "Zeros"]["Best"] == "42.0%"
+
+
+def test_a_teacher_opens_a_board_and_unlocks_it_elsewhere_only_with_its_key(store: InMemoryRoomStore) -> None:
+    teacher, code = actions.open_board(BoardState(), store)
+    key = board.teacher_key(teacher, code)
+    assert store.is_teacher(code, key)
+    other = actions.claim_board(BoardState(), store, code, "wrong")
+    assert board.teacher_key(other, code) is None and other.board_error == actions.NOT_THE_KEY
+    other = actions.claim_board(other, store, code, f"  {key} ")
+    assert board.teacher_key(other, code) == key
+    missing = actions.claim_board(BoardState(), store, "AAAA", key)
+    assert "no open room AAAA" in missing.board_error
+
+
+def test_the_teacher_removes_a_run_and_shares_an_experiment(store: InMemoryRoomStore) -> None:
+    teacher, code = actions.open_board(BoardState(), store)
+    member = store.join(code, "Ada")
+    entry_id = store.post_entry(code, member, BoardEntry("784-10", "ReLU", "He", 7_850, 1, 0.8, 1.0))
+    assert actions.remove_run(BoardState(), store, code, entry_id) == BoardState()  # not the teacher here
+    teacher = actions.remove_run(teacher, store, code, entry_id)
+    assert teacher.board_done == actions.REMOVED and store.room(code).entries == ()
+    teacher = actions.share(teacher, store, code, LINK_CHOICE, "http://x/train?layers=64&epochs=99")
+    assert teacher.board_done.startswith(actions.SHARED) and "epochs=99" in teacher.board_done
+    assert store.room(code).shared.query == {"layers": "64"}
+    refused = actions.share(teacher, store, code, LINK_CHOICE, "")
+    assert refused.board_error and store.room(code).shared.query == {"layers": "64"}
+
+
+def test_a_student_joins_with_any_spelling_of_the_code_and_a_bad_one_is_explained(store: InMemoryRoomStore) -> None:
+    code, _ = store.create_room()
+    student = actions.join(BoardState(), store, f" {code.lower()} ", "Ada")
+    assert student.membership.code == code and student.membership.nickname == "Ada"
+    assert store.room(code).members == 1
+    bad = actions.join(BoardState(), store, "K7", "Ada")
+    assert bad.membership is None and "4 letters and digits" in bad.join_error
+
+
+def test_a_finished_run_is_posted_to_the_joined_room_and_a_failure_is_said(store: InMemoryRoomStore) -> None:
+    code, _ = store.create_room()
+    history = TrainingHistory(NetworkConfig(hidden_sizes=(16,)), TrainingConfig(epochs=1))
+    history.add(FinishedEvent("completed", 1, None, 0.875, "done"))
+    assert actions.post_run(BoardState(), store, history) == BoardState()  # in no room: nothing posted
+    student = actions.join(BoardState(), store, code, "Ada")
+    assert actions.post_run(student, store, history) == student
+    (entry,) = store.room(code).entries
+    assert (entry.nickname, entry.architecture, entry.test_accuracy) == ("Ada", "784-16-10", 0.875)
+    gone = actions.post_run(board.joined(student, Membership("ZZZZ", "m1", "Ada")), store, history)
+    assert gone.notice.startswith("Your run was not posted to the class board")
+
+
+def test_watching_a_room_reads_it_only_when_it_changed(store: InMemoryRoomStore) -> None:
+    code, key = store.create_room()
+    student = actions.watch_room(actions.join(BoardState(), store, code, "Ada"), store)
+    assert actions.watch_room(student, store) is student
+    store.share_experiment(code, key, {"epochs": "3"}, "Three epochs")
+    assert board.unseen_shared(actions.watch_room(student, store)).title == "Three epochs"
+    assert actions.watch_room(BoardState(), store) == BoardState()

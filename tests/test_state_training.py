@@ -12,13 +12,16 @@ import numpy as np
 import pytest
 
 from devkit.anatomy import random_arrays
-from nnviz.model.network import Network, NetworkConfig
-from nnviz.session.settings import Experiment
+from nnviz.model.network import Network, NetworkConfig, network_to_bytes
+from nnviz.session.form import LAYER_COUNT_KEY, NEW_LAYER_SIZES, experiment_from_form, form_values, size_key, widget_key
+from nnviz.session.plain_text import escape_markdown
+from nnviz.session.settings import SETTINGS_BY_LINK, Experiment, from_query
 from nnviz.session.state import training
 from nnviz.session.state.training import QUEUED_POLL_S, RUNNING_POLL_S, TrainingState
 from nnviz.training.config import TrainingConfig
 from nnviz.training.events import BatchEvent, EpochEvent, FinishedEvent, QueuedEvent, StartedEvent
 from nnviz.training.history import TrainingHistory
+from nnviz.training.progress import outcome, parameter_arithmetic, progress_text, waiting_sentence
 
 CONFIG = NetworkConfig(hidden_sizes=(8,))
 
@@ -199,3 +202,75 @@ def test_the_loss_is_the_trained_models() -> None:
     events, _ = _run_events(1, "completed", 1)
     state, _ = training.collected(state, events)
     assert state.loss == "mse"
+
+
+# --- The Train form's values, the upload, and what the page says about a run ---------------------------------
+
+
+def test_the_form_shows_an_experiment_and_reads_it_back_through_the_settings_table() -> None:
+    exp = from_query({"layers": "32,16", "digits": "789", "lr": "0.1", "images": "1000", "present": "1"})[0]
+    values = form_values(exp)
+    assert values[LAYER_COUNT_KEY] == 2 and (values[size_key(1)], values[size_key(2)]) == (32, 16)
+    assert values[size_key(3)] == NEW_LAYER_SIZES[2]  # a layer the student adds starts at a sensible size
+    assert values["train_digits"] == [7, 8, 9] and values["train_lr"] == 0.1
+    assert experiment_from_form(exp, values) == (exp, None)
+    wider, problem = experiment_from_form(exp, values | {LAYER_COUNT_KEY: 3, "train_digits": [9, 7, 9, 8]})
+    assert problem is None and wider.network.hidden_sizes == (32, 16, NEW_LAYER_SIZES[2])
+    assert wider.network.digits == (7, 8, 9) and wider.view == exp.view  # the view is never the form's
+
+
+def test_an_invalid_form_keeps_the_last_valid_experiment_and_says_why() -> None:
+    exp = Experiment()
+    kept, problem = experiment_from_form(exp, {"train_digits": [5]})
+    assert kept is exp and "at least two digits" in problem
+    assert widget_key(SETTINGS_BY_LINK["lr"]) == "train_lr"
+
+
+def test_an_uploaded_model_replaces_the_model_and_a_bad_file_is_explained_with_its_name_escaped() -> None:
+    network = Network.from_arrays(CONFIG, random_arrays(CONFIG, seed=4))
+    state = training.with_uploaded_model(TrainingState(), "lab*.npz", network_to_bytes(network))
+    assert state.network.config == CONFIG and state.network.label == "Uploaded model (lab*.npz)"
+    np.testing.assert_array_equal(state.network.layers[0].weights, network.layers[0].weights)
+    broken = training.with_uploaded_model(state, "[x](//ev.il).npz", b"PK\x03\x04 not really a zip")
+    assert broken.network is state.network
+    assert broken.upload_error.startswith(f"Could not load {escape_markdown('[x](//ev.il).npz')}: ")
+
+
+def test_the_progress_text_counts_from_the_history() -> None:
+    history = TrainingHistory(CONFIG, TrainingConfig(epochs=3))
+    assert progress_text(history) == "Epoch 1 of 3 · 0 images seen"
+    events, _ = _run_events(3, "completed", 1)
+    for event in events[:-1]:
+        history.add(event)
+    # One epoch of three took 1 s of training, so about 2 s are left.
+    assert progress_text(history) == "Epoch 2 of 3 · 320 images seen · about 2 s left"
+    assert waiting_sentence(3, False) == "Waiting for a free trainer: you are number 3 in line."
+    assert waiting_sentence(None, True) is not None and waiting_sentence(None, False) is None
+
+
+@pytest.mark.parametrize(
+    ("status", "accuracy", "tone", "shown"),
+    [
+        ("completed", 0.9997, "success", "**99.9%**"),  # never rounded up to a perfect score
+        ("completed", 1.0, "success", "**100.0%**"),
+        ("completed", 0.5, "success", "**50.0%**"),
+        ("stopped", 0.8123, "warning", "It gets 81.2% of test images right."),
+        ("stopped", None, "warning", "over"),
+        ("diverged", None, "error", "over"),
+    ],
+)
+def test_the_outcome_sentence_is_computed_from_the_run(status, accuracy, tone, shown) -> None:
+    history = TrainingHistory(CONFIG, TrainingConfig(epochs=1))
+    assert outcome(history) is None
+    history.add(FinishedEvent(status, 1, None, accuracy, "over"))
+    said_tone, sentence = outcome(history)
+    assert said_tone == tone and shown in sentence
+    if accuracy is None:
+        assert "%" not in sentence
+
+
+def test_the_parameter_arithmetic_adds_up() -> None:
+    config = NetworkConfig(hidden_sizes=(128,))
+    text = parameter_arithmetic(config)
+    assert "784 × 128 + 128 = **100,480**" in text and "128 × 10 + 10 = **1,290**" in text
+    assert text.startswith(f"**{784 * 128 + 128 + 128 * 10 + 10:,} weights and biases")

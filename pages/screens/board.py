@@ -5,12 +5,15 @@ the Train page with the room code and a nickname. Nicknames are shown only as pl
 text (tables and escaped hover boxes), never as markdown or HTML.
 """
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
+from nnviz.classroom import actions
 from nnviz.classroom.board import leaderboard, tried_what
 from nnviz.classroom.rooms import ROOM_TTL_S, BadRoomCode, Room, RoomError, normalise_room_code
-from nnviz.classroom.sharing import LINK_CHOICE, chosen_experiment, share_choices, share_query
+from nnviz.classroom.sharing import LINK_CHOICE, share_choices
 from nnviz.figures.board import class_scatter, leaderboard_table, tried_table
 from nnviz.figures.style import PLOT_CONFIG
 from nnviz.session.state import board
@@ -20,28 +23,36 @@ from pages.ui.state import load, save, widget_value
 from pages.ui.view import chart
 
 BOARD_POLL_S = 4.0  # the board asks the room "anything new?" this often; it redraws only when the answer is yes
-SHARED = "Shared with the room: every student sees it within seconds."
 
 
-def _say(kind: str, text: str) -> None:
-    save(board.with_message(load(BoardState), kind, text))
+def _act(action: Callable[..., BoardState], *args: object) -> None:
+    save(action(load(BoardState), room_store(), *args))
+
+
+def _claim(code: str) -> None:
+    _act(actions.claim_board, code, widget_value("board_claim_key", ""))
+
+
+def _remove(code: str) -> None:
+    _act(actions.remove_run, code, widget_value("board_remove_pick"))
+
+
+def _share(code: str) -> None:
+    _act(actions.share, code, widget_value("board_share_pick"), widget_value("board_share_link", ""))
 
 
 def _open_new_board() -> None:
-    try:
-        code, key = room_store().create_room()
-    except RoomError as exc:
-        _say("board_error", str(exc))
-        return
-    save(board.with_teacher_key(load(BoardState), code, key))
-    st.query_params["room"] = code
+    state, code = actions.open_board(load(BoardState), room_store())
+    save(state)
+    if code is not None:
+        st.query_params["room"] = code
 
 
 def _open_existing_board() -> None:
     try:
         st.query_params["room"] = normalise_room_code(widget_value("board_open_code", ""))
     except BadRoomCode as exc:
-        _say("board_error", str(exc))
+        save(board.with_message(load(BoardState), "board_error", str(exc)))
 
 
 def _no_board_yet() -> None:
@@ -66,50 +77,13 @@ def _watch(code: str) -> None:
         st.rerun()
 
 
-def _remove_entry(code: str, key: str) -> None:
-    if (entry_id := widget_value("board_remove_pick")) is None:
-        return
-    try:
-        room_store().remove_entry(code, key, entry_id)
-        _say("board_done", "Removed that run from the board.")
-    except RoomError as exc:
-        _say("board_error", str(exc))
-
-
-def _share(code: str, key: str) -> None:
-    experiment, title, problems = chosen_experiment(
-        widget_value("board_share_pick"), widget_value("board_share_link", "")
-    )
-    if experiment is None:
-        _say("board_error", " ".join(problems))
-        return
-    try:
-        room_store().share_experiment(code, key, share_query(experiment), title)
-    except RoomError as exc:
-        _say("board_error", str(exc))
-        return
-    _say("board_done", " ".join([SHARED, *problems]))
-
-
-def _claim_board(code: str) -> None:
-    key = widget_value("board_claim_key", "").strip()
-    try:
-        if room_store().is_teacher(code, key):
-            save(board.with_teacher_key(load(BoardState), code, key))
-            return
-    except RoomError as exc:
-        _say("board_error", str(exc))
-        return
-    _say("board_error", "That is not this board's teacher key.")
-
-
 def _teacher_tools(room: Room) -> None:
     key = board.teacher_key(load(BoardState), room.code)
     with st.expander("Teacher tools", icon=":material/key:", expanded=False):
         if key is None:
             st.caption("Opened this board on another device? Enter its teacher key to remove runs or share settings.")
             st.text_input("Teacher key", key="board_claim_key", type="password")
-            st.button("Unlock", key="board_claim", on_click=_claim_board, args=(room.code,))
+            st.button("Unlock", key="board_claim", on_click=_claim, args=(room.code,))
             return
         st.caption("Your teacher key (only this browser tab shows it; keep it off the projector):")
         st.code(key, language=None)
@@ -117,15 +91,16 @@ def _teacher_tools(room: Room) -> None:
             names = {e.entry_id: f"{e.nickname} · {e.architecture} · {e.test_accuracy:.1%}" for e in room.entries}
             remove_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
             remove_col.selectbox("Remove a run", list(names), format_func=names.get, key="board_remove_pick")
-            remove = {"icon": ":material/delete:", "on_click": _remove_entry, "args": (room.code, key)}
-            button_col.button("Remove", key="board_remove", **remove)
+            button_col.button(
+                "Remove", key="board_remove", icon=":material/delete:", on_click=_remove, args=(room.code,)
+            )
         st.markdown("**Share an experiment with the room**")
         choices = share_choices()
         st.radio("Experiment", list(choices), format_func=choices.get, key="board_share_pick", horizontal=True)
         if widget_value("board_share_pick") == LINK_CHOICE:
             link_label = "A link from the Train page (its address bar)"
             st.text_input(link_label, key="board_share_link", placeholder="…/train?layers=32&epochs=2")
-        share = {"icon": ":material/campaign:", "on_click": _share, "args": (room.code, key)}
+        share = {"icon": ":material/campaign:", "on_click": _share, "args": (room.code,)}
         st.button("Share with the room", key="board_share", **share)
 
 

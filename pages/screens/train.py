@@ -10,11 +10,9 @@ from nnviz.model.network import (
     INITIALIZER_LABELS,
     MAX_HIDDEN_LAYERS,
     MAX_LAYER_SIZE,
-    load_network,
     network_to_bytes,
 )
 from nnviz.session.form import LAYER_COUNT_KEY, size_key, widget_key
-from nnviz.session.plain_text import escape_markdown
 from nnviz.session.settings import PRESETS, SETTINGS_BY_LINK, Experiment
 from nnviz.session.state import training
 from nnviz.session.state.experiment import ExperimentState, with_experiment
@@ -37,17 +35,17 @@ CURVE_HEIGHT = 260  # px: both curves fit under the Train button at 1366 × 768
 ALERTS = {"success": (st.success, ":material/check_circle:"), "warning": (st.warning, ":material/pause_circle:")}
 
 
+def _train(exp: Experiment) -> None:
+    guess.remember_curve_guess(session_training.start(exp))
+
+
 def _start_training() -> None:
     exp, problem = read_form()
     if problem:
         save(training.with_train_error(load(TrainingState), problem))
-        return
-    commit_form(exp)
-    _train(exp)
-
-
-def _train(exp: Experiment) -> None:
-    guess.remember_curve_guess(session_training.start(exp))
+    else:
+        commit_form(exp)
+        _train(exp)
 
 
 def _apply_preset(name: str) -> None:
@@ -60,35 +58,19 @@ def _apply_preset(name: str) -> None:
 
 
 def _load_uploaded_model() -> None:
-    if (uploaded := widget_value("train_upload")) is None:
-        return
-    try:
-        network = load_network(uploaded.getvalue())
-    except ValueError as exc:
-        # A file name is untrusted text: escaped so it shows as typed inside the markdown message.
-        message = f"Could not load {escape_markdown(uploaded.name)}: {exc}"
-        save(training.with_upload_error(load(TrainingState), message))
-        return
-    network.label = f"Uploaded model ({uploaded.name})"
-    session_training.use_network(network)
+    if (uploaded := widget_value("train_upload")) is not None:
+        save(training.with_uploaded_model(load(TrainingState), uploaded.name, uploaded.getvalue()))
 
 
 def _save_and_load() -> None:
     with st.expander("Save or load a model", icon=":material/save:"):
         network = session_training.active_network()
+        download = {"file_name": "nnviz-model.npz", "mime": "application/octet-stream", "on_click": "ignore"}
         st.download_button(
-            "Download the active model",
-            data=lambda: network_to_bytes(network),
-            file_name="nnviz-model.npz",
-            mime="application/octet-stream",
-            key="train_download",
-            icon=":material/download:",
-            on_click="ignore",
+            "Download the active model", lambda: network_to_bytes(network), key="train_download", **download
         )
-        help_text = explain("model_file")
-        st.file_uploader(
-            "Load a model saved by nnviz (.npz)", key="train_upload", on_change=_load_uploaded_model, help=help_text
-        )
+        upload = {"key": "train_upload", "on_change": _load_uploaded_model, "help": explain("model_file")}
+        st.file_uploader("Load a model saved by nnviz (.npz)", **upload)
         st.caption(upload_limit_text())
         state, error = training.take_upload_error(load(TrainingState))
         save(state)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nnviz.classroom.rooms import MAX_NICKNAME, RoomError, SharedExperiment, clean_nickname, normalise_room_code
+from nnviz.classroom import actions
+from nnviz.classroom.rooms import MAX_NICKNAME, SharedExperiment
 from nnviz.classroom.sharing import opened_experiment
 from nnviz.session.state import board
-from nnviz.session.state.board import BoardState, Membership
+from nnviz.session.state.board import BoardState
 from nnviz.session.state.experiment import ExperimentState, with_experiment
 from pages.ui.resources import room_store
 from pages.ui.state import load, save, widget_value
@@ -21,14 +22,8 @@ TRAIN_PAGE = "pages/screens/train.py"
 
 
 def _join() -> None:
-    try:
-        code = normalise_room_code(widget_value("board_join_code", ""))
-        nickname = clean_nickname(widget_value("board_join_nickname", ""))
-        member = Membership(code, room_store().join(code, nickname), nickname)
-    except RoomError as exc:
-        save(board.with_message(load(BoardState), "join_error", str(exc)))
-        return
-    save(board.joined(load(BoardState), member))
+    code, nickname = widget_value("board_join_code", ""), widget_value("board_join_nickname", "")
+    save(actions.join(load(BoardState), room_store(), code, nickname))
 
 
 def _shown_once(kind: str) -> str | None:
@@ -70,16 +65,10 @@ def _dismiss_shared(code: str, shared_id: int) -> None:
 
 
 def _shared_experiment_notice() -> None:
-    state = load(BoardState)
-    code = state.membership.code
-    try:
-        version = room_store().version(code)
-        if board.needs_room_read(state, code, version):  # the room itself is read only when it changed
-            save(state := board.with_watched(state, code, version, room_store().room(code).shared))
-    except RoomError:
-        return  # the room closed or the store is away: nothing to offer, and the Train page says why on posting
+    save(state := actions.watch_room(load(BoardState), room_store()))
     if (shared := board.unseen_shared(state)) is None:
         return
+    code = state.membership.code
     with st.container(border=True, key="board_shared_notice"):
         st.info("Your teacher shared an experiment — open it", icon=":material/campaign:")
         st.text(shared.title)

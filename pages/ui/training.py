@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nnviz.classroom.board import entry_for_run
-from nnviz.classroom.rooms import RoomError
+from nnviz.classroom import actions
 from nnviz.model.network import Network
 from nnviz.session.settings import Experiment
-from nnviz.session.state import board, training
+from nnviz.session.state import training
+from nnviz.session.state.board import BoardState
 from nnviz.session.state.experiment import ExperimentState, keeping_view
 from nnviz.session.state.training import TrainingState
 from nnviz.training.history import TrainingHistory
 from nnviz.training.pool import HEARTBEAT_S
 from pages.ui.resources import default_network, room_store, session_presence, trainer_pool
 from pages.ui.state import load, save
-
-NOT_POSTED = "Your run was not posted to the class board: {error}"
 
 
 def active_network() -> Network:
@@ -67,7 +65,7 @@ def collect() -> bool:
         return False
     if after.active_run != before.active_run:  # the run became the model: the form and the link show its settings
         _show_settings_of(after, after.active_run)
-    _post_to_board(done)
+    save(actions.post_run(load(BoardState), room_store(), done))
     return True
 
 
@@ -83,16 +81,6 @@ def _show_settings_of(state: TrainingState, number: int) -> None:
     exp = training.kept_run_experiment(state, number)
     if exp is not None:
         save(keeping_view(load(ExperimentState), exp))
-
-
-def _post_to_board(history: TrainingHistory) -> None:
-    member, entry = load(board.BoardState).membership, entry_for_run(history)
-    if member is None or entry is None:
-        return
-    try:
-        room_store().post_entry(member.code, member.member_id, entry)
-    except RoomError as exc:
-        save(board.with_message(load(board.BoardState), "notice", NOT_POSTED.format(error=exc)))
 
 
 def _heartbeat() -> None:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from nnviz.model.network import Network, NetworkConfig
+from nnviz.model.network import Network, NetworkConfig, load_network
+from nnviz.session.plain_text import escape_markdown
 from nnviz.session.settings import Experiment
 from nnviz.training.config import TrainingConfig
 from nnviz.training.events import WeightArrays
@@ -89,6 +90,20 @@ def with_network(
         trained_settings=None,
         active_run=None,
     )
+
+
+def with_uploaded_model(state: TrainingState, file_name: str, data: bytes) -> TrainingState:
+    """A model file the student uploaded becomes the session's model, or the reason it cannot (shown once).
+
+    Only sizes and weights are read (nnviz.model.network.load_network). The file name is untrusted
+    text: it is escaped in the markdown message and kept as typed in the model's label.
+    """
+    try:
+        network = load_network(data)
+    except ValueError as exc:
+        return with_upload_error(state, f"Could not load {escape_markdown(file_name)}: {exc}")
+    network.label = f"Uploaded model ({file_name})"
+    return with_network(state, network)
 
 
 def started(state: TrainingState, run: Any, history: TrainingHistory) -> TrainingState:
