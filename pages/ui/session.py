@@ -85,6 +85,10 @@ def test_digits() -> tuple[np.ndarray, np.ndarray]:
     return loaded
 
 
+# The session's model lives in the training concern (pages/ui/training.py); these delegates serve the
+# pages that still ask this module for it.
+
+
 def active_network() -> Network:
     """The model this session uses (see pages.ui.training.active_network)."""
     return training.active_network()
@@ -287,6 +291,7 @@ def model_result(kind: str, model_id: str, part: int, network: Network, compute:
 
 
 # --- The session's experiment and its link, for the router ----------------------------------------------------
+# The experiment is its own concern (nnviz.session.state.experiment); the router's calls read and write it here.
 
 PAGE_PARAMS = ("room",)  # link parameters that belong to a page, not to the experiment (/board?room=K7QM)
 
