@@ -13,8 +13,9 @@ import json
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from devkit.app_state import concern, put_concern
 from nnviz.model.network import Network
-from pages.ui import session
+from nnviz.session.state.training import TrainingState, with_network
 from tests.conftest import APP_PATH
 
 TIMEOUT = 60  # seconds one AppTest run may take: a first run loads MNIST and the default model
@@ -60,6 +61,5 @@ def mnist_image(mnist, digit: int) -> np.ndarray:
 
 def use_session_model(at: AppTest, network: Network, snapshots: list | None = None) -> AppTest:
     """Make `network` the session's model, as the Train page leaves it after a run (no trainer needed)."""
-    at.session_state[session.NETWORK] = network
-    at.session_state[session.SNAPSHOTS] = snapshots
+    put_concern(at, with_network(concern(at, TrainingState), network, snapshots))
     return at.run()

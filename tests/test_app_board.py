@@ -9,9 +9,12 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit.app_state import concern, session_network
 from nnviz.classroom.rooms import BoardEntry
 from nnviz.session.settings import PRESETS
-from pages.ui import session
+from nnviz.session.state.board import BoardState
+from nnviz.session.state.training import TrainingState
+from pages.ui.resources import room_store
 from tests.app_kit import open_page
 from tests.test_app_train import tiny_settings, wait_for_training
 
@@ -48,7 +51,7 @@ def test_a_new_board_shows_its_code_and_only_its_creator_sees_the_teacher_key() 
     assert len(code) == 4
     assert f"room `{code}`" in shown_text(board)
     (key,) = [element.value for element in board.code]
-    assert session.room_store().is_teacher(code, key)
+    assert room_store().is_teacher(code, key)
     # Someone else opening the same board sees the board but not the key.
     viewer = open_page("pages/screens/board.py", room=code)
     assert f"room `{code}`" in shown_text(viewer) and not viewer.code
@@ -62,7 +65,7 @@ def test_bad_and_unknown_room_codes_get_a_plain_message() -> None:
     assert any("no open room AAAA" in e.value for e in missing.error)
     student = join(open_page("pages/screens/train.py"), "K7", "Ada")
     assert any("4 letters and digits" in e.value for e in student.error)
-    assert "nnviz_membership" not in student.session_state
+    assert concern(student, BoardState).membership is None
 
 
 def test_a_students_run_is_posted_and_shown_as_plain_text_and_the_teacher_can_remove_it(mnist_dir) -> None:
@@ -84,7 +87,7 @@ def test_a_students_run_is_posted_and_shown_as_plain_text_and_the_teacher_can_re
     assert list(tried["Activation"]) == ["ReLU"] and list(tried["Starting weights"]) == ["Glorot"]
     assert board.metric[0].value == "1" and board.metric[1].value == "1"
 
-    (entry,) = session.room_store().room(code).entries
+    (entry,) = room_store().room(code).entries
     board.selectbox(key="board_remove_pick").set_value(entry.entry_id)
     board.button(key="board_remove").click().run()
     assert not board.exception
@@ -137,14 +140,14 @@ def test_a_full_room_is_explained_to_the_student(monkeypatch) -> None:
 
 def test_the_board_polls_gently_and_redraws_only_when_the_room_changed() -> None:
     board, code = new_board()
-    store = session.room_store()
-    drawn = board.session_state["nnviz_board_version"]
+    store = room_store()
+    drawn = concern(board, BoardState).drawn
     board.run()
-    assert board.session_state["nnviz_board_version"] == drawn
+    assert concern(board, BoardState).drawn == drawn
     member = store.join(code, "Cy")
     store.post_entry(code, member, BoardEntry("784-10", "ReLU", "He", 7_850, 1, 0.8, 1.0))
     board.run()
-    assert board.session_state["nnviz_board_version"] == (code, drawn[1] + 2)
+    assert concern(board, BoardState).drawn == (code, drawn[1] + 2)
     assert list(board.dataframe[0].value["Nickname"]) == ["Cy"]
 
 
@@ -166,14 +169,14 @@ def test_compare_runs_overlays_tables_and_switches_the_model(two_runs: AppTest) 
     assert rows["Activation"]["Run 1"] == "relu" and rows["Activation"]["Run 2"] == "sigmoid"
     assert rows["Activation"][""] == "◆ differs" and rows["Epochs"][""] == ""
     assert rows["Weights and biases"]["Run 1"] == "12,730"
-    assert at.session_state["nnviz_active_run"] == 2
-    assert at.session_state["nnviz_network"].config.activation == "sigmoid"
+    assert concern(at, TrainingState).active_run == 2
+    assert session_network(at).config.activation == "sigmoid"
 
     assert at.radio(key="compare_pick").value == 2
     at.radio(key="compare_pick").set_value(1).run()
-    assert at.session_state["nnviz_active_run"] == 1
-    assert at.session_state["nnviz_network"].config.activation == "relu"
-    assert at.session_state["nnviz_network"] is at.session_state["nnviz_kept_runs"][0].model
+    assert concern(at, TrainingState).active_run == 1
+    assert session_network(at).config.activation == "relu"
+    assert session_network(at) is concern(at, TrainingState).kept_runs[0].model
 
     at.pills(key="compare_shown").set_value([2]).run()
     assert not at.exception

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit.app_state import concern
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.figures.style import PRESENTER_HEIGHT_SCALE
+from nnviz.session.state.training import TrainingState
 from tests.conftest import APP_PATH
 
 TIMEOUT = 60
@@ -84,7 +86,7 @@ def test_guess_first_on_train_waits_for_a_curve_then_marks_it(mnist_dir) -> None
     at.button(key="train_start").click().run()
     assert not at.exception
     deadline = time.monotonic() + TRAINING_DEADLINE_S
-    while at.session_state["nnviz_train_history"].finished is None:
+    while concern(at, TrainingState).history.finished is None:
         assert time.monotonic() < deadline, "training did not finish in time"
         time.sleep(0.3)
         at.run()

@@ -14,10 +14,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays
+from devkit.app_state import concern, put_concern, session_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.explain.loss_reading import evaluation_batch
 from nnviz.model.backprop import loss_and_gradients
 from nnviz.model.network import INITIALIZERS, Network, NetworkConfig
+from nnviz.session.state.training import TrainingState, with_network
 from nnviz.training.events import ExperimentEvent, FinishedEvent
 from nnviz.training.experiment_job import ExperimentJob
 from nnviz.training.learn_experiments import DATA_SIZES, METHODS, STARTING_WEIGHTS
@@ -123,9 +125,7 @@ def trained_session(at: AppTest) -> tuple[Network, list, list]:
     start = random_arrays(config, seed=10)
     snapshots = [random_arrays(config, seed=e) for e in (1, 2, 3)]
     network = Network.from_arrays(config, snapshots[-1], label="Your model")
-    at.session_state[session.NETWORK] = network
-    at.session_state[session.SNAPSHOTS] = snapshots
-    at.session_state[session.START_WEIGHTS] = start
+    put_concern(at, with_network(concern(at, TrainingState), network, snapshots, start))
     return network, start, snapshots
 
 
@@ -179,12 +179,10 @@ def test_three_steps_teach_a_3_to_be_an_8_on_a_copy(app: AppTest, mnist, default
     assert losses == sorted(losses, reverse=True), "each step lowers the loss on the drawing"
     assert metric(app, "Prediction before") == "3" and metric(app, "Prediction after") == "8"
     assert len(app.session_state[session.LEARN_STEPPED].steps) == 3
-    assert session.NETWORK not in app.session_state or app.session_state[session.NETWORK] is None, (
-        "other pages untouched"
-    )
+    assert session_network(app) is None, "other pages untouched"
     assert any("test digits" in m.value and "before" in m.value for m in app.markdown)
     app.button(key="learn_keep").click().run()
-    kept = app.session_state[session.NETWORK]
+    kept = session_network(app)
     assert kept is not None and not np.array_equal(kept.layers[0].weights, default_network.layers[0].weights)
 
 
@@ -268,5 +266,5 @@ def test_loss_and_one_step_work_on_a_trained_model_too(app: AppTest, mnist) -> N
     app.button(key="learn_take_step").click().run()
     assert not app.exception
     assert float(metric(app, "Loss after")) < float(metric(app, "Loss before"))
-    assert app.session_state[session.NETWORK] is network, "the session's model is untouched until Keep"
+    assert session_network(app) is network, "the session's model is untouched until Keep"
     assert digit in network.digits

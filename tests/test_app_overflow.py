@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit.app_state import put_concern
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.explain.features import latent_map
 from nnviz.model.forward import OVERFLOW_MESSAGE, forward_pass
 from nnviz.model.network import Network, NetworkConfig
-from pages.ui import session
+from nnviz.session.state.training import TrainingState, with_network
 from tests.conftest import APP_PATH
 
 HUGE = 3e38  # finite in float32, but a sum of a few of them is inf
@@ -44,10 +45,10 @@ def test_the_forward_pass_knows_it_overflowed() -> None:
 @pytest.mark.parametrize("page", ["draw", "network"])
 def test_an_overflowing_model_gets_a_message_not_nan(page: str) -> None:
     at = AppTest.from_file(APP_PATH, default_timeout=60)
-    at.session_state[session.NETWORK] = overflowing_network()
+    put_concern(at, with_network(TrainingState(), overflowing_network()))
     at.run()
     if page != "draw":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"pages/screens/{page}.py").run()
     assert not at.exception
     inject_drawing(at, page, canvas_rgba(a_drawn_bar()))
     assert not at.exception

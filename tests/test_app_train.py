@@ -9,10 +9,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays
+from devkit.app_state import concern, session_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.model.network import Network, NetworkConfig, network_to_bytes
 from nnviz.session.plain_text import escape_markdown
 from nnviz.session.settings import PRESETS, to_query
+from nnviz.session.state.training import TrainingState
 from tests.conftest import APP_PATH
 
 TIMEOUT = 60
@@ -36,7 +38,7 @@ def tiny_settings(at: AppTest, epochs: int = 1) -> AppTest:
 
 
 def history(at: AppTest):
-    return at.session_state["nnviz_train_history"]
+    return concern(at, TrainingState).history
 
 
 def wait_for_training(at: AppTest) -> AppTest:
@@ -74,7 +76,7 @@ def test_training_live_then_the_model_is_used_everywhere(train_page: AppTest, mn
     assert done.finished.status == "completed"
     assert len(done.snapshots) == 2 and len(done.val_losses) == 2 and len(done.batch_losses) >= 2
     assert any("Done!" in s.value for s in train_page.success)
-    assert "Your model" in train_page.session_state["nnviz_network"].label
+    assert "Your model" in session_network(train_page).label
 
     # The Draw page now answers with the new 784-16-10 network.
     train_page.switch_page("pages/screens/draw.py").run()
@@ -103,7 +105,7 @@ def test_lab_example_trains_a_three_digit_network_that_must_choose(train_page: A
     assert train_page.query_params == to_query(PRESETS["lab"].experiment)
     wait_for_training(train_page)
     assert history(train_page).finished.status == "completed"
-    network = train_page.session_state["nnviz_network"]
+    network = session_network(train_page)
     assert network.config == PRESETS["lab"].experiment.network
     train_page.switch_page("pages/screens/draw.py").run()
     three = mnist.x_test[np.flatnonzero(mnist.y_test == 3)[0]]
@@ -125,7 +127,7 @@ def test_stop_keeps_the_model_of_the_last_complete_epoch_and_says_so(train_page:
     assert finished.status == "stopped"
     assert 1 <= finished.epochs_done < 50
     k = finished.epochs_done
-    assert train_page.session_state["nnviz_network"].label == f"Your model (stopped after epoch {k} of 50)"
+    assert session_network(train_page).label == f"Your model (stopped after epoch {k} of 50)"
     assert any(f"Stopped after epoch {k} of 50" in w.value for w in train_page.warning)
 
 
@@ -142,7 +144,7 @@ def test_stop_before_the_first_epoch_ends_keeps_the_previous_model(train_page: A
     wait_for_training(train_page)
     finished = history(train_page).finished
     assert finished.status == "stopped" and finished.epochs_done == 0
-    assert "nnviz_network" not in train_page.session_state, "the default model stays the session's model"
+    assert session_network(train_page) is None, "the default model stays the session's model"
     assert "Default model" in " ".join(c.value for c in train_page.caption)
     assert any("Your previous model is kept" in w.value for w in train_page.warning)
 
@@ -159,20 +161,20 @@ def test_a_diverging_loss_is_explained_and_the_old_model_kept(train_page: AppTes
     assert done.finished.status == "diverged"
     assert any("learning rate is too high" in e.value for e in train_page.error)
     assert len(train_page.get("plotly_chart")) >= 2, "the curves so far stay on screen"
-    assert "nnviz_network" not in train_page.session_state, "the session keeps its previous (default) model"
+    assert session_network(train_page) is None, "the session keeps its previous (default) model"
 
 
 def test_a_saved_model_can_be_loaded_and_a_corrupt_one_is_refused(train_page: AppTest) -> None:
     train_page.file_uploader(key="train_upload").upload("broken.npz", b"PK\x03\x04 not really a zip").run()
     assert not train_page.exception
     assert any(f"Could not load {escape_markdown('broken.npz')}" in e.value for e in train_page.error)
-    assert "nnviz_network" not in train_page.session_state
+    assert session_network(train_page) is None
 
     config = NetworkConfig(hidden_sizes=(16,), digits=(7, 8, 9))
     saved = network_to_bytes(Network.from_arrays(config, random_arrays(config, seed=3)))
     train_page.file_uploader(key="train_upload").set_value(("lab.npz", saved, "application/octet-stream")).run()
     assert not train_page.exception
-    assert train_page.session_state["nnviz_network"].config == config
+    assert session_network(train_page).config == config
     # The badge escapes the file name (untrusted text), so its markdown source holds the escaped form.
     assert any(escape_markdown("Uploaded model (lab.npz)") in c.value for c in train_page.caption)
 
@@ -182,7 +184,7 @@ def test_a_run_that_ends_while_the_student_draws_is_adopted_on_the_draw_page(tra
     train_page.button(key="train_start").click().run()
     train_page.switch_page("pages/screens/draw.py").run()
     deadline = time.monotonic() + TRAINING_DEADLINE_S
-    while "nnviz_network" not in train_page.session_state and time.monotonic() < deadline:
+    while session_network(train_page) is None and time.monotonic() < deadline:
         time.sleep(0.3)
         train_page.run()
     assert not train_page.exception

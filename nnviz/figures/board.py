@@ -1,4 +1,4 @@
-"""The class board's scatter: every posted run, by its number of weights and its test accuracy."""
+"""The class board's scatter (every posted run, by its number of weights and its test accuracy) and its tables."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import html
 
 import plotly.graph_objects as go
 
+from nnviz.classroom.board import LeaderboardRow, TriedRow
 from nnviz.classroom.rooms import BoardEntry
 from nnviz.figures.style import RUN_COLORS, RUN_SYMBOLS, SMALL_FONT_SIZE, axis, base_layout
 
@@ -55,3 +56,35 @@ def class_scatter(entries: tuple[BoardEntry, ...], height: int = 460) -> go.Figu
             },
         },
     )
+
+
+def leaderboard_table(rows: list[LeaderboardRow]) -> list[dict[str, object]]:
+    """One table row per student (their best run), in rank order; nicknames stay plain text in a table."""
+    return [
+        {
+            "#": row.rank,
+            "Nickname": row.best.nickname,
+            "Accuracy": f"{row.best.test_accuracy:.1%}",
+            "Network": row.best.architecture,
+            "Weights": f"{row.best.param_count:,}",
+            "Epochs": row.best.epochs,
+            "Seconds": round(row.best.seconds, 1),
+            "Runs": row.runs,
+        }
+        for row in rows
+    ]
+
+
+def tried_table(rows: list[TriedRow]) -> list[dict[str, object]]:
+    """One table row per mix of activation and starting weights the class tried."""
+    return [
+        {
+            "Activation": row.activation,
+            "Starting weights": row.initializer,
+            "Runs": row.runs,
+            "Students": row.students,
+            "Best": f"{row.best_accuracy:.1%}",
+            "Average": f"{row.mean_accuracy:.1%}",
+        }
+        for row in rows
+    ]

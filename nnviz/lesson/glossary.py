@@ -296,6 +296,38 @@ _TERMS = (
         "draw",
         "Press “Test digit”.",
     ),
+    Term(
+        "digits_choice",
+        "Digits to learn",
+        "The network gets one output neuron per digit you pick, and only sees training images of those digits. "
+        "With fewer digits it learns faster, but a digit it never saw still gets one of its answers.",
+        "train",
+        "“1 · Pick the digits it learns”, then draw a digit you left out.",
+    ),
+    Term(
+        "model_file",
+        "Model file",
+        "A saved network: its layer sizes, weights and biases, nothing else. Only those numbers are read from the "
+        "file, never code, so any file is safe to try.",
+        "train",
+        "“Save or load a model”: download your network, or load one a classmate saved.",
+    ),
+    Term(
+        "compare_runs",
+        "Comparing runs",
+        "Your finished runs side by side: their loss curves, accuracies and settings. Click a run to hide it from "
+        "the curves and the table; click again to bring it back.",
+        "train",
+        "“4 · Compare your runs”: the rows marked as differing are what you changed.",
+    ),
+    Term(
+        "model_in_use",
+        "Your model",
+        "The network every page uses for your session: the default one until you train or load your own. Pick a "
+        "run to make its network the one the Draw and Network pages use.",
+        "train",
+        "“Your model on every page” under the comparison.",
+    ),
 )
 
 TERMS: dict[str, Term] = {term.key: term for term in _TERMS}

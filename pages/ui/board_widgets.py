@@ -6,96 +6,78 @@ never markdown or HTML, whatever characters they hold.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
-from nnviz.classroom.rooms import MAX_NICKNAME, RoomError, SharedExperiment
-from nnviz.session.settings import Experiment, from_query
-from pages.ui import session
+from nnviz.classroom import actions
+from nnviz.classroom.rooms import MAX_NICKNAME, SharedExperiment
+from nnviz.classroom.sharing import opened_experiment
+from nnviz.session.state import board
+from nnviz.session.state.board import BoardState
+from nnviz.session.state.experiment import ExperimentState, with_experiment
+from pages.ui.resources import room_store
+from pages.ui.state import load, save, widget_value
 
 SHARED_POLL_S = 5.0  # how often a student's page asks the room for a new shared experiment
-JOIN_ERROR = "board_join_error"  # why the last attempt to join failed (a plain sentence of ours)
-WATCHED_ROOM = "board_watched_room"  # (room code, version, SharedExperiment | None) the watcher read last
-GO_TO_TRAIN = "board_go_to_train"  # set by "Open it": the next full run switches to the Train page
+TRAIN_PAGE = "pages/screens/train.py"
 
 
 def _join() -> None:
-    try:
-        session.join_room(st.session_state.get("board_join_code", ""), st.session_state.get("board_join_nickname", ""))
-    except RoomError as exc:
-        st.session_state[JOIN_ERROR] = str(exc)
+    code, nickname = widget_value("board_join_code", ""), widget_value("board_join_nickname", "")
+    save(actions.join(load(BoardState), room_store(), code, nickname))
+
+
+def _shown_once(kind: str) -> str | None:
+    state, message = board.take_message(load(BoardState), kind)
+    save(state)
+    return message
 
 
 def join_room_panel() -> None:
     """Join a class board with its room code and a nickname; once joined, every finished run is posted there."""
-    member = session.membership()
+    member = load(BoardState).membership
     with st.container(border=True, key="board_join_panel"):
         st.markdown(":material/groups: **Class board: join your class's room**")
         if member is not None:
             st.text(f"You are in room {member.code} as “{member.nickname}”.")
             st.caption("Each run you finish appears on the class board: nickname, network, score and training time.")
-            st.button("Leave the room", key="board_leave", icon=":material/logout:", on_click=session.leave_room)
+            leave = lambda: save(board.left(load(BoardState)))  # noqa: E731
+            st.button("Leave the room", key="board_leave", icon=":material/logout:", on_click=leave)
         else:
             st.caption("Your teacher's board shows a room code. No account and no real name: pick a made-up nickname.")
             st.text_input("Room code", key="board_join_code", max_chars=9, placeholder="K7QM")
             st.text_input("Nickname", key="board_join_nickname", max_chars=MAX_NICKNAME, placeholder="Turbo Owl")
             st.button("Join the room", key="board_join", icon=":material/login:", on_click=_join)
-            if error := st.session_state.pop(JOIN_ERROR, None):
+            if error := _shown_once("join_error"):
                 st.error(error, icon=":material/error:")
-        if notice := st.session_state.pop(session.ROOM_NOTICE, None):
+        if notice := _shown_once("notice"):
             st.warning(notice, icon=":material/cloud_off:")
 
 
 def _open_shared(code: str, shared: SharedExperiment) -> None:
     # The network and training come from the teacher's settings on top of the defaults; the view stays the student's.
-    experiment, _ignored = from_query(shared.query, Experiment())
-    session.set_experiment(replace(experiment, view=session.experiment().view))  # the Train form re-seeds from it
-    st.session_state[session.SEEN_SHARED] = (code, shared.shared_id)
-    st.session_state[GO_TO_TRAIN] = True
+    experiment = load(ExperimentState)
+    save(with_experiment(experiment, opened_experiment(shared.query, experiment.experiment)))
+    save(board.with_opening(board.with_seen_shared(load(BoardState), code, shared.shared_id)))
 
 
 def _dismiss_shared(code: str, shared_id: int) -> None:
-    st.session_state[session.SEEN_SHARED] = (code, shared_id)
-
-
-def _watched_shared(code: str) -> SharedExperiment | None:
-    """The room's shared experiment; the room itself is only read again when its version changed."""
-    store = session.room_store()
-    version = store.version(code)
-    watched = st.session_state.get(WATCHED_ROOM)
-    if watched is None or watched[:2] != (code, version):
-        watched = (code, version, store.room(code).shared)
-        st.session_state[WATCHED_ROOM] = watched
-    return watched[2]
+    save(board.with_seen_shared(load(BoardState), code, shared_id))
 
 
 def _shared_experiment_notice() -> None:
-    member = session.membership()
-    if member is None:
+    save(state := actions.watch_room(load(BoardState), room_store()))
+    if (shared := board.unseen_shared(state)) is None:
         return
-    try:
-        shared = _watched_shared(member.code)
-    except RoomError:
-        return  # the room closed or the store is away: nothing to offer, and the Train page says why on posting
-    if shared is None or st.session_state.get(session.SEEN_SHARED) == (member.code, shared.shared_id):
-        return
+    code = state.membership.code
     with st.container(border=True, key="board_shared_notice"):
         st.info("Your teacher shared an experiment — open it", icon=":material/campaign:")
         st.text(shared.title)
         open_col, later_col = st.columns(2)
-        if open_col.button(
-            "Open it",
-            key="board_open_shared",
-            type="primary",
-            icon=":material/open_in_new:",
-            on_click=_open_shared,
-            args=(member.code, shared),
-        ):
+        opened = {"type": "primary", "icon": ":material/open_in_new:", "on_click": _open_shared}
+        if open_col.button("Open it", key="board_open_shared", args=(code, shared), **opened):
             st.rerun()  # a click reruns only this fragment; the whole app must run to switch pages
-        later_col.button(
-            "Not now", key="board_dismiss_shared", on_click=_dismiss_shared, args=(member.code, shared.shared_id)
-        )
+        dismiss = {"on_click": _dismiss_shared, "args": (code, shared.shared_id)}
+        later_col.button("Not now", key="board_dismiss_shared", **dismiss)
 
 
 def shared_experiment_notice() -> None:
@@ -104,8 +86,9 @@ def shared_experiment_notice() -> None:
     Only a session that joined a room polls at all, and then every SHARED_POLL_S seconds
     (a cheap version number; the room is read only when it changed).
     """
-    if st.session_state.pop(GO_TO_TRAIN, False) and st.session_state.get(session.CURRENT_PAGE) != "train":
-        st.switch_page("pages/screens/train.py")
-    if session.membership() is None:
-        return
-    st.fragment(_shared_experiment_notice, run_every=SHARED_POLL_S)()
+    state, opening = board.take_opening(load(BoardState))
+    if opening:
+        save(state)
+        st.switch_page(TRAIN_PAGE)
+    if state.membership is not None:
+        st.fragment(_shared_experiment_notice, run_every=SHARED_POLL_S)()

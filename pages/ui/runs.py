@@ -7,21 +7,19 @@ import streamlit as st
 
 from nnviz.figures.compare import compare_accuracy_figure, compare_loss_figure
 from nnviz.figures.style import ACCENT, PLOT_CONFIG
+from nnviz.lesson.glossary import explain
+from nnviz.session.state import training
+from nnviz.session.state.training import TrainingState
 from nnviz.training.run_compare import MAX_KEPT_RUNS, CompareRow, KeptRun, compare_rows
-from pages.ui import session
+from pages.ui import training as session_training
+from pages.ui.state import load, save, set_widget_value, widget_value
 from pages.ui.view import chart
 
 ROW_PX = 35  # st.dataframe's row height: the compare table is sized to show every row without scrolling
 SHOWN = "compare_shown"  # widget key of the show/hide pills
 PICK = "compare_pick"  # widget key of "Your model on every page"
-HIDDEN_RUNS = "compare_hidden"  # numbers of the runs the student hid (kept across new runs)
 DIFFERS = "◆ differs"  # a mark as well as a colour: the highlight never relies on colour alone
 DIFFERS_BACKGROUND = f"background-color: {ACCENT}33; font-weight: 600"  # the accent at 20 % opacity
-
-
-def _remember_hidden(numbers: list[int]) -> None:
-    shown = set(st.session_state.get(SHOWN) or [])
-    st.session_state[HIDDEN_RUNS] = {number for number in numbers if number not in shown}
 
 
 def _table(rows: list[CompareRow], runs: tuple[KeptRun, ...]):
@@ -33,29 +31,29 @@ def _table(rows: list[CompareRow], runs: tuple[KeptRun, ...]):
     return frame.style.apply(lambda column: [DIFFERS_BACKGROUND if d else "" for d in differs], axis=0)
 
 
+def _remember_shown() -> None:
+    save(training.with_shown_runs(load(TrainingState), widget_value(SHOWN) or []))
+
+
 def compare_panel() -> None:
     """Overlaid curves, the settings table with what differs highlighted, and which run is the model."""
     st.subheader("4 · Compare your runs")
-    runs = session.kept_runs()
-    if not runs:
+    state = load(TrainingState)
+    if not (runs := state.kept_runs):
         st.caption(f"Every run you finish appears here (the last {MAX_KEPT_RUNS}), so you can compare them.")
         return
-    numbers = [run.number for run in runs]
-    hidden = st.session_state.get(HIDDEN_RUNS, set())
-    st.session_state[SHOWN] = [number for number in numbers if number not in hidden]
     labels = {run.number: run.label() for run in runs}
+    set_widget_value(SHOWN, training.shown_runs(state))  # hidden runs stay hidden as new runs arrive
     st.pills(
         "Show these runs",
-        numbers,
+        list(labels),
         selection_mode="multi",
         format_func=labels.get,
         key=SHOWN,
-        on_change=_remember_hidden,
-        args=(numbers,),
-        help="Click a run to hide it from the curves and the table; click again to bring it back.",
+        on_change=_remember_shown,
+        help=explain("compare_runs"),
     )
-    shown = tuple(run for run in runs if run.number in st.session_state[SHOWN])
-    if not shown:
+    if not (shown := tuple(run for run in runs if run.number in widget_value(SHOWN))):
         st.caption("All runs are hidden: click one above to show it.")
         return
     loss_col, accuracy_col = st.columns(2)
@@ -68,27 +66,15 @@ def compare_panel() -> None:
     rows = compare_rows(shown)
     st.dataframe(_table(rows, shown), hide_index=True, key="compare_table", height=int(ROW_PX * (len(rows) + 1.5)))
     st.caption(f"Rows marked {DIFFERS} are the settings and results in which the shown runs differ.")
-    _model_picker(runs)
-
-
-def _use_picked() -> None:
-    session.use_kept_run(st.session_state[PICK])
-
-
-def _model_picker(runs: tuple[KeptRun, ...]) -> None:
-    usable = [run.number for run in runs if run.model is not None]
-    if not usable:
-        return
-    active = session.active_run_number()
-    # The picker always shows the model in use (a new run or the Back-to-default button may have changed it).
-    st.session_state[PICK] = active if active in usable else None
-    labels = {run.number: run.label() for run in runs}
-    st.radio(
-        "Your model on every page",
-        usable,
-        format_func=labels.get,
-        key=PICK,
-        horizontal=True,
-        on_change=_use_picked,
-        help="Pick a run to make its network the one the Draw and Network pages use.",
-    )
+    if usable := [run.number for run in runs if run.model is not None]:
+        # The picker always shows the model in use (a new run or the Back-to-default button may have changed it).
+        set_widget_value(PICK, state.active_run if state.active_run in usable else None)
+        st.radio(
+            "Your model on every page",
+            usable,
+            format_func=labels.get,
+            key=PICK,
+            horizontal=True,
+            on_change=lambda: session_training.use_kept_run(widget_value(PICK)),
+            help=explain("model_in_use"),
+        )

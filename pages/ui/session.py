@@ -11,47 +11,40 @@ drawing) lives in `st.session_state`, so it never leaks into another session.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from functools import partial
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
-from streamlit import runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from nnviz.classroom.board import entry_for_run
 from nnviz.classroom.collection import EMPTY as EMPTY_COLLECTION
 from nnviz.classroom.collection import Collection
-from nnviz.classroom.rooms import (
-    InMemoryRoomStore,
-    RedisRoomStore,
-    RoomError,
-    RoomStore,
-    clean_nickname,
-    normalise_room_code,
-)
 from nnviz.explain.loss_reading import evaluation_batch
 from nnviz.lesson.guess import Tally
-from nnviz.model.default_model import load_default_network
 from nnviz.model.mnist import DataUnavailableError, load_mnist_test
 from nnviz.model.network import Network, NetworkConfig
-from nnviz.session.settings import Experiment, ViewConfig, from_query, to_query
+from nnviz.session.settings import Experiment, ViewConfig, to_query
+from nnviz.session.state.experiment import (
+    ExperimentState,
+    read_link,
+    take_link_problems,
+    with_experiment,
+    with_view,
+)
+from nnviz.session.state.training import TrainingState
 from nnviz.training.config import TrainingConfig
+from nnviz.training.events import WeightArrays
 from nnviz.training.experiment_job import ExperimentJob
-from nnviz.training.history import TrainingHistory
-from nnviz.training.pool import HEARTBEAT_S, TrainerPool, TrainingRun
-from nnviz.training.run_compare import KeptRun, keep_run
+from pages.ui import training
+from pages.ui.resources import default_network, trainer_pool
+from pages.ui.state import load, save
 
 T = TypeVar("T")
 
 # Session-state keys, all in one place.
-NETWORK = "nnviz_network"  # this session's trained Network, or absent for the default model
-SNAPSHOTS = "nnviz_snapshots"  # per-epoch weight arrays of the session's trained model
 INPUT = "nnviz_input"  # CurrentInput or absent
 DRAWING = "nnviz_drawing"  # the canvas's Fabric.js JSON, to restore it after a page switch
 CANVAS_GENERATION = "nnviz_canvas_generation"  # bumped to give the canvas a new key (clears it)
@@ -59,12 +52,6 @@ LAST_CANVAS_IMAGE = "nnviz_last_canvas_image"  # digest of the canvas image last
 CANVAS_MOUNT = "nnviz_canvas_mount"  # (generation, drawing, its input) the canvas was mounted with
 CURRENT_PAGE = "nnviz_current_page"  # the page that ran last, to notice a page switch
 INPUT_ERROR = "nnviz_input_error"  # why a test digit or an uploaded photo could not become the input
-TRAIN_RUN = "nnviz_train_run"  # the TrainingRun in progress (a handle on the shared trainer pool)
-TRAIN_HISTORY = "nnviz_train_history"  # TrainingHistory of the latest run, finished or not
-TRAIN_ERROR = "nnviz_train_error"  # why pressing Train did not start a run
-LINK_PROBLEMS = "nnviz_link_problems"  # sentences on the link's settings (?epochs=...) that were ignored
-TRAINED_SETTINGS = "nnviz_trained_settings"  # (NetworkConfig, TrainingConfig) of the session's model
-START_WEIGHTS = "nnviz_start_weights"  # weight arrays of the session's trained model before training (epoch 0)
 
 
 @dataclass(frozen=True)
@@ -79,12 +66,6 @@ class CurrentInput:
     source: str
     true_label: int | None = None
     test_index: int | None = None
-
-
-@st.cache_resource(show_spinner=False)
-def default_network() -> Network:
-    """The shipped default model, loaded once per server (read-only, shared)."""
-    return load_default_network()
 
 
 @st.cache_resource(show_spinner="Loading the MNIST test digits…")
@@ -104,33 +85,26 @@ def test_digits() -> tuple[np.ndarray, np.ndarray]:
     return loaded
 
 
-def active_network() -> Network:
-    """The model this session uses: the one trained on the Train page, else the default.
+# The session's model lives in the training concern (pages/ui/training.py); these delegates serve the
+# pages that still ask this module for it.
 
-    A run that finished while the student was on another page is adopted here, so
-    the Draw and Network pages switch to it on the next stroke.
-    """
-    collect_training()
-    return st.session_state.get(NETWORK) or default_network()
+
+def active_network() -> Network:
+    """The model this session uses (see pages.ui.training.active_network)."""
+    return training.active_network()
 
 
 def is_default_network() -> bool:
-    return st.session_state.get(NETWORK) is None
+    return training.is_default_network()
 
 
-def set_session_network(
-    network: Network | None, snapshots: list | None = None, start_weights: list | None = None
-) -> None:
-    """Make `network` this session's model (None: back to the default); start_weights: its weights before training."""
-    st.session_state[NETWORK] = network
-    st.session_state[SNAPSHOTS] = snapshots
-    st.session_state[START_WEIGHTS] = start_weights
-    st.session_state[TRAINED_SETTINGS] = None  # a trained model sets its settings right after
-    st.session_state[ACTIVE_RUN] = None  # a kept run that becomes the model says so right after
+def set_session_network(network: Network | None) -> None:
+    """Make `network` this session's model (None: back to the default)."""
+    training.use_network(network)
 
 
-def session_snapshots() -> list | None:
-    return st.session_state.get(SNAPSHOTS)
+def session_snapshots() -> tuple | None:
+    return load(TrainingState).snapshots
 
 
 def current_input() -> CurrentInput | None:
@@ -230,76 +204,6 @@ def note_canvas_report(drawing: dict | None) -> None:
     st.session_state[CANVAS_GENERATION] = st.session_state.get(CANVAS_GENERATION, 0) + 1
 
 
-@st.cache_resource(show_spinner=False)
-def trainer_pool() -> TrainerPool:
-    """The server-wide pool of training worker processes (TensorFlow lives there, not here)."""
-    return TrainerPool()
-
-
-def submit_training(network_config: NetworkConfig, training_config: TrainingConfig) -> TrainingRun:
-    """Submit a run for this session (its earlier run, if any, is replaced: one run per session)."""
-    session_id = _session_id()
-    return trainer_pool().submit(
-        network_config,
-        training_config,
-        owner=session_id,
-        still_connected=None if session_id is None else partial(_session_connected, session_id),
-    )
-
-
-def start_training(run: TrainingRun, history: TrainingHistory) -> None:
-    st.session_state[TRAIN_RUN] = run
-    st.session_state[TRAIN_HISTORY] = history
-
-
-def training_run() -> TrainingRun | None:
-    return st.session_state.get(TRAIN_RUN)
-
-
-def training_history() -> TrainingHistory | None:
-    return st.session_state.get(TRAIN_HISTORY)
-
-
-def training_in_progress() -> bool:
-    history = training_history()
-    return training_run() is not None and history is not None and history.finished is None
-
-
-def stop_training() -> None:
-    if (run := training_run()) is not None:
-        run.stop()
-
-
-def trained_settings() -> tuple | None:
-    return st.session_state.get(TRAINED_SETTINGS)
-
-
-def collect_training() -> bool:
-    """Fold the trainer's new events into the history (never blocks); True if the run finished just now."""
-    run, history = training_run(), training_history()
-    if run is None or history is None or history.finished is not None:
-        return False
-    for event in run.poll():
-        history.add(event)
-    if history.finished is None:
-        return False
-    finish_training(history)
-    return True
-
-
-def finish_training(history: TrainingHistory) -> None:
-    """Adopt the finished run's model as this session's model (a failed run keeps the old one)."""
-    st.session_state[TRAIN_RUN] = None
-    finished = history.finished
-    if finished is None:
-        return
-    network = history.trained_network()
-    if network is not None:
-        set_session_network(network, history.snapshots, history.start_weights)
-        st.session_state[TRAINED_SETTINGS] = (history.network_config, history.training_config)
-    remember_finished_run(history)
-
-
 # --- Network page: the neuron the student follows, and results computed once per model ---------------
 
 SELECTED_NEURON = "nnviz_selected_neuron"  # (layer name, neuron or None = its most active one), or absent
@@ -386,141 +290,32 @@ def model_result(kind: str, model_id: str, part: int, network: Network, compute:
     return value
 
 
-# --- Compare runs and the class board ----------------------------------------------------------------------
-
-KEPT_RUNS = "nnviz_kept_runs"  # tuple[KeptRun, ...] of this session's finished runs, oldest first
-ACTIVE_RUN = "nnviz_active_run"  # number of the kept run that is this session's model, or None
-TEACHER_KEYS = "nnviz_teacher_keys"  # {room code: teacher key} of the boards this session opened
-MEMBERSHIP = "nnviz_membership"  # the Membership of the room this session joined, or absent
-BOARD_VERSION = "nnviz_board_version"  # (room code, version) the Board page drew last
-SEEN_SHARED = "nnviz_seen_shared"  # (room code, id) of the shared experiment last opened or dismissed
-ROOM_NOTICE = "nnviz_room_notice"  # why the last finished run could not be posted to the room
-
-
-@dataclass(frozen=True)
-class Membership:
-    """The room this session joined: its code, the member id the store gave, and the nickname."""
-
-    code: str
-    member_id: str
-    nickname: str
-
-
-@st.cache_resource(show_spinner=False)
-def room_store() -> RoomStore:
-    """The server's rooms: Redis when NNVIZ_REDIS_URL is set (several servers, one class), else in memory."""
-    url = os.environ.get("NNVIZ_REDIS_URL")
-    return RedisRoomStore.from_url(url) if url else InMemoryRoomStore()
-
-
-def kept_runs() -> tuple[KeptRun, ...]:
-    return st.session_state.get(KEPT_RUNS, ())
-
-
-def active_run_number() -> int | None:
-    return st.session_state.get(ACTIVE_RUN)
-
-
-def use_kept_run(number: int) -> None:
-    """Make kept run `number` this session's model again (with its snapshots, if it still has them)."""
-    run = next((run for run in kept_runs() if run.number == number), None)
-    if run is None or run.model is None:
-        return
-    set_session_network(run.model, list(run.snapshots) or None)
-    st.session_state[TRAINED_SETTINGS] = (run.history.network_config, run.history.training_config)
-    st.session_state[ACTIVE_RUN] = number
-    # The form (and the link) show the settings of the model in use, keeping how the pages look.
-    set_experiment(replace(run.experiment, view=experiment().view))
-
-
-def remember_finished_run(history: TrainingHistory) -> None:
-    """Keep a finished run for Compare runs, and post it to the class board if the session joined a room."""
-    if history.finished is None or history.finished.status == "failed":
-        return
-    runs = keep_run(kept_runs(), history)
-    st.session_state[KEPT_RUNS] = runs
-    if runs[-1].model is not None:  # finish_training has adopted this run: make it the kept run's model object
-        use_kept_run(runs[-1].number)
-    member, entry = membership(), entry_for_run(history)
-    if member is None or entry is None:
-        return
-    try:
-        room_store().post_entry(member.code, member.member_id, entry)
-    except RoomError as exc:
-        st.session_state[ROOM_NOTICE] = f"Your run was not posted to the class board: {exc}"
-
-
-def membership() -> Membership | None:
-    return st.session_state.get(MEMBERSHIP)
-
-
-def join_room(code: str, nickname: str) -> Membership:
-    """Join room `code` under `nickname`; raises RoomError with a plain message."""
-    code, nickname = normalise_room_code(code), clean_nickname(nickname)
-    member_id = room_store().join(code, nickname)
-    joined = Membership(code, member_id, nickname)
-    st.session_state[MEMBERSHIP] = joined
-    return joined
-
-
-def leave_room() -> None:
-    st.session_state[MEMBERSHIP] = None
-
-
-def teacher_key(code: str) -> str | None:
-    """The teacher key of board `code` if this session opened it (it is never shown to anyone else)."""
-    return st.session_state.get(TEACHER_KEYS, {}).get(code)
-
-
-def remember_teacher_key(code: str, key: str) -> None:
-    st.session_state[TEACHER_KEYS] = {**st.session_state.get(TEACHER_KEYS, {}), code: key}
-
-
-def open_new_board() -> str:
-    """Open a room and keep its teacher key in this session; returns the room code. Raises RoomError."""
-    code, key = room_store().create_room()
-    remember_teacher_key(code, key)
-    return code
-
-
-# --- Settings: the session's experiment and the address bar (issue 7) --------------------------------------
-
-EXPERIMENT = "nnviz_experiment"  # the current Experiment: outside widget keys, so it outlives a page switch
-FORM_EXPERIMENT = "nnviz_form_experiment"  # the Experiment the Train form's widgets were last seeded from or read
-LINK_READ = "nnviz_link_read"  # True once this session has read its link (a new session, e.g. a reload, reads it)
-UPLOAD_ERROR = "nnviz_upload_error"  # why the model file uploaded on the Train page could not be loaded
-
-
-def experiment() -> Experiment:
-    """This session's current experiment: what the Train form shows and the address bar holds."""
-    return st.session_state.get(EXPERIMENT) or Experiment()
-
-
-def set_experiment(exp: Experiment) -> None:
-    st.session_state[EXPERIMENT] = exp
-
+# --- The session's experiment and its link, for the router ----------------------------------------------------
+# The experiment is its own concern (nnviz.session.state.experiment); the router's calls read and write it here.
 
 PAGE_PARAMS = ("room",)  # link parameters that belong to a page, not to the experiment (/board?room=K7QM)
 
 
-def _experiment_params(params: dict[str, str]) -> dict[str, str]:
-    return {name: value for name, value in params.items() if name not in PAGE_PARAMS}
+def experiment() -> Experiment:
+    """This session's current experiment: what the Train form shows and the address bar holds."""
+    return load(ExperimentState).experiment
+
+
+def set_experiment(exp: Experiment) -> None:
+    save(with_experiment(load(ExperimentState), exp))
 
 
 def read_link_once() -> None:
     """On a session's first run, take the experiment from the link; say what was ignored (shown once)."""
-    if st.session_state.get(LINK_READ):
-        return
-    st.session_state[LINK_READ] = True
-    exp, problems = from_query(_experiment_params(st.query_params.to_dict()))
-    set_experiment(exp)
-    if problems:
-        st.session_state[LINK_PROBLEMS] = problems
+    params = {name: value for name, value in st.query_params.to_dict().items() if name not in PAGE_PARAMS}
+    save(read_link(load(ExperimentState), params))
 
 
 def link_problems() -> list[str]:
     """The sentences about ignored link parameters, once (they are forgotten when read)."""
-    return st.session_state.pop(LINK_PROBLEMS, None) or []
+    state, problems = take_link_problems(load(ExperimentState))
+    save(state)
+    return list(problems)
 
 
 def write_link() -> None:
@@ -535,79 +330,9 @@ def write_link() -> None:
         st.query_params.from_dict(wanted)
 
 
-# --- Classroom load: how often pages poll a run, the heartbeat, figures redrawn only on news ----------------
-# Many sessions share one server, so a page that only waits must cost next to nothing: a queued run is polled
-# every few seconds, a running one about once a second, and every page keeps a slow heartbeat while a run is in
-# progress, so the trainer pool can tell a student who switched page from a closed tab (see nnviz.training.pool).
-
-QUEUED_POLL_S = 3.0  # waiting in line: the position changes rarely
-RUNNING_POLL_S = 1.5  # training: the curves grow; faster adds server load, not understanding
-TRAIN_POLL = "nnviz_train_poll"  # the poll interval the Train page's fragment was last set up with
-FIGURE_CACHE = "nnviz_figure_cache"  # {name: (version, figure)}: a figure rebuilt only when its data changed
-
-
-def _session_id() -> str | None:
-    ctx = get_script_run_ctx()
-    return None if ctx is None else ctx.session_id
-
-
-def _session_connected(session_id: str) -> bool:
-    """True while the browser of `session_id` is connected to this server (a closed tab is not)."""
-    return runtime.exists() and runtime.get_instance().is_active_session(session_id)
-
-
-def train_poll_interval() -> float | None:
-    """Seconds between the Train page's polls: None with no run in progress, slow while queued."""
-    run = training_run()
-    if run is None or not training_in_progress():
-        return None
-    return QUEUED_POLL_S if run.status in ("queued", "starting") else RUNNING_POLL_S
-
-
-def train_poll_changed() -> bool:
-    """True if the poll interval differs from the one the Train page's fragment was set up with.
-
-    A fragment's `run_every` is fixed by the full run that drew it, so a change (queued → running,
-    or the run's end) needs one full rerun.
-    """
-    return st.session_state.get(TRAIN_POLL) != train_poll_interval()
-
-
-def remember_train_poll() -> float | None:
-    interval = train_poll_interval()
-    st.session_state[TRAIN_POLL] = interval
-    return interval
-
-
-def cached_figure(name: str, version: object, build: Callable[[], T]) -> T:
-    """`build()`, or the figure built last time under `name` if `version` has not changed."""
-    cache = st.session_state.setdefault(FIGURE_CACHE, {})
-    kept = cache.get(name)
-    if kept is not None and kept[0] == version:
-        return kept[1]
-    figure = build()
-    cache[name] = (version, figure)
-    return figure
-
-
-def history_version(history: TrainingHistory) -> tuple:
-    """Changes whenever the history gains an event that the charts show."""
-    return (id(history), len(history.batch_losses), len(history.epoch_numbers), history.finished is not None)
-
-
-def _heartbeat() -> None:
-    # Polling is the heartbeat; a run that ended meanwhile is adopted with a full rerun (badges, buttons).
-    if collect_training():
-        st.rerun()
-
-
 def keep_training_alive() -> None:
-    """On every page: while this session has a run in progress, poll it every HEARTBEAT_S seconds.
-
-    Renders nothing. Without it a student who reads the Draw page while their run trains would look
-    like a closed tab to the trainer pool.
-    """
-    st.fragment(_heartbeat, run_every=HEARTBEAT_S if training_in_progress() else None)()
+    """The router's heartbeat call (see pages.ui.training.keep_training_alive)."""
+    training.keep_training_alive()
 
 
 # --- Learn page: the true digit, the picked weight, the stepped copy of the model --------------------------------
@@ -639,15 +364,14 @@ def learn_evaluation_batch(digits: tuple[int, ...]) -> tuple[np.ndarray, np.ndar
     return _learn_evaluation_batch(tuple(digits))
 
 
-def session_start_weights() -> list | None:
+def session_start_weights() -> WeightArrays | None:
     """The session model's weights before training (epoch 0), if it was trained here."""
-    return st.session_state.get(START_WEIGHTS)
+    return load(TrainingState).start_weights
 
 
 def session_loss() -> str:
     """The loss the session's model was trained with ("crossentropy" for the default model)."""
-    settings = trained_settings()
-    return "crossentropy" if settings is None else settings[1].loss
+    return load(TrainingState).loss
 
 
 def learn_weight(model_id: str) -> Any | None:
@@ -777,13 +501,12 @@ LESSON_OPENING = "nnviz_lesson_opening"  # the page a lesson button asked to ope
 
 
 def view() -> ViewConfig:
-    return experiment().view
+    return load(ExperimentState).view
 
 
 def set_view(**changes: object) -> None:
     """Change view settings (presenter=..., guess_first=..., lesson_step=...) of the session's experiment."""
-    exp = experiment()
-    set_experiment(replace(exp, view=replace(exp.view, **changes).validate()))
+    save(with_view(load(ExperimentState), **changes))
 
 
 def guess_tally() -> Tally:

@@ -16,19 +16,20 @@ import streamlit as st
 T = TypeVar("T")
 
 
-def _key(kind: type) -> str:
+def session_key(kind: type) -> str:
+    """The session-state key the concern `kind` is kept under (AppTests read a session's state with it)."""
     return f"nnviz.{kind.__module__}.{kind.__qualname__}"
 
 
 def load(kind: type[T]) -> T:
     """This session's value of the concern `kind`, or `kind()` (its defaults) before it was first saved."""
-    value = st.session_state.get(_key(kind))
+    value = st.session_state.get(session_key(kind))
     return value if isinstance(value, kind) else kind()
 
 
 def save(value: object) -> None:
     """Keep `value` as this session's value of its concern (its type) until the next `save`."""
-    st.session_state[_key(type(value))] = value
+    st.session_state[session_key(type(value))] = value
 
 
 def widget_value(key: str, default: Any = None) -> Any:

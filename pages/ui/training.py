@@ -1,0 +1,98 @@
+"""The session's training on the Streamlit side: its model on every page, the run in progress, the heartbeat.
+
+The state itself is nnviz.session.state.training; this module only asks the trainer pool and
+the room store, passes their answers to the pure transitions, and keeps the result.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from nnviz.classroom import actions
+from nnviz.model.network import Network
+from nnviz.session.settings import Experiment
+from nnviz.session.state import training
+from nnviz.session.state.board import BoardState
+from nnviz.session.state.experiment import ExperimentState, keeping_view
+from nnviz.session.state.training import TrainingState
+from nnviz.training.history import TrainingHistory
+from nnviz.training.pool import HEARTBEAT_S
+from pages.ui.resources import default_network, room_store, session_presence, trainer_pool
+from pages.ui.state import load, save
+
+
+def active_network() -> Network:
+    """The model this session uses: the one trained or loaded here, else the default.
+
+    A run that finished while the student was on another page is adopted here, so the
+    Draw and Network pages switch to it on the next stroke.
+    """
+    collect()
+    return load(TrainingState).network or default_network()
+
+
+def is_default_network() -> bool:
+    return load(TrainingState).network is None
+
+
+def use_network(network: Network | None) -> None:
+    """Make `network` the session's model (None: back to the default); it has no epochs to replay."""
+    save(training.with_network(load(TrainingState), network))
+
+
+def start(exp: Experiment) -> TrainingHistory:
+    """Submit a run of `exp` for this session (its earlier run is replaced: one run per session)."""
+    owner, still_connected = session_presence()
+    run = trainer_pool().submit(exp.network, exp.training, owner=owner, still_connected=still_connected)
+    history = TrainingHistory(exp.network, exp.training)
+    save(training.started(load(TrainingState), run, history))
+    return history
+
+
+def stop() -> None:
+    if (run := load(TrainingState).run) is not None:
+        run.stop()
+
+
+def collect() -> bool:
+    """Fold the trainer's new events into the history (never blocks); True if the run finished just now."""
+    before = load(TrainingState)
+    if not before.in_progress:
+        return False
+    after, done = training.collected(before, before.run.poll())
+    save(after)
+    if done is None:
+        return False
+    if after.active_run != before.active_run:  # the run became the model: the form and the link show its settings
+        _show_settings_of(after, after.active_run)
+    save(actions.post_run(load(BoardState), room_store(), done))
+    return True
+
+
+def use_kept_run(number: int) -> None:
+    """Make kept run `number` the session's model again; the form and the link show its settings."""
+    state = training.use_kept_run(load(TrainingState), number)
+    save(state)
+    if state.active_run == number:
+        _show_settings_of(state, number)
+
+
+def _show_settings_of(state: TrainingState, number: int) -> None:
+    exp = training.kept_run_experiment(state, number)
+    if exp is not None:
+        save(keeping_view(load(ExperimentState), exp))
+
+
+def _heartbeat() -> None:
+    # Polling is the heartbeat; a run that ended meanwhile is adopted with a full rerun (badges, buttons).
+    if collect():
+        st.rerun()
+
+
+def keep_training_alive() -> None:
+    """On every page, after it ran: while this session has a run in progress, poll it every HEARTBEAT_S seconds.
+
+    Renders nothing. Without it a student who reads the Draw page while their run trains would look
+    like a closed tab to the trainer pool.
+    """
+    st.fragment(_heartbeat, run_every=HEARTBEAT_S if load(TrainingState).in_progress else None)()
