@@ -13,7 +13,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from nnviz.figures.style import for_presenter
-from pages.ui import session
+from nnviz.lesson.glossary import explain
+from nnviz.session.state.view import ViewState
+from pages.ui import session, state
 
 PRESENT_TOGGLE = "view_present"  # widget keys of the sidebar switches
 GUESS_TOGGLE = "view_guess"
@@ -49,38 +51,27 @@ def apply() -> None:
 
 
 def _switched(key: str, field: str) -> None:
-    session.set_view(**{field: bool(st.session_state[key])})
+    session.set_view(**{field: bool(state.widget_value(key))})
 
 
 def sidebar_switches() -> None:
     """The two classroom switches, in the sidebar, mirrored in the link (?present=1, ?guess=1)."""
     view = session.view()
     # Shown from the experiment on every run, so a link or a lesson button that changed it is reflected.
-    st.session_state[PRESENT_TOGGLE] = view.presenter
-    st.session_state[GUESS_TOGGLE] = view.guess_first
+    state.set_widget_value(PRESENT_TOGGLE, view.presenter)
+    state.set_widget_value(GUESS_TOGGLE, view.guess_first)
     with st.sidebar:
-        st.toggle(
-            "Presenter mode",
-            key=PRESENT_TOGGLE,
-            on_change=_switched,
-            args=(PRESENT_TOGGLE, "presenter"),
-            help="For the projector: bigger text and figures, thicker lines, black text. "
-            "A link with ?present=1 opens with the sidebar folded away.",
-        )
-        st.toggle(
-            "Guess first",
-            key=GUESS_TOGGLE,
-            on_change=_switched,
-            args=(GUESS_TOGGLE, "guess_first"),
-            help="The class guesses before it sees: which digit the network will say, "
-            "and which shape the loss curve will take.",
-        )
+        for label, key, field, term in (
+            ("Presenter mode", PRESENT_TOGGLE, "presenter", "presenter_mode"),
+            ("Guess first", GUESS_TOGGLE, "guess_first", "guess_first"),
+        ):
+            st.toggle(label, key=key, on_change=_switched, args=(key, field), help=explain(term))
 
 
 def sidebar_tally() -> None:
     """The session's guess tally, under the switches; drawn after the page, so it includes a guess just marked."""
     if session.view().guess_first:
-        st.sidebar.caption(f"**Guesses:** {session.guess_tally().describe()}")
+        st.sidebar.caption(f"**Guesses:** {state.load(ViewState).tally.describe()}")
 
 
 def chart(figure: go.Figure, **kwargs: Any) -> Any:
