@@ -56,7 +56,11 @@ def drawing_canvas(page: str) -> CurrentInput | None:
     # Short labels, so they fit beside each other under the 280 px canvas; the tooltips say the rest.
     buttons = st.container(horizontal=True, gap="small")
     buttons.button(
-        "Test digit", key=f"{page}_test_digit", icon=":material/casino:", on_click=random_test_digit, help=explain("mnist")
+        "Test digit",
+        key=f"{page}_test_digit",
+        icon=":material/casino:",
+        on_click=random_test_digit,
+        help=explain("mnist"),
     )
     buttons.button("Clear", key=f"{page}_clear", icon=":material/delete:", on_click=_clear, help=explain("canvas"))
     with buttons.popover("Photo", icon=":material/photo_camera:", help=explain("photo_input")):
