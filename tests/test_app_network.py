@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit import app_state
 from devkit.anatomy import random_arrays, random_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.explain.features import latent_map, layer_activations
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network, NetworkConfig
-from devkit import app_state
 from nnviz.session.state.input import InputState
 from nnviz.session.state.view import ViewState
 from pages.ui import resources
