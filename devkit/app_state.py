@@ -19,7 +19,7 @@ T = TypeVar("T")
 def load(at: AppTest, kind: type[T]) -> T:
     """The session's value of concern `kind` after the last run, or `kind()` before it was saved."""
     key = state_key(kind)
-    value = at.session_state[key] if key in at.session_state else None  # noqa: SIM401 (AppTest has no .get)
+    value = at.session_state.get(key)
     return value if isinstance(value, kind) else kind()
 
 
