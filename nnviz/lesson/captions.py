@@ -78,3 +78,57 @@ def latent_caption(n_digits: int, config: NetworkConfig, layer: int, star_label:
         f"hidden layer {layer} do for it, squeezed onto a flat map. Digits the network finds alike land close "
         f"together.{star}"
     )
+
+
+# --- Test page ------------------------------------------------------------------------------------------------
+
+MATRIX = (
+    "Row: the true digit. Column: what the network said. Framed diagonal = right; "
+    "**click a number** to see those test digits."
+)
+MISTAKES = (
+    "Wrong answers given with the most certainty: true digit → what the network said · how sure. "
+    "Would you have read them right? **Click one** to make it the input."
+)
+NO_INPUT_TO_EXPLAIN = (
+    "Nothing to explain yet: draw a digit on the Draw page, click a test digit on the first tab, or pick one at random."
+)
+NO_DRAWINGS_YET = (
+    "No drawings collected yet. On the Draw page, draw a digit, open **Collect**, say which digit you "
+    "meant and keep it. Do it for a few of each digit, then come back here."
+)
+TRAINING_VS_REAL_USE = (
+    "Training data vs real use: a model can be very good on test digits that look like its training data and "
+    "worse on handwriting that looks different."
+)
+
+
+def subset_model(digits: tuple[int, ...]) -> str:
+    """Above a subset model's table of the digits it was never taught."""
+    known = ", ".join(str(d) for d in digits)
+    return (
+        f"This model only knows {known}. The matrix counts only those test digits. Every other digit is still "
+        f'forced into one of {known}: it has no output for "none of these".'
+    )
+
+
+def cell_title(true_digit: int, said: int) -> str:
+    return f"The {true_digit}s read right" if true_digit == said else f"The {true_digit}s read as {said}"
+
+
+def cell_caption(true_digit: int, said: int, shown: int, count: int) -> str:
+    """Under a cell's gallery: `shown` of the cell's `count` test digits, the most confident first."""
+    more = "" if count <= shown else f" (the {shown} most confident of {count})"
+    return (
+        f"Test digits whose true label is {true_digit} and that the network called {said}{more}, "
+        "with how sure it was. **Click one** to make it the input."
+    )
+
+
+def preparation_caption(drawn: bool) -> str:
+    """Under the preparation steps: the ink of the drawing, or the 28 × 28 input standing in for it."""
+    what = "your drawing" if drawn else "this input (its 28 × 28 picture stands in for a drawing)"
+    return (
+        f"The same ink of {what}, prepared the MNIST way (crop to the ink, fit it in 20 px, centre it), then with "
+        "one step left out, then with none: the network only knows digits that look like its training data."
+    )
