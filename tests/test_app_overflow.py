@@ -47,7 +47,7 @@ def test_an_overflowing_model_gets_a_message_not_nan(page: str) -> None:
     at.session_state[session.NETWORK] = overflowing_network()
     at.run()
     if page != "draw":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"pages/screens/{page}.py").run()
     assert not at.exception
     inject_drawing(at, page, canvas_rgba(a_drawn_bar()))
     assert not at.exception
