@@ -402,6 +402,22 @@ _TERMS = (
         "test",
         "Click a number in the matrix to see those test digits.",
     ),
+    Term(
+        "not_a_digit",
+        "Not a digit",
+        "Inputs that are no digit at all: random noise, an all-white square, a letter, or a digit pushed into a "
+        "corner. The network answers them anyway, often very sure of itself.",
+        "test",
+        "The tab “It answers anyway”.",
+    ),
+    Term(
+        "forced_choice",
+        "No “I don't know”",
+        "The outputs always add up to 100 %, so the network must pick one of its digits: it has no output for "
+        "“I don't know”, and it never saw anything but digits while training.",
+        "test",
+        "Press “Noise” on the tab “It answers anyway” and read the bars.",
+    ),
 )
 
 TERMS: dict[str, Term] = {term.key: term for term in _TERMS}

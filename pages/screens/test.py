@@ -184,7 +184,7 @@ def _step_previews(network: Network, source: str, pixels: np.ndarray) -> None:
 def fooled(network: Network) -> None:
     st.markdown("Give it something that is **not** a digit, and watch it answer anyway.")
     for column, (source, label, icon) in zip(st.columns(len(FOOL_BUTTONS)), FOOL_BUTTONS):
-        help_text = FOOLING_SOURCES[source]
+        help_text = explain("not_a_digit")
         column.button(
             label, key=f"test_fool_{source}", icon=icon, on_click=_fool, args=(source,), width="stretch", help=help_text
         )
@@ -200,7 +200,7 @@ def fooled(network: Network) -> None:
         chart(input_figure(current.pixels, height=280), **PLOT, key="test_fool_input")
         st.caption("What the network sees. " + caption(current))
     with output_col:
-        st.metric("It says", str(network.digits[winner]), help=NO_DONT_KNOW)
+        st.metric("It says", str(network.digits[winner]), help=explain("forced_choice"))
         chart(output_figure(probabilities, network.digits, height=240), **PLOT, key="test_fool_output")
         st.caption(f"{probabilities[winner]:.0%} sure. One bar per digit; the bars always add up to 100 %.")
     if current.source in FOOLING_SOURCES:

@@ -60,15 +60,8 @@ def draw_revealed(digits: tuple[int, ...], said: int) -> bool:
     st.markdown("**Guess first!** Which digit will the network say? Pick one to see its answer.")
     key = DIGIT_PICKER.format(generation)
     # Radio buttons wrap onto a second row in a narrow column (pills would run off its edge).
-    st.radio(
-        "Your class's guess",
-        list(digits),
-        index=None,
-        horizontal=True,
-        key=key,
-        on_change=_digit_picked,
-        args=(key, generation, said),
-    )
+    picked = {"on_change": _digit_picked, "args": (key, generation, said)}
+    st.radio("Your class's guess", list(digits), index=None, horizontal=True, key=key, **picked)
     st.caption("The answer, its bars and the hidden layers stay covered until you guess.")
     return False
 
@@ -85,13 +78,9 @@ def curve_question(disabled: bool) -> None:
     """Before a run: which shape will the loss curve take?"""
     if not _on():
         return
+    question, shapes = "Guess first: what will the loss curve do?", list(CURVE_SHAPES)
     st.segmented_control(
-        "Guess first: what will the loss curve do?",
-        list(CURVE_SHAPES),
-        format_func=CURVE_SHAPES.get,
-        key=CURVE_PICKER,
-        disabled=disabled,
-        help=explain("guess_first"),
+        question, shapes, format_func=CURVE_SHAPES.get, key=CURVE_PICKER, disabled=disabled, help=explain("guess_first")
     )
 
 

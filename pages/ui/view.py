@@ -12,6 +12,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from nnviz.figures.presenter_css import PRESENTER_CSS
 from nnviz.figures.style import for_presenter
 from nnviz.lesson.glossary import explain
 from nnviz.session.state.view import ViewState
@@ -19,24 +20,6 @@ from pages.ui import session, state
 
 PRESENT_TOGGLE = "view_present"  # widget keys of the sidebar switches
 GUESS_TOGGLE = "view_guess"
-
-# Presenter mode: bigger type, black text instead of grey, thicker focus rings, wide enough for 1024 px.
-PRESENTER_CSS = """
-<style>
-.stApp, .stApp p, .stApp li { color: #000000; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; line-height: 1.45; }
-[data-testid="stCaptionContainer"] { font-size: 1.12rem; color: #000000; opacity: 1; }
-[data-testid="stCaptionContainer"] p { font-size: 1.12rem; }
-[data-testid="stWidgetLabel"] p { font-size: 1.15rem; font-weight: 600; }
-.stApp h1 { font-size: 2.6rem; }
-.stApp h2, .stApp h3 { font-size: 1.9rem; }
-[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 3.6rem; line-height: 1.1; }
-[data-testid="stMetricLabel"] p { font-size: 1.2rem; }
-.stButton button p, .stDownloadButton button p { font-size: 1.15rem; font-weight: 600; }
-.stApp button:focus-visible { outline: 3px solid #000000; }
-.stApp .block-container { padding-left: 1.5rem; padding-right: 1.5rem; max-width: 100%; }
-</style>
-"""
 
 
 def sidebar_state() -> str:

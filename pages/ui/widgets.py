@@ -24,6 +24,7 @@ from pages.ui.view import chart
 CANVAS_SIDE = 280  # 10 screen pixels per input pixel
 CANVAS_BLOCK_WIDTH = CANVAS_SIDE + 12  # the canvas and its border: never squeezed below its 280 px
 PEN_WIDTH = 20  # thick like MNIST's strokes once scaled to 28 × 28
+CANVAS_LOOK = {"stroke_width": PEN_WIDTH, "stroke_color": "#FFFFFF", "background_color": "#000000"}
 
 
 def drawing_canvas(page: str) -> CurrentInput | None:
@@ -36,18 +37,9 @@ def drawing_canvas(page: str) -> CurrentInput | None:
     now = inputs.mount_canvas(state.load(InputState))
     state.save(now)
     key = inputs.canvas_key(now, page)
-    result = st_canvas(
-        stroke_width=PEN_WIDTH,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        width=CANVAS_SIDE,
-        height=CANVAS_SIDE,
-        drawing_mode="freedraw",
-        initial_drawing=now.mount.drawing,
-        return_image_data=True,
-        key=key,
-        on_change=partial(_on_canvas_report, key),
-    )
+    on_change = partial(_on_canvas_report, key)
+    size = {"width": CANVAS_SIDE, "height": CANVAS_SIDE, "drawing_mode": "freedraw", "return_image_data": True}
+    result = st_canvas(**CANVAS_LOOK, **size, initial_drawing=now.mount.drawing, key=key, on_change=on_change)
     image = result.image_bytes, result.image_data, result.json_data
     drawn, ink, changed = inputs.canvas_image(state.load(InputState), *image)
     if changed:  # once per stroke: the input and the Test page's preparation steps share the ink
@@ -56,13 +48,8 @@ def drawing_canvas(page: str) -> CurrentInput | None:
 
     # Short labels, so they fit beside each other under the 280 px canvas; the tooltips say the rest.
     buttons = st.container(horizontal=True, gap="small")
-    buttons.button(
-        "Test digit",
-        key=f"{page}_test_digit",
-        icon=":material/casino:",
-        on_click=random_test_digit,
-        help=explain("mnist"),
-    )
+    dice = ":material/casino:"
+    buttons.button("Test digit", key=f"{page}_test_digit", icon=dice, on_click=random_test_digit, help=explain("mnist"))
     buttons.button("Clear", key=f"{page}_clear", icon=":material/delete:", on_click=_clear, help=explain("canvas"))
     with buttons.popover("Photo", icon=":material/photo_camera:", help=explain("photo_input")):
         st.file_uploader(
@@ -168,10 +155,5 @@ def model_badge() -> None:
     # A wrapping row sized to its contents: the button's label is never cut short on a projector.
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     row.caption(text, width="content")
-    row.button(
-        "Back to the default model",
-        key="back_to_default",
-        icon=":material/undo:",
-        on_click=session.set_session_network,
-        args=(None,),
-    )
+    back = session.set_session_network
+    row.button("Back to the default model", key="back_to_default", icon=":material/undo:", on_click=back, args=(None,))
