@@ -129,14 +129,9 @@ def _pickers(network: Network, layer: int, neuron: int, automatic: bool) -> None
     if automatic:
         st.caption(captions.AUTOMATIC_PICK)
         return
-    st.button(
-        "Follow the most active",
-        key="network_most_active",
-        icon=":material/bolt:",
-        on_click=_follow,
-        args=(layer, None),
-        help=explain("most_active"),
-    )
+    follow = {"on_click": _follow, "args": (layer, None)}
+    bolt = ":material/bolt:"
+    st.button("Follow the most active", key="network_most_active", icon=bolt, **follow, help=explain("most_active"))
 
 
 def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: int, automatic: bool) -> None:
@@ -163,15 +158,8 @@ def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, 
     size, choice = network.layers[0].bias.size, "all"
     if size > TILES_SHOWN:  # the first ones by default: they stay put while drawing, so a stroke does not redraw them
         options = {"first": f"Neurons 0–{TILES_SHOWN - 1}", "active": "Most active now", "all": f"All {size}"}
-        choice = st.segmented_control(
-            "Which neurons",
-            list(options),
-            format_func=options.get,
-            default="first",
-            required=True,
-            key="network_tiles_choice",
-            help=explain("weight_tiles"),
-        )
+        pick = {"format_func": options.get, "default": "first", "required": True, "key": "network_tiles_choice"}
+        choice = st.segmented_control("Which neurons", list(options), **pick, help=explain("weight_tiles"))
     if choice == "active" and forward is not None:
         figure = _tiles(network, most_active(forward.activations[1][0], TILES_SHOWN, [neuron] if layer == 1 else []))
     else:  # all of them, or the first ones (also for "most active" while nothing is drawn)

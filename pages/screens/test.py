@@ -32,12 +32,8 @@ from pages.ui.collect import collection_files, show_collect_error
 from pages.ui.view import chart
 from pages.ui.widgets import input_error, model_badge, random_test_digit
 
-MATRIX_KEY, CELL_GALLERY_KEY, MISTAKES_KEY, OURS_KEY = (
-    "test_matrix",
-    "test_cell_gallery",
-    "test_mistakes",
-    "test_ours_gallery",
-)
+MATRIX_KEY, CELL_GALLERY_KEY, MISTAKES_KEY = "test_matrix", "test_cell_gallery", "test_mistakes"
+OURS_KEY = "test_ours_gallery"
 TEST_TABS = "test_tabs"  # widget key of the tabs: only the open tab is computed
 TAB_HOW_GOOD, TAB_WHY, TAB_FOOLED, TAB_OURS = "How good is it?", "Why that answer?", "It answers anyway", "Our drawings"
 MISTAKES_SHOWN = 24

@@ -34,14 +34,8 @@ def collect_control(page: str) -> None:
             st.segmented_control(
                 "Which digit did you mean?", DIGITS, key=f"{page}_collect_label", help=explain("our_drawings")
             )
-            st.button(
-                "Keep it in our drawings",
-                key=f"{page}_collect",
-                icon=":material/add:",
-                on_click=_collect,
-                args=(page,),
-                width="stretch",
-            )
+            keep = {"on_click": _collect, "args": (page,), "width": "stretch"}
+            st.button("Keep it in our drawings", key=f"{page}_collect", icon=":material/add:", **keep)
         st.caption("Save or load the set on the Test page, under “Our drawings”.")
     show_collect_error()
 
@@ -68,12 +62,9 @@ def collection_files(page: str) -> None:
             icon=":material/download:",
             width="stretch",
         )
+    key = f"{page}_collect_upload"
     st.file_uploader(
-        "Add drawings from a file (.npz saved here)",
-        type=["npz"],
-        key=f"{page}_collect_upload",
-        on_change=_add_uploaded,
-        args=(f"{page}_collect_upload",),
+        "Add drawings from a file (.npz saved here)", ["npz"], key=key, on_change=_add_uploaded, args=(key,)
     )
     st.caption(upload_limit_text())
 
