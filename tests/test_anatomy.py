@@ -11,7 +11,7 @@ import pytest
 
 from devkit.anatomy import digit_like_input, random_arrays, random_network
 from nnviz.explain.features import fit_pca, latent_map, layer_activations, top_activating, weight_tiles
-from nnviz.figures.diagram_layout import build_diagram, most_active, neuron_from_selection, top_edges
+from nnviz.figures.diagram_layout import build_diagram, most_active, top_edges
 from nnviz.model.forward import ACTIVATION_FUNCTIONS, forward_pass
 from nnviz.model.network import Network, NetworkConfig
 from nnviz.model.neuron import activation_curve, neuron_breakdown
@@ -178,23 +178,6 @@ def test_input_edges_start_at_their_pixel() -> None:
     xs = {int(s): (x0, y0) for s, x0, y0 in zip(edges.source, edges.x0, edges.y0)}
     assert xs[0][0] < xs[27][0] and xs[0][1] == xs[27][1]  # same row, left to right
     assert xs[28 * 27][1] < xs[0][1]  # the bottom row is lower
-
-
-def test_neuron_from_selection_reads_node_points_only() -> None:
-    edge_point = {"curve_number": 9, "point_index": 3}
-    node_point = {"curve_number": 10, "point_index": 4, "customdata": [2, 17]}
-    assert neuron_from_selection({"points": [edge_point, node_point]}) == (2, 17)
-    assert neuron_from_selection([node_point]) == (2, 17)
-    assert neuron_from_selection({"points": [edge_point]}) is None
-    assert neuron_from_selection({"points": [{"customdata": [3, 4, 5]}]}) is None
-    # What Streamlit hands back from a real browser click: the typed array arrives as an object.
-    assert neuron_from_selection({"points": [{"customdata": {"0": 1, "1": 44}}]}) == (1, 44)
-    assert neuron_from_selection({"points": [{"customdata": {"0": 1, "1": 44, "2": 0}}]}) is None
-    assert neuron_from_selection(None) is None
-    assert neuron_from_selection({"points": [], "box": []}) is None
-
-
-# --- weight tiles and top-activating examples -------------------------------------------------
 
 
 def test_weight_tiles_are_each_neurons_incoming_weights_as_an_image() -> None:

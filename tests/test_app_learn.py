@@ -13,12 +13,14 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit import app_state
 from devkit.anatomy import random_arrays
 from devkit.app_state import concern, put_concern, session_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.explain.loss_reading import evaluation_batch
 from nnviz.model.backprop import loss_and_gradients
 from nnviz.model.network import INITIALIZERS, Network, NetworkConfig
+from nnviz.session.state.input import InputState
 from nnviz.session.state.training import TrainingState, with_network
 from nnviz.training.events import ExperimentEvent, FinishedEvent
 from nnviz.training.experiment_job import ExperimentJob
@@ -84,7 +86,7 @@ def test_a_drawing_shows_p_and_minus_log_p_for_the_picked_digit(app: AppTest, mn
 
 def test_a_test_digit_brings_its_own_label(app: AppTest) -> None:
     app.button(key="learn_test_digit").click().run()
-    current = app.session_state[session.INPUT]
+    current = app_state.concern(app, InputState).current
     assert app.radio(key=session.LEARN_TRUE_DIGIT).value == current.true_label
 
 

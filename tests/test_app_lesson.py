@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit import app_state
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.lesson.glossary import TERMS, explain
 from nnviz.lesson.steps import STEP_COUNT, STEPS
 from nnviz.model.default_model import load_default_network
+from nnviz.session.state.input import InputState
 from tests.conftest import APP_PATH
 
 TIMEOUT = 30
@@ -98,7 +100,7 @@ def test_the_check_question_is_answered_by_the_live_network(mnist) -> None:
     at = AppTest.from_file(APP_PATH, default_timeout=TIMEOUT).run()
     seven = mnist.x_test[np.flatnonzero(mnist.y_test == 7)[0]]
     inject_drawing(at, "draw", canvas_rgba(seven))
-    pixels = at.session_state["nnviz_input"].pixels
+    pixels = app_state.concern(at, InputState).current.pixels
     at.switch_page("pages/screens/lesson.py").run()
     go_to(at, STEP_OF["Layers and feed-forward"])
     assert not at.success  # the answer waits until it is asked for

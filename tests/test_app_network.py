@@ -8,15 +8,20 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit import app_state
 from devkit.anatomy import random_arrays, random_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.explain.features import latent_map, layer_activations
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network, NetworkConfig
-from pages.ui import session
+from nnviz.session.state.input import InputState
+from nnviz.session.state.view import ViewState
+from pages.ui import resources
 from tests.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 
 PAGE = "pages/screens/network.py"
+LAYER_PICKER, NEURON_PICKER = "network_pick_layer", "network_pick_neuron"  # the page's widget keys
+NETWORK_TABS = "network_tabs"
 TIME_TRAVEL_HINT = "Train a model on the Train page to travel back through its epochs."
 
 
@@ -48,7 +53,7 @@ def number_after(text: str, label: str) -> float:
 
 
 def shown_input(at: AppTest) -> np.ndarray:
-    return at.session_state[session.INPUT].pixels
+    return app_state.concern(at, InputState).current.pixels
 
 
 # --- fixtures --------------------------------------------------------------------------------------------------------
@@ -86,7 +91,7 @@ def test_a_drawing_shows_the_diagram_the_prediction_and_the_most_active_neuron(
     diagram = chart(app, "network_diagram")
     assert diagram is not None
     hidden = trace(diagram, "hidden neurons")
-    assert array(hidden["customdata"]).shape == (64, 2)  # 32 of 128 and 32 of 64 neurons drawn
+    assert array(hidden["customdata"]).shape == (64, 3)  # 32 of 128 and 32 of 64 neurons drawn, each tagged
     outputs = trace(diagram, "output neurons")
     forward = forward_pass(default_network, shown_input(app))
     np.testing.assert_allclose(array(outputs["marker"]["color"]), forward.probabilities[0], atol=1e-6)
@@ -103,8 +108,8 @@ def test_a_hidden_neuron_picked_by_number_shows_the_forward_pass_numbers(
     app: AppTest, mnist, default_network: Network
 ) -> None:
     draw(app, mnist_image(mnist, 3))
-    app.selectbox(key=session.LAYER_PICKER).set_value(2)
-    app.number_input(key=session.NEURON_PICKER).set_value(17)
+    app.selectbox(key=LAYER_PICKER).set_value(2)
+    app.number_input(key=NEURON_PICKER).set_value(17)
     app.run()
     assert not app.exception
     assert panel_title(app) == "Inside hidden layer 2, neuron 17"
@@ -132,8 +137,8 @@ def test_a_hidden_neuron_picked_by_number_shows_the_forward_pass_numbers(
 
 def test_an_output_neuron_shows_its_bias_and_probability(app: AppTest, mnist, default_network: Network) -> None:
     draw(app, mnist_image(mnist, 7))
-    app.selectbox(key=session.LAYER_PICKER).set_value(3)
-    app.number_input(key=session.NEURON_PICKER).set_value(7)
+    app.selectbox(key=LAYER_PICKER).set_value(3)
+    app.number_input(key=NEURON_PICKER).set_value(7)
     app.run()
     assert not app.exception
     assert panel_title(app) == "Inside output neuron 7 (digit 7)"
@@ -146,22 +151,22 @@ def test_an_output_neuron_shows_its_bias_and_probability(app: AppTest, mnist, de
 def test_a_clicked_neuron_shows_in_the_panel_and_the_pickers(app: AppTest, mnist) -> None:
     draw(app, mnist_image(mnist, 1))
     # A click on a node leaves its (layer, neuron) as the selection (the click itself is in the browser test).
-    app.session_state[session.SELECTED_NEURON] = ("hidden_2", 40)
+    app_state.put_concern(app, ViewState(followed=("hidden_2", 40)))
     app.run()
     assert not app.exception
     assert panel_title(app) == "Inside hidden layer 2, neuron 40"
-    assert app.selectbox(key=session.LAYER_PICKER).value == 2
-    assert app.number_input(key=session.NEURON_PICKER).value == 40
+    assert app.selectbox(key=LAYER_PICKER).value == 2
+    assert app.number_input(key=NEURON_PICKER).value == 40
     hidden = trace(chart(app, "network_diagram"), "hidden neurons")
-    assert [2, 40] in array(hidden["customdata"]).tolist(), "the picked neuron is always drawn"
+    assert [2, 40] in array(hidden["customdata"])[:, :2].tolist(), "the picked neuron is always drawn"
 
 
 @pytest.mark.parametrize(
-    "picked", [("hidden_9", 3), ("hidden_1", 10_000), ("hidden_2", -1), ("input", 3), ("junk",), 7, (2, 40)]
+    "picked", [("hidden_9", 3), ("hidden_1", 10_000), ("hidden_2", -1), ("input", 3), ("output", None)]
 )
 def test_a_selection_that_does_not_fit_falls_back_quietly(app: AppTest, mnist, picked: tuple) -> None:
     draw(app, mnist_image(mnist, 4))
-    app.session_state[session.SELECTED_NEURON] = picked
+    app_state.put_concern(app, ViewState(followed=picked))
     app.run()
     assert not app.exception
     title = panel_title(app)
@@ -170,8 +175,8 @@ def test_a_selection_that_does_not_fit_falls_back_quietly(app: AppTest, mnist, p
 
 def test_a_new_smaller_model_keeps_the_page_working(app: AppTest, mnist) -> None:
     draw(app, mnist_image(mnist, 5))
-    app.selectbox(key=session.LAYER_PICKER).set_value(2)
-    app.number_input(key=session.NEURON_PICKER).set_value(60)
+    app.selectbox(key=LAYER_PICKER).set_value(2)
+    app.number_input(key=NEURON_PICKER).set_value(60)
     app.run()
     assert panel_title(app) == "Inside hidden layer 2, neuron 60"
     # Another architecture is trained: one hidden layer of 16, so "hidden layer 2, neuron 60" is gone.
@@ -186,8 +191,8 @@ def test_the_top_test_digits_are_the_ones_that_excite_the_neuron_most(
     app: AppTest, mnist, default_network: Network
 ) -> None:
     draw(app, mnist_image(mnist, 0))
-    app.selectbox(key=session.LAYER_PICKER).set_value(1)
-    app.number_input(key=session.NEURON_PICKER).set_value(5)
+    app.selectbox(key=LAYER_PICKER).set_value(1)
+    app.number_input(key=NEURON_PICKER).set_value(5)
     app.run()
     examples = trace(chart(app, "network_top_examples"), "images")
     shown = {int(i) for i in np.unique(array(examples["customdata"])) if i >= 0}
@@ -198,7 +203,7 @@ def test_the_top_test_digits_are_the_ones_that_excite_the_neuron_most(
 
 def test_the_latent_map_places_the_drawing_as_a_star(app: AppTest, mnist, default_network: Network) -> None:
     draw(app, mnist_image(mnist, 2))
-    app.session_state[session.NETWORK_TABS] = "Hidden layers as features"
+    app.session_state[NETWORK_TABS] = "Hidden layers as features"
     app.run()
     assert not app.exception
     figure = chart(app, "network_latent")
@@ -219,7 +224,7 @@ def test_a_network_without_hidden_layers_says_so(app: AppTest, mnist) -> None:
     use_session_model(app, random_network((), seed=1))
     draw(app, mnist_image(mnist, 6))
     assert panel_title(app).startswith("Inside output neuron ")
-    app.session_state[session.NETWORK_TABS] = "Hidden layers as features"
+    app.session_state[NETWORK_TABS] = "Hidden layers as features"
     app.run()
     assert not app.exception
     assert any("no hidden layers" in info.value for info in app.info)
@@ -280,7 +285,7 @@ def test_the_most_active_tiles_are_the_neurons_the_diagram_draws(app: AppTest, m
     assert not app.exception
     labels = [int(t) for t in trace(chart(app, "network_tiles"), "labels")["text"]]
     hidden = array(trace(chart(app, "network_diagram"), "hidden neurons")["customdata"])
-    assert labels == [int(n) for layer, n in hidden if layer == 1]
+    assert labels == [int(n) for layer, n, _ in hidden if layer == 1]
 
 
 def test_a_test_digit_can_be_followed_without_drawing(app: AppTest, mnist_dir) -> None:
@@ -301,17 +306,17 @@ def test_every_tab_works_for_other_shapes_of_model(app: AppTest, mnist, hidden, 
     draw(app, mnist_image(mnist, 8))
     assert prediction(app) in [str(d) for d in digits]
     outputs = len(network.layers)
-    app.selectbox(key=session.LAYER_PICKER).set_value(outputs)
-    app.number_input(key=session.NEURON_PICKER).set_value(len(digits) - 1)
+    app.selectbox(key=LAYER_PICKER).set_value(outputs)
+    app.number_input(key=NEURON_PICKER).set_value(len(digits) - 1)
     app.run()
     assert panel_title(app) == f"Inside output neuron {len(digits) - 1} (digit {digits[-1]})"
-    app.session_state[session.NETWORK_TABS] = "Hidden layers as features"
+    app.session_state[NETWORK_TABS] = "Hidden layers as features"
     app.run()
     assert not app.exception
     # A 7/8/9 model's map and its top test digits only use the digits it knows.
     names = [t["name"] for t in chart(app, "network_latent")["data"]]
     assert names == [str(d) for d in digits] + ["your drawing"]
-    app.session_state[session.NETWORK_TABS] = "What each neuron looks for"
+    app.session_state[NETWORK_TABS] = "What each neuron looks for"
     app.run()
     assert not app.exception
     examples = trace(chart(app, "network_top_examples"), "labels")
@@ -324,9 +329,9 @@ def test_without_test_digits_the_page_still_follows_the_drawing(app: AppTest, mn
     def missing() -> None:
         raise DataUnavailableError("No MNIST here: set NNVIZ_DATA_DIR.")
 
-    monkeypatch.setattr(session, "test_digits", missing)
+    monkeypatch.setattr(resources, "test_digits", missing)
     draw(app, mnist_image(mnist, 7))
-    app.session_state[session.SELECTED_NEURON] = ("hidden_1", 3)
+    app_state.put_concern(app, ViewState(followed=("hidden_1", 3)))
     app.run()
     assert not app.exception
     assert prediction(app) == "7"

@@ -42,9 +42,10 @@ def select_points(at: AppTest, key: str, points: list[dict]) -> AppTest:
 def click_edge(at: AppTest, index: int, *, as_browser_sends_it: bool = True) -> WeightRef:
     """Click the `index`-th edge marker of the diagram; returns the weight it names."""
     edges = trace(chart(at, DIAGRAM_KEY), "edges")
-    layer, row, column = (int(v) for v in array(edges["customdata"])[index])
-    # A browser reports numpy customdata as {"0": ..., "1": ..., "2": ...}; AppTest accepts both shapes.
-    data = {"0": layer, "1": row, "2": column} if as_browser_sends_it else [layer, row, column]
+    row_data = [int(v) for v in array(edges["customdata"])[index]]  # [layer, row, column, kind tag]
+    layer, row, column = row_data[:3]
+    # A browser reports numpy customdata as {"0": ..., "1": ..., ...}; AppTest accepts both shapes.
+    data = {str(i): v for i, v in enumerate(row_data)} if as_browser_sends_it else row_data
     point = {"curve_number": TRACE_EDGE_HOVER, "point_index": index, "point_number": index, "customdata": data}
     select_points(at, DIAGRAM_KEY, [point])
     assert not at.exception, at.exception
@@ -105,11 +106,12 @@ def test_an_edge_click_picks_its_weight_for_the_learn_page(
 def test_a_node_click_still_follows_the_neuron(app: AppTest, mnist) -> None:  # noqa: F811 (the fixture)
     draw(app, mnist_image(mnist, 2))
     hidden = trace(chart(app, DIAGRAM_KEY), "hidden neurons")
-    layer, neuron = (int(v) for v in array(hidden["customdata"])[5])
-    select_points(app, DIAGRAM_KEY, [{"curve_number": 10, "point_index": 5, "customdata": [layer, neuron]}])
+    clicked = [int(v) for v in array(hidden["customdata"])[5]]  # [layer, neuron, kind tag]
+    layer, neuron = clicked[:2]
+    select_points(app, DIAGRAM_KEY, [{"curve_number": 10, "point_index": 5, "customdata": clicked}])
     assert not app.exception
     assert any(s.value == f"Inside hidden layer {layer}, neuron {neuron}" for s in app.subheader)
-    assert app.number_input(key=session.NEURON_PICKER).value == neuron
+    assert app.number_input(key="network_pick_neuron").value == neuron
     assert app.button(key="network_most_active") is not None, "a clicked neuron, not the automatic pick"
     assert session.LEARN_WEIGHT not in app.session_state or app.session_state[session.LEARN_WEIGHT] is None
     assert the_edge_line(app) is None

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit import app_state
 from devkit.anatomy import random_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.classroom.collection import EMPTY, collection_to_bytes
@@ -15,10 +16,12 @@ from nnviz.explain.maps import gradient_times_input, occlusion
 from nnviz.model.default_model import load_default_network
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network, NetworkConfig
-from pages.ui import session
+from nnviz.session.state.input import CurrentInput, InputState
+from nnviz.session.state.test import TestState
 from tests.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 
 PAGE = "pages/screens/test.py"
+TEST_TABS = "test_tabs"  # the tabs' widget key
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ def app(mnist_dir) -> AppTest:
 
 
 def open_tab(at: AppTest, title: str) -> AppTest:
-    at.session_state[session.TEST_TABS] = title
+    at.session_state[TEST_TABS] = title
     at.run()
     assert not at.exception
     return at
@@ -38,9 +41,9 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def matrix_counts(at: AppTest) -> tuple[np.ndarray, np.ndarray]:
-    """(customdata (cells, 2) [true, said], counts (cells,)) of the confusion matrix's click targets."""
+    """([true, said] (cells, 2) of the confusion matrix's click targets, counts (cells,))."""
     cells = trace(chart(at, "test_matrix"), "cells")
-    return array(cells["customdata"]), np.array([int(t) for t in cells["text"]])
+    return array(cells["customdata"])[:, :2], np.array([int(t) for t in cells["text"]])
 
 
 def subset_of_default(digits: tuple[int, ...]) -> Network:
@@ -68,7 +71,7 @@ def test_the_default_model_is_scored_on_all_10000_test_digits(app: AppTest, mnis
 
 
 def test_a_clicked_cell_shows_its_test_digits_and_a_test_digit_input_is_announced(app: AppTest, mnist) -> None:
-    app.session_state[session.TEST_CELL] = (4, 9)  # what a click on that cell leaves (the click: browser test)
+    app_state.put_concern(app, TestState(cell=(4, 9)))  # what a click on that cell leaves (the click: browser test)
     app.run()
     assert not app.exception
     assert any(s.value == "The 4s read as 9" for s in app.subheader)
@@ -78,9 +81,8 @@ def test_a_clicked_cell_shows_its_test_digits_and_a_test_digit_input_is_announce
 
     # A click on an image makes it the input (the click itself: tests/browser/test_test_browser.py).
     session_index = int(expected[0])
-    app.session_state[session.INPUT] = session.CurrentInput(
-        mnist.x_test[session_index], "test digit", true_label=4, test_index=session_index
-    )
+    clicked = CurrentInput(mnist.x_test[session_index], "test digit", true_label=4, test_index=session_index)
+    app_state.put_concern(app, InputState(current=clicked))
     app.run()
     assert any(f"Test digit #{session_index} (a 4) is now the input." in s.value for s in app.success)
 
@@ -117,7 +119,7 @@ def test_why_shows_the_explanation_maps_of_the_current_input(app: AppTest, mnist
     assert any("Nothing to explain yet" in i.value for i in app.info)
     app.button(key="test_random_digit").click().run()
     assert not app.exception
-    current = app.session_state[session.INPUT]
+    current = app_state.concern(app, InputState).current
     assert current.source == "test digit"
     network = load_default_network()
     probabilities = forward_pass(network, current.pixels).probabilities[0]
@@ -139,7 +141,7 @@ def test_it_answers_inputs_that_are_not_digits(app: AppTest, source: str) -> Non
     open_tab(app, "It answers anyway")
     app.button(key=f"test_fool_{source}").click().run()
     assert not app.exception
-    current = app.session_state[session.INPUT]
+    current = app_state.concern(app, InputState).current
     assert current.source == source
     probabilities = forward_pass(load_default_network(), current.pixels).probabilities[0]
     assert metric(app, "It says") == str(int(probabilities.argmax()))
@@ -155,7 +157,7 @@ def test_collect_on_draw_then_score_our_drawings(app: AppTest, mnist) -> None:
     app.session_state["draw_collect_label"] = 1  # the student says it is a 1: the network will be "wrong"
     app.button(key="draw_collect").click().run()
     assert not app.exception
-    drawings = app.session_state[session.COLLECTION]
+    drawings = app_state.concern(app, TestState).drawings
     assert len(drawings) == 1 and drawings.labels.tolist() == [1]
 
     app.switch_page(PAGE).run()
@@ -170,7 +172,7 @@ def test_collect_on_draw_then_score_our_drawings(app: AppTest, mnist) -> None:
 def test_our_drawings_tab_without_drawings_explains_how_to_collect(app: AppTest) -> None:
     open_tab(app, "Our drawings")
     assert any("No drawings collected yet" in i.value for i in app.info)
-    app.session_state[session.COLLECTION] = EMPTY.add(np.zeros(784), 3)
+    app_state.put_concern(app, TestState(drawings=EMPTY.add(np.zeros(784), 3)))
     app.run()
     assert metric(app, "Right on our drawings") in {"0.0%", "100.0%"}
 
@@ -180,13 +182,13 @@ def test_uploaded_drawings_are_added_and_a_bad_file_is_refused_kindly(app: AppTe
     good = EMPTY.add(mnist.x_test[0], int(mnist.y_test[0])).add(mnist.x_test[1], int(mnist.y_test[1]))
     app.file_uploader(key="test_collect_upload").upload("ours.npz", collection_to_bytes(good), "application/zip").run()
     assert not app.exception
-    assert len(app.session_state[session.COLLECTION]) == 2
+    assert len(app_state.concern(app, TestState).drawings) == 2
     assert metric(app, "Right on our drawings") == "100.0%"
 
     app.file_uploader(key="test_collect_upload").upload("ours.npz", b"not a zip at all", "application/zip").run()
     assert not app.exception
     assert any("not a set of drawings" in w.value for w in app.warning)
-    assert len(app.session_state[session.COLLECTION]) == 2  # nothing lost
+    assert len(app_state.concern(app, TestState).drawings) == 2  # nothing lost
 
 
 @pytest.mark.parametrize(
@@ -198,7 +200,7 @@ def test_every_tab_works_for_other_shapes_of_model(app: AppTest, mnist, hidden, 
     use_session_model(app, network)
     _, counts = matrix_counts(app)
     assert counts.sum() == np.isin(mnist.y_test, digits).sum()
-    app.session_state[session.INPUT] = session.CurrentInput(mnist.x_test[0], "test digit", 7, 0)
+    app_state.put_concern(app, InputState(current=CurrentInput(mnist.x_test[0], "test digit", 7, 0)))
     open_tab(app, "Why that answer?")
     winner = int(forward_pass(network, mnist.x_test[0]).probabilities[0].argmax())
     shown = array(chart(app, "test_map_2")["data"][0]["z"]).ravel()

@@ -13,9 +13,10 @@ import pytest
 from devkit.anatomy import digit_like_input, random_network
 from nnviz.explain.loss_landscape import WeightRef
 from nnviz.figures.diagram import TRACE_EDGE_HOVER, TRACE_HIDDEN, TRACE_OUTPUT, TRACE_RINGS, diagram_figure
-from nnviz.figures.diagram_layout import build_diagram, edge_from_selection, neuron_from_selection
+from nnviz.figures.diagram_layout import build_diagram
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import IMAGE_SIDE
+from nnviz.session.clicks import clicked_edge
 
 
 @pytest.mark.parametrize(("hidden", "activation"), [((12, 6), "relu"), ((40,), "tanh"), ((), "sigmoid")])
@@ -25,11 +26,12 @@ def test_every_edge_marker_names_the_weight_it_shows(hidden: tuple, activation: 
     edges = diagram_figure(layout).data[TRACE_EDGE_HOVER]
     custom = np.asarray(edges.customdata)
     assert edges.name == "edges"
-    assert custom.shape == (sum(e.source.size for e in layout.edges), 3) and custom.shape[0] > 0
+    assert custom.shape == (sum(e.source.size for e in layout.edges), 4) and custom.shape[0] > 0
     positions = {  # (layer index, neuron) -> where its node (or pixel) is drawn
         (view.index, int(n)): (x, y) for view in layout.layers for n, x, y in zip(view.shown, view.x, view.y)
     }
-    for (layer, source, target), text, x, y in zip(custom.tolist(), edges.hovertext, edges.x, edges.y):
+    for row, text, x, y in zip(custom.tolist(), edges.hovertext, edges.x, edges.y):
+        layer, source, target = clicked_edge([{"customdata": row}])  # what a click on it reports
         weight = float(network.layers[layer].weights[source, target])
         assert f"weight {weight:+.3f} ×" in text
         (x0, y0), (x1, y1) = positions[(layer, source)], positions[(layer + 1, target)]
@@ -52,7 +54,7 @@ def test_the_picked_edge_is_marked_at_its_middle_while_it_is_drawn() -> None:
     layout = build_diagram(network, forward_pass(network, digit_like_input()), max_shown=8, edges_per_gap=10)
     edges = diagram_figure(layout).data[TRACE_EDGE_HOVER]
     for index in (0, len(edges.x) - 1):
-        picked = tuple(int(v) for v in np.asarray(edges.customdata)[index])
+        picked = clicked_edge([{"customdata": np.asarray(edges.customdata)[index].tolist()}])
         rings = diagram_figure(layout, selected=(1, int(layout.layers[1].shown[0])), selected_edge=picked).data[
             TRACE_RINGS
         ]
@@ -61,17 +63,3 @@ def test_the_picked_edge_is_marked_at_its_middle_while_it_is_drawn() -> None:
     assert digit_like_input()[0] == 0, "pixel 0 is blank, so its edges carry nothing and are never drawn"
     not_drawn = diagram_figure(layout, selected_edge=(0, 0, 0)).data[TRACE_RINGS]
     assert list(not_drawn.marker.symbol) == ["circle-open"]
-
-
-def test_an_edge_click_and_a_node_click_are_told_apart() -> None:
-    node = {"customdata": [1, 7], "curve_number": 10}
-    edge = {"customdata": [0, 300, 7], "curve_number": TRACE_EDGE_HOVER}
-    # A browser reports numpy customdata as an object {"0": ..., "1": ..., "2": ...}.
-    browser_edge = {"customdata": {"0": 1, "1": 4, "2": 9}}
-    assert edge_from_selection({"points": [node, edge]}) == (0, 300, 7)
-    assert edge_from_selection({"points": [browser_edge]}) == (1, 4, 9)
-    assert edge_from_selection([node]) is None
-    assert neuron_from_selection({"points": [edge, browser_edge]}) is None
-    assert neuron_from_selection({"points": [edge, node]}) == (1, 7)
-    for junk in (None, {}, {"points": []}, {"points": [{"customdata": ["a", 1, 2]}, {"x": 1}]}):
-        assert edge_from_selection(junk) is None

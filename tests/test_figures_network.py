@@ -22,13 +22,14 @@ from nnviz.figures.diagram import (
     WIDTH_BUCKETS,
     diagram_figure,
 )
-from nnviz.figures.diagram_layout import build_diagram, neuron_from_selection
+from nnviz.figures.diagram_layout import build_diagram
 from nnviz.figures.features import latent_figure, mosaic, top_examples_figure, weight_tiles_figure
 from nnviz.figures.history import epoch_probability_figure
 from nnviz.figures.neuron import activation_figure, breakdown_figure
 from nnviz.model.forward import forward_pass
 from nnviz.model.neuron import neuron_breakdown
 from nnviz.model.snapshots import EpochProbabilities
+from nnviz.session.clicks import clicked_neuron
 
 
 def axis_title(fig, name: str) -> str:
@@ -84,15 +85,15 @@ def test_diagram_nodes_carry_click_data_and_colour_bars(big_case) -> None:
     hidden, output = fig.data[TRACE_HIDDEN], fig.data[TRACE_OUTPUT]
     custom = np.asarray(hidden.customdata)
     expected = [(view.index, int(n)) for view in layout.layers[1:-1] for n in view.shown]
-    assert [tuple(map(int, row)) for row in custom] == expected
-    assert [tuple(map(int, row)) for row in np.asarray(output.customdata)] == [(3, d) for d in range(10)]
+    assert [tuple(map(int, row[:2])) for row in custom] == expected
+    assert [tuple(map(int, row[:2])) for row in np.asarray(output.customdata)] == [(3, d) for d in range(10)]
     np.testing.assert_allclose(np.asarray(hidden.marker.color), np.concatenate([v.values for v in layout.layers[1:-1]]))
     np.testing.assert_allclose(np.asarray(output.marker.color), forward.probabilities[0], rtol=1e-6)
     assert hidden.marker.showscale and hidden.marker.colorbar.title.text
     assert output.marker.colorbar.title.text == "probability"
     # A click on a node is read back as (layer, neuron).
     point = {"customdata": custom[5].tolist()}
-    assert neuron_from_selection({"points": [point]}) == expected[5]
+    assert clicked_neuron({"points": [point]}) == expected[5]
 
 
 def test_diagram_labels_sampling_outputs_and_the_winner(big_case) -> None:
@@ -171,7 +172,7 @@ def test_weight_tiles_figure_mosaic_and_click_targets() -> None:
     assert heatmap.zmid == 0 and heatmap.zmin == -heatmap.zmax
     assert len(heatmap.colorbar.ticktext) == 3 and "up" in heatmap.colorbar.ticktext[-1]
     assert list(labels.text) == [str(i) for i in range(20)]
-    assert neuron_from_selection({"points": [{"customdata": list(targets.customdata[7])}]}) == (1, 7)
+    assert clicked_neuron({"points": [{"customdata": list(targets.customdata[7])}]}) == (1, 7)
 
 
 def test_top_examples_figure_shows_the_chosen_images() -> None:

@@ -117,3 +117,21 @@ def _most_confident(evaluation: Evaluation, indices: np.ndarray, limit: int) -> 
     # A stable sort keeps equal confidences in test-set order, so a gallery never reshuffles.
     order = np.argsort(-evaluation.confidence[indices], kind="stable")
     return indices[order[:limit]]
+
+
+def gallery_captions(evaluation: Evaluation, indices: np.ndarray, show_truth: bool) -> list[str]:
+    """One caption per image `indices`: "4→9 · 97%" (true → said · how sure), or "9 · 97%" without the truth."""
+    return [
+        (f"{evaluation.labels[i]}→" if show_truth else "")
+        + f"{evaluation.predicted[i]} · {evaluation.confidence[i]:.0%}"
+        for i in np.asarray(indices).tolist()
+    ]
+
+
+def others_table(evaluation: Evaluation) -> dict[str, list]:
+    """For a subset model: per digit it does not know, how many test images it called each of its digits."""
+    table: dict[str, list] = {"true digit": [str(d) for d in evaluation.other_digits]}
+    for column, digit in enumerate(evaluation.digits):
+        table[f"read as {digit}"] = evaluation.others[:, column].tolist()
+    table["most often"] = [str(evaluation.digits[int(row.argmax())]) for row in evaluation.others]
+    return table

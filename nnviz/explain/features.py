@@ -131,3 +131,27 @@ def latent_map(
         raise ValueError(OVERFLOW_MESSAGE)
     pca = fit_pca(acts)
     return LatentMap(layer_index=layer_index, pca=pca, points=pca.project(acts), labels=np.asarray(labels)[:sample])
+
+
+def known_test_digits(network: Network, y_test: np.ndarray) -> np.ndarray:
+    """Indices of the test digits this model knows: a 7/8/9 model only sees 7s, 8s and 9s."""
+    return np.flatnonzero(np.isin(y_test, network.digits))
+
+
+def top_examples(
+    network: Network, x_test: np.ndarray, y_test: np.ndarray, layer_index: int, k: int = 9
+) -> tuple[np.ndarray, np.ndarray]:
+    """For every neuron of `layer_index`, the k known test digits that excite it most, highest first.
+
+    Returns (k, size) test-set indices and (k, size) the neuron's values for them.
+    """
+    known = known_test_digits(network, y_test)
+    activations = layer_activations(network, x_test[known], layer_index)
+    order = np.stack([top_activating(activations, n, k) for n in range(activations.shape[1])], axis=1)
+    return known[order], np.take_along_axis(activations, order, axis=0)
+
+
+def known_latent_map(network: Network, x_test: np.ndarray, y_test: np.ndarray, layer_index: int) -> LatentMap:
+    """`latent_map` of the test digits this model knows."""
+    known = known_test_digits(network, y_test)
+    return latent_map(network, x_test[known], y_test[known], layer_index)

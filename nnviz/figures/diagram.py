@@ -9,10 +9,10 @@ It is rebuilt on every stroke, so edges are batched: one line trace per
 (sign, width bucket), segments separated by gaps, instead of one trace per edge.
 Trace order is fixed (see TRACE_* below) so the page and the tests can rely on it.
 
-Clicks: every node marker carries customdata [layer index, neuron] (layer 1 =
-hidden_1, ..., last = output); read it back with `nnviz.figures.diagram_layout.neuron_from_selection`.
-Every edge has an invisible marker at its middle carrying [weight layer, source, target]
-(plotly reports clicks on points, not on lines); read it with `nnviz.figures.diagram_layout.edge_from_selection`.
+Clicks: every node marker carries customdata [layer index, neuron, Click.NEURON] (layer 1 =
+hidden_1, ..., last = output); read it back with `nnviz.session.clicks.clicked_neuron`.
+Every edge has an invisible marker at its middle carrying [weight layer, source, target, Click.EDGE]
+(plotly reports clicks on points, not on lines); read it with `nnviz.session.clicks.clicked_edge`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
+from nnviz.figures.clickable import Click, tagged
 from nnviz.figures.diagram_layout import CANVAS_HEIGHT, CANVAS_WIDTH, IMAGE_BOX, DiagramLayout, EdgeSet, LayerView
 from nnviz.figures.style import (
     ACTIVATION_SCALE,
@@ -111,7 +112,7 @@ def _edge_traces(edges: list[EdgeSet]) -> list[go.Scatter]:
 def _edge_hover_trace(layout: DiagramLayout) -> dict:
     """Invisible markers at the middle of every edge: hovering explains the edge's numbers, a click picks it.
 
-    customdata: (edges, 3) [weight layer, source, target], the weight
+    customdata: (edges, 4) [weight layer, source, target, Click.EDGE], the weight
     `network.layers[weight layer].weights[source, target]` (weight layer = target layer - 1).
     """
     xs, ys, custom, texts = [], [], [], []
@@ -119,11 +120,8 @@ def _edge_hover_trace(layout: DiagramLayout) -> dict:
         target_title = layout.layers[edge_set.target_layer].title.lower()
         xs.append((edge_set.x0 + edge_set.x1) / 2)
         ys.append((edge_set.y0 + edge_set.y1) / 2)
-        custom.append(
-            np.column_stack(
-                [np.full(edge_set.source.size, edge_set.target_layer - 1), edge_set.source, edge_set.target]
-            )
-        )
+        weight_layer = np.full(edge_set.source.size, edge_set.target_layer - 1)
+        custom.append(tagged(Click.EDGE, weight_layer, edge_set.source, edge_set.target))
         texts.extend(
             f"{source_label(edge_set.target_layer, s)} → {target_title} · neuron {t}<br>"
             f"weight {w:+.3f} × value {x:.3f} = <b>{c:+.3f}</b><br><i>click: see it on the Learn page</i>"
@@ -140,7 +138,7 @@ def _edge_hover_trace(layout: DiagramLayout) -> dict:
         x=np.concatenate(xs) if xs else [],
         y=np.concatenate(ys) if ys else [],
         mode="markers",
-        customdata=np.concatenate(custom).astype(np.int64) if custom else np.zeros((0, 3), dtype=np.int64),
+        customdata=np.concatenate(custom) if custom else tagged(Click.EDGE, [], [], []),
         marker={"size": 12, "opacity": 0},
         hovertext=texts,
         hovertemplate="%{hovertext}<extra></extra>",
@@ -150,15 +148,15 @@ def _edge_hover_trace(layout: DiagramLayout) -> dict:
 
 
 def _node_arrays(views: list[LayerView]) -> tuple[np.ndarray, ...]:
-    """x, y, values, z, customdata [layer, neuron] and marker sizes of several columns stacked."""
+    """x, y, values, z, customdata [layer, neuron, Click.NEURON] and marker sizes of several columns stacked."""
     if not views:
         empty = np.zeros(0)
-        return empty, empty, empty, empty, np.zeros((0, 2), dtype=np.int64), empty
+        return empty, empty, empty, empty, tagged(Click.NEURON, empty, empty), empty
     x = np.concatenate([v.x for v in views])
     y = np.concatenate([v.y for v in views])
     values = np.concatenate([v.values for v in views])
     z = np.concatenate([v.pre_activations for v in views])
-    custom = np.concatenate([np.column_stack([np.full(v.shown.size, v.index), v.shown]) for v in views])
+    custom = np.concatenate([tagged(Click.NEURON, np.full(v.shown.size, v.index), v.shown) for v in views])
     sizes = np.concatenate([np.full(v.shown.size, _node_size(v.shown.size)) for v in views])
     return x, y, values, z, custom, sizes
 
@@ -193,7 +191,7 @@ def _hidden_trace(layout: DiagramLayout) -> dict:
         },
         hovertext=[
             f"hidden {layer} · neuron {neuron}<br>value {v:.3f}  (z = {zz:.3f})"
-            for (layer, neuron), v, zz in zip(custom.tolist(), values.tolist(), z.tolist())
+            for (layer, neuron, _), v, zz in zip(custom.tolist(), values.tolist(), z.tolist())
         ],
         hovertemplate="%{hovertext}<extra>click for details</extra>",
         unselected=UNSELECTED_NODES,

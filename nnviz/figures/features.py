@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnviz.explain.features import LatentMap
+from nnviz.figures.clickable import Click, tagged
 from nnviz.figures.style import (
     ACTIVATION_SCALE,
     DIGIT_COLORS,
@@ -68,8 +69,8 @@ def weight_tiles_figure(
 
     tiles: (n, 28, 28) from `nnviz.explain.features.weight_tiles`. neurons: (n,) the neuron number
     of each tile (default 0..n-1). Traces: the mosaic heatmap (with a labelled colour bar),
-    the tile labels, and one invisible click target per tile with customdata [1, neuron]
-    (layer 1, so `neuron_from_selection` reads a click on a tile as that neuron).
+    the tile labels, and one invisible click target per tile with customdata [1, neuron, Click.NEURON]
+    (layer 1, so `nnviz.session.clicks.clicked_neuron` reads a click on a tile as that neuron).
     """
     tiles = np.asarray(tiles, dtype=np.float32)
     n = tiles.shape[0]
@@ -118,7 +119,7 @@ def weight_tiles_figure(
                 y=anchors[:, 1] + IMAGE_SIDE / 2,
                 mode="markers",
                 marker={"size": 22, "opacity": 0},
-                customdata=np.column_stack([np.ones(n, dtype=np.int64), neurons]),
+                customdata=tagged(Click.NEURON, np.ones(n), neurons),
                 hovertemplate="neuron %{customdata[1]}: click to see what excites it<extra></extra>",
                 name="tiles",
             ),

@@ -2,7 +2,8 @@
 
 Every clickable figure carries an invisible scatter trace of click targets (a heatmap
 cell cannot be selected in Streamlit, a scatter point can) whose customdata says what
-was clicked: [true digit, predicted digit] for a matrix cell, [key, 0] for an image.
+was clicked, ending in its kind (nnviz.figures.clickable): [true digit, predicted digit, Click.CELL]
+for a matrix cell, [key, Click.IMAGE] for an image.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from nnviz.figures.clickable import Click, tagged
 from nnviz.figures.features import mosaic
 from nnviz.figures.style import (
     ACCENT,
@@ -48,7 +50,7 @@ def confusion_figure(confusion: np.ndarray, digits: tuple[int, ...], height: int
     answers) is pale blue with a blue frame; the mistakes are coloured by how many there
     are (cividis, light = few, dark = many) and zero mistakes stay white. Traces: "right",
     "mistakes", and the invisible click targets named MATRIX_TARGETS with customdata
-    [true digit, predicted digit].
+    [true digit, predicted digit, Click.CELL].
     """
     counts = np.asarray(confusion, dtype=np.int64)
     k = len(digits)
@@ -111,7 +113,7 @@ def confusion_figure(confusion: np.ndarray, digits: tuple[int, ...], height: int
                 y=cells_y.ravel(),
                 mode="markers",
                 marker={"size": 34 if k > 5 else 60, "symbol": "square", "opacity": 0},
-                customdata=np.column_stack([true_digit.ravel(), predicted_digit.ravel()]),
+                customdata=tagged(Click.CELL, true_digit.ravel(), predicted_digit.ravel()),
                 text=counts.ravel().astype(str),
                 hovertemplate="a true %{customdata[0]} read as %{customdata[1]}: %{text} images"
                 "<br>click to see them<extra></extra>",
@@ -177,8 +179,8 @@ def gallery_figure(
 
     images: (n, 784) or (n, 28, 28) values 0..1 (white ink on black). captions: n short
     texts ("a 4 · 97%"). keys: (n,) ints that a click reports (a test index, a drawing's
-    number) as customdata [key, 0] of the trace named GALLERY_TARGETS
-    (`nnviz.figures.diagram_layout.neuron_from_selection` reads a click on it, or on a matrix cell).
+    number) as customdata [key, Click.IMAGE] of the trace named GALLERY_TARGETS
+    (`nnviz.session.clicks.clicked_image` reads a click on it).
     """
     tiles = np.asarray(images, dtype=np.float32).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
     n = len(tiles)
@@ -215,7 +217,7 @@ def gallery_figure(
                 y=anchors[:, 1] + IMAGE_SIDE / 2,
                 mode="markers",
                 marker={"size": 40, "symbol": "square", "opacity": 0},
-                customdata=np.column_stack([np.asarray(keys, dtype=np.int64), np.zeros(n, dtype=np.int64)]),
+                customdata=tagged(Click.IMAGE, keys),
                 text=captions,
                 hovertemplate="%{text}<br>click to make it the input<extra></extra>",
                 name=GALLERY_TARGETS,

@@ -328,6 +328,128 @@ _TERMS = (
         "train",
         "“Your model on every page” under the comparison.",
     ),
+    Term(
+        "canvas",
+        "Canvas",
+        "The black square you draw on with a mouse or a finger. Clear empties it and the input; a test digit or "
+        "a photo replaces what is drawn there.",
+        "draw",
+        "Draw a digit, then press “Clear”.",
+    ),
+    Term(
+        "photo_input",
+        "Photo input",
+        "A photo or scan of one handwritten digit on paper, turned into white ink on black, cropped, scaled to "
+        "20 px and centred the way MNIST digits were made.",
+        "draw",
+        "Press “Photo” under the canvas and upload a picture of a digit.",
+    ),
+    Term(
+        "session_model",
+        "Your model",
+        "The network this browser tab uses. At first it is the default model; train your own on the Train page "
+        "and it replaces the default one for your session only.",
+        "train",
+        "The “Model” line at the top of the Draw page.",
+    ),
+    Term(
+        "presenter_mode",
+        "Presenter mode",
+        "For the projector: bigger text and figures, thicker lines and black text. A link with ?present=1 opens "
+        "with the sidebar folded away.",
+        "lesson",
+        "The “Presenter mode” switch in the sidebar.",
+    ),
+    Term(
+        "guess_first",
+        "Guess first",
+        "The class guesses before it sees: which digit the network will say, and which shape the loss curve will "
+        "take. The sidebar keeps the tally of right guesses.",
+        "draw",
+        "Switch on “Guess first” in the sidebar, then draw a digit.",
+    ),
+    Term(
+        "our_drawings",
+        "Our drawings",
+        "Digits the class drew and labelled with Collect: new handwriting, drawn with a mouse or a finger. They "
+        "make a second test set beside MNIST's, to see how the network does on real use.",
+        "test",
+        "The tab “Our drawings”.",
+    ),
+    Term(
+        "time_travel",
+        "Training time-travel",
+        "The weights of your own model are saved after every epoch of its training run. Slide back to an earlier "
+        "epoch to see the network as it was then.",
+        "network",
+        "Train a model, then move the time-travel slider on the Network page.",
+    ),
+    Term(
+        "network_diagram",
+        "Network diagram",
+        "Only the strongest connections and the most active neurons of big layers are drawn, so the picture stays "
+        "readable. A green ring marks the winning output, a black ring the neuron you look inside, a black "
+        "diamond the line whose weight you picked.",
+        "network",
+        "Click a neuron or the middle of a line in the diagram.",
+    ),
+    Term(
+        "most_active",
+        "Most active neuron",
+        "The neuron of a layer whose value is furthest from 0 for the current input: the one that reacts most to "
+        "it. Following it means the choice changes as you draw something new.",
+        "network",
+        "The button “Follow the most active” under the neuron pickers.",
+    ),
+    Term(
+        "weight_tiles",
+        "Weight tiles",
+        "Each neuron of the first layer has one weight per pixel, so its 784 weights make a 28 × 28 picture: blue "
+        "where ink switches the neuron on, orange where ink switches it off.",
+        "network",
+        "The tab “What each neuron looks for”.",
+    ),
+    Term(
+        "gradient_times_input",
+        "Gradient × input",
+        "For every pixel: how much the winning output's sum would rise if that pixel got a little brighter, "
+        "times how bright it is. Blank pixels add nothing, so they stay white.",
+        "test",
+        "The tab “Why that answer?”.",
+    ),
+    Term(
+        "occlusion",
+        "Occlusion",
+        "A 4 × 4 eraser slides over the picture, 2 pixels at a time, and each time we check how much the winning "
+        "probability drops without that bit of ink. A big drop means that ink mattered. A network that is almost "
+        "certain barely notices a small eraser, so only the ink it really needs shows up.",
+        "test",
+        "The map “Covered up” on the tab “Why that answer?”.",
+    ),
+    Term(
+        "confusion_matrix",
+        "Confusion matrix",
+        "It counts every test digit once: its row is the true digit, its column the network's answer. The framed "
+        "diagonal holds the right answers; every other number is a kind of mistake.",
+        "test",
+        "Click a number in the matrix to see those test digits.",
+    ),
+    Term(
+        "not_a_digit",
+        "Not a digit",
+        "Inputs that are no digit at all: random noise, an all-white square, a letter, or a digit pushed into a "
+        "corner. The network answers them anyway, often very sure of itself.",
+        "test",
+        "The tab “It answers anyway”.",
+    ),
+    Term(
+        "forced_choice",
+        "No “I don't know”",
+        "The outputs always add up to 100 %, so the network must pick one of its digits: it has no output for "
+        "“I don't know”, and it never saw anything but digits while training.",
+        "test",
+        "Press “Noise” on the tab “It answers anyway” and read the bars.",
+    ),
 )
 
 TERMS: dict[str, Term] = {term.key: term for term in _TERMS}

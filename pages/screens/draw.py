@@ -8,10 +8,11 @@ from nnviz.figures.style import PLOT_CONFIG
 from nnviz.lesson.glossary import explain
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import ACTIVATION_LABELS, IMAGE_SIDE, INPUT_SIZE
+from nnviz.session.state.input import caption
 from pages.ui import guess, session
 from pages.ui.collect import collect_control
 from pages.ui.view import chart
-from pages.ui.widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge, prediction_block
+from pages.ui.widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, model_badge, prediction_block
 
 # The blocks sit side by side when the window is wide enough and wrap below each other when
 # it is not, so the canvas never gets squeezed under its 280 px. The answer comes right after
@@ -47,7 +48,8 @@ def draw_and_classify() -> None:
     result = forward_pass(network, current.pixels)
     said = network.digits[int(np.nan_to_num(result.probabilities[0], nan=-1.0).argmax())]
     # Guess first covers the answer until the class has picked a digit (an overflowed pass has nothing to guess).
-    revealed = not result.is_finite or guess.draw_revealed(answer_block, network.digits, said)
+    with answer_block:
+        revealed = not result.is_finite or guess.draw_revealed(network.digits, said)
     shown = False
     if revealed:
         with answer_block:
@@ -65,7 +67,7 @@ def draw_and_classify() -> None:
         chart(input_figure(current.pixels, height=PIXELS_BLOCK_WIDTH + 40), config=PLOT_CONFIG, key="draw_input")
         st.caption(
             f"What the network sees: {IMAGE_SIDE} × {IMAGE_SIDE} = {INPUT_SIZE} input neurons, "
-            f"0 (black) to 1 (white). {input_caption(current)}"
+            f"0 (black) to 1 (white). {caption(current)}"
         )
     if not shown:
         return

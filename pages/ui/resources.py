@@ -1,4 +1,4 @@
-"""What the server shares between sessions (the default model, trainer pool, rooms); how a session is known.
+"""What the server shares between sessions (default model, test digits, trainer pool, rooms); how a session is known.
 
 All are created once per server with `st.cache_resource`. A session is known to the trainer
 pool by an owner id kept in its own state; the pool asks "is this session still there?" through
@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from uuid import uuid4
 
+import numpy as np
 import streamlit as st
 
 from nnviz.classroom.rooms import InMemoryRoomStore, RedisRoomStore, RoomStore
 from nnviz.model.default_model import load_default_network
+from nnviz.model.mnist import DataUnavailableError, load_mnist_test
 from nnviz.model.network import Network
 from nnviz.training.pool import TrainerPool
 from pages.ui.state import load, save
@@ -59,3 +61,23 @@ def session_presence() -> tuple[str, Callable[[], bool]]:
     save(presence)
     alive = weakref.ref(presence)
     return presence.owner, lambda: alive() is not None
+
+
+@st.cache_resource(show_spinner="Loading the MNIST test digits…")
+def test_digits_or_message() -> tuple[np.ndarray, np.ndarray] | str:
+    """(x_test (10000, 784) float32 0..1, y_test (10000,) int), or the message saying why they are missing.
+
+    A failure is cached as its message too: retrying a missing folder on every rerun helps no one.
+    """
+    try:
+        return load_mnist_test()
+    except DataUnavailableError as exc:
+        return str(exc)
+
+
+def test_digits() -> tuple[np.ndarray, np.ndarray]:
+    """(x_test, y_test) — raises DataUnavailableError when the test digits are missing."""
+    loaded = test_digits_or_message()
+    if isinstance(loaded, str):
+        raise DataUnavailableError(loaded)
+    return loaded

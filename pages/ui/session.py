@@ -14,17 +14,12 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
 
-from nnviz.classroom.collection import EMPTY as EMPTY_COLLECTION
-from nnviz.classroom.collection import Collection
 from nnviz.explain.loss_reading import evaluation_batch
-from nnviz.lesson.guess import Tally
-from nnviz.model.mnist import DataUnavailableError, load_mnist_test
 from nnviz.model.network import Network, NetworkConfig
 from nnviz.session.settings import Experiment, ViewConfig, to_query
 from nnviz.session.state.experiment import (
@@ -34,57 +29,20 @@ from nnviz.session.state.experiment import (
     with_experiment,
     with_view,
 )
+from nnviz.session.state.input import CurrentInput, InputState, remount
 from nnviz.session.state.training import TrainingState
+from nnviz.session.state.view import ViewState
+from nnviz.session.state.view import enter_page as enter_view
 from nnviz.training.config import TrainingConfig
 from nnviz.training.events import WeightArrays
 from nnviz.training.experiment_job import ExperimentJob
-from pages.ui import training
-from pages.ui.resources import default_network, trainer_pool
+from pages.ui import state, training
+from pages.ui.resources import default_network, test_digits, trainer_pool
 from pages.ui.state import load, save
 
 T = TypeVar("T")
 
 # Session-state keys, all in one place.
-INPUT = "nnviz_input"  # CurrentInput or absent
-DRAWING = "nnviz_drawing"  # the canvas's Fabric.js JSON, to restore it after a page switch
-CANVAS_GENERATION = "nnviz_canvas_generation"  # bumped to give the canvas a new key (clears it)
-LAST_CANVAS_IMAGE = "nnviz_last_canvas_image"  # digest of the canvas image last turned into an input
-CANVAS_MOUNT = "nnviz_canvas_mount"  # (generation, drawing, its input) the canvas was mounted with
-CURRENT_PAGE = "nnviz_current_page"  # the page that ran last, to notice a page switch
-INPUT_ERROR = "nnviz_input_error"  # why a test digit or an uploaded photo could not become the input
-
-
-@dataclass(frozen=True)
-class CurrentInput:
-    """What the network looks at right now.
-
-    pixels: (784,) float32 in 0..1. source: "drawing", "test digit" or "photo".
-    true_label: the test digit's label (None for a drawing); test_index: its index.
-    """
-
-    pixels: np.ndarray
-    source: str
-    true_label: int | None = None
-    test_index: int | None = None
-
-
-@st.cache_resource(show_spinner="Loading the MNIST test digits…")
-def _test_digits() -> tuple[np.ndarray, np.ndarray] | str:
-    # A failure is cached as its message too: retrying a missing folder on every rerun helps no one.
-    try:
-        return load_mnist_test()
-    except DataUnavailableError as exc:
-        return str(exc)
-
-
-def test_digits() -> tuple[np.ndarray, np.ndarray]:
-    """(x_test (10000, 784) float32 0..1, y_test (10000,) int) — raises DataUnavailableError."""
-    loaded = _test_digits()
-    if isinstance(loaded, str):
-        raise DataUnavailableError(loaded)
-    return loaded
-
-
 # The session's model lives in the training concern (pages/ui/training.py); these delegates serve the
 # pages that still ask this module for it.
 
@@ -107,136 +65,11 @@ def session_snapshots() -> tuple | None:
     return load(TrainingState).snapshots
 
 
-def current_input() -> CurrentInput | None:
-    return st.session_state.get(INPUT)
+# --- Results computed once per model (Network, Learn and Test pages) ----------------------------------
 
-
-def set_current_input(value: CurrentInput | None) -> None:
-    st.session_state[INPUT] = value
-
-
-def saved_drawing() -> dict | None:
-    return st.session_state.get(DRAWING)
-
-
-def save_drawing(drawing: dict | None) -> None:
-    st.session_state[DRAWING] = drawing
-
-
-def clear_canvas() -> None:
-    """Forget the drawing and the input, and give the canvas a new key (the only way to empty it from Python)."""
-    st.session_state[DRAWING] = None
-    st.session_state[INPUT] = None
-    st.session_state[CANVAS_GENERATION] = st.session_state.get(CANVAS_GENERATION, 0) + 1
-
-
-def canvas_key(page: str) -> str:
-    """The canvas's widget key on `page`: a new generation means a fresh, empty canvas."""
-    return f"{page}_canvas_{st.session_state.get(CANVAS_GENERATION, 0)}"
-
-
-def enter_page(page: str) -> None:
-    """Called by the router on every run with the page about to run.
-
-    On arrival from another page the canvas is about to be mounted afresh, so
-    the drawing it should show is captured now.
-    """
-    if st.session_state.get(CURRENT_PAGE) != page:
-        st.session_state[CURRENT_PAGE] = page
-        st.session_state[CANVAS_MOUNT] = None
-
-
-def canvas_initial_drawing() -> dict | None:
-    """The drawing to mount the canvas with, frozen for the whole visit to a page.
-
-    The canvas forgets its strokes when its page is left, so it is remounted
-    with the saved drawing. Passing each new drawing back in would redraw the
-    canvas under the pen, so the value is captured once per mount, together
-    with the input it stands for (see `note_canvas_report`).
-    """
-    generation = st.session_state.get(CANVAS_GENERATION, 0)
-    mount = st.session_state.get(CANVAS_MOUNT)
-    if mount is None or mount[0] != generation:
-        drawing = saved_drawing()
-        mount = (generation, drawing, current_input() if _strokes(drawing) else None)
-        st.session_state[CANVAS_MOUNT] = mount
-        st.session_state[CANVAS_STROKED] = False
-    return mount[1]
-
-
-# --- The canvas's own toolbar on a restored drawing ---------------------------------------------------------------
-# streamlit-drawable-canvas resets its history to whatever it was mounted with: after a page
-# switch that is the restored drawing, so its trash "resets" to the drawing and its undo has
-# nothing to undo. The canvas then reports exactly the drawing it was mounted with; this
-# section turns that report into what the student meant.
-
-CANVAS_STROKED = "nnviz_canvas_stroked"  # True once the canvas reported a change since it was mounted
-
-
-def _strokes(drawing: dict | None) -> list:
-    """The Fabric.js objects (strokes) of a canvas drawing; [] for None or an empty canvas."""
-    objects = drawing.get("objects") if isinstance(drawing, dict) else None
-    return objects if isinstance(objects, list) else []
-
-
-def note_canvas_report(drawing: dict | None) -> None:
-    """React to a drawing the canvas reports (called from its on_change callback, before the rerun).
-
-    On a canvas mounted with a restored drawing, a report of exactly that drawing is
-    - before any new stroke: the toolbar's trash (undo and redo have nothing to do yet),
-      so the canvas and the input are emptied, as on a fresh canvas;
-    - after new strokes: the trash or an undo of every new stroke; both show the restored
-      drawing again, so it becomes the input again and the canvas is remounted with it,
-      which makes the next trash press unambiguous.
-    """
-    mount = st.session_state.get(CANVAS_MOUNT)
-    if mount is None or not _strokes(mount[1]):
-        return  # a fresh canvas: its own trash and undo already do the right thing
-    if _strokes(drawing) != _strokes(mount[1]):
-        st.session_state[CANVAS_STROKED] = True
-        return
-    if not st.session_state.get(CANVAS_STROKED):
-        clear_canvas()
-        return
-    _, restored, restored_input = mount
-    st.session_state[DRAWING] = restored
-    st.session_state[INPUT] = restored_input
-    st.session_state[CANVAS_GENERATION] = st.session_state.get(CANVAS_GENERATION, 0) + 1
-
-
-# --- Network page: the neuron the student follows, and results computed once per model ---------------
-
-SELECTED_NEURON = "nnviz_selected_neuron"  # (layer name, neuron or None = its most active one), or absent
 MODEL_FINGERPRINT = "nnviz_model_fingerprint"  # (network, digest) of the network hashed last, to hash it once
 MODEL_RESULTS = "nnviz_model_results"  # this session's LRU of results computed from its own model
-LAYER_PICKER = "network_pick_layer"  # widget keys of the neuron pickers: the page shows the selection in them
-NEURON_PICKER = "network_pick_neuron"
-NETWORK_TABS = "network_tabs"  # widget key of the Network page's tabs: only the open tab is computed
 SESSION_RESULTS_KEPT = 12  # latent maps and top examples of a few layers × epochs; each is small
-
-
-def selected_neuron() -> tuple[str, int | None] | None:
-    """(layer name, neuron) the student picked on the Network page; neuron None = the layer's most active.
-
-    The layer is kept by name ("hidden_2", "output"), so a pick still means the same
-    layer, or nothing, once a model of another shape is trained.
-    """
-    return st.session_state.get(SELECTED_NEURON)
-
-
-def select_neuron(layer_name: str, neuron: int | None) -> None:
-    st.session_state[SELECTED_NEURON] = (str(layer_name), None if neuron is None else int(neuron))
-
-
-def picked_in_pickers() -> tuple[int | None, int | None]:
-    """(layer, neuron) as the Network page's two picker widgets hold them (read in their callbacks)."""
-    return st.session_state.get(LAYER_PICKER), st.session_state.get(NEURON_PICKER)
-
-
-def show_in_pickers(layer: int, neuron: int) -> None:
-    """Make the pickers show (layer, neuron): called before they are drawn, so a click on a chart shows up there."""
-    st.session_state[LAYER_PICKER] = int(layer)
-    st.session_state[NEURON_PICKER] = int(neuron)
 
 
 def chart_selection(key: str) -> dict | None:
@@ -446,57 +279,8 @@ def learn_experiments() -> dict:
     return {}
 
 
-# --- Test page: the clicked confusion-matrix cell, our own drawings --------------------------------------------------
-
-TEST_CELL = "nnviz_test_cell"  # (true digit, predicted digit) of the confusion-matrix cell clicked last, or absent
-TEST_TABS = "test_tabs"  # widget key of the Test page's tabs: only the open tab is computed
-CANVAS_INK = "nnviz_canvas_ink"  # uint8 (H, W) ink of the latest drawing, to show it prepared step by step
-COLLECTION = "nnviz_collection"  # Collection: the drawings the class labelled with Collect (our own test set)
-COLLECT_ERROR = "nnviz_collect_error"  # why the last Collect or upload of drawings did not work
-
-
-def test_cell() -> tuple[int, int] | None:
-    return st.session_state.get(TEST_CELL)
-
-
-def select_test_cell(cell: tuple[int, int] | None) -> None:
-    st.session_state[TEST_CELL] = None if cell is None else (int(cell[0]), int(cell[1]))
-
-
-def use_test_digit(index: int) -> None:
-    """Make MNIST test image `index` the current input, with its true label (Draw, Network and Learn show it)."""
-    x_test, y_test = test_digits()
-    clear_canvas()
-    set_current_input(CurrentInput(x_test[index], "test digit", true_label=int(y_test[index]), test_index=int(index)))
-
-
-def keep_canvas_ink(ink: np.ndarray | None) -> None:
-    """Keep the latest drawing's ink map (H, W, 0..1) as uint8: 280 × 280 is 78 kB a session."""
-    st.session_state[CANVAS_INK] = None if ink is None else np.round(ink * 255).astype(np.uint8)
-
-
-def drawing_ink() -> np.ndarray | None:
-    """(H, W) float32 0..1 ink of the latest drawing, or None."""
-    ink = st.session_state.get(CANVAS_INK)
-    return None if ink is None else ink.astype(np.float32) / 255.0
-
-
-def our_drawings() -> Collection:
-    """The drawings this session collected (empty at first)."""
-    return st.session_state.get(COLLECTION) or EMPTY_COLLECTION
-
-
-def set_our_drawings(collection: Collection) -> None:
-    st.session_state[COLLECTION] = collection
-
-
 # --- Classroom view (issue 11): presenter mode, guess first, the lesson step -------------------------------------
 
-GUESS_TALLY = "nnviz_guess_tally"  # nnviz.lesson.guess.Tally of this session's guesses
-DIGIT_GUESS = "nnviz_digit_guess"  # (canvas generation, guessed digit, digit the network said) on the Draw page
-CURVE_GUESS = "nnviz_curve_guess"  # (TrainingHistory, guessed curve shape) of the run the guess was made for
-CURVE_SETTLED = "nnviz_curve_settled"  # the TrainingHistory whose guess has been counted in the tally
-JUST_GUESSED = "nnviz_just_guessed"  # set by the Draw page's guess picker: rerun the whole page once (the tally)
 LESSON_OPENING = "nnviz_lesson_opening"  # the page a lesson button asked to open (switch_page cannot run in a callback)
 
 
@@ -509,14 +293,23 @@ def set_view(**changes: object) -> None:
     save(with_view(load(ExperimentState), **changes))
 
 
-def guess_tally() -> Tally:
-    return st.session_state.get(GUESS_TALLY) or Tally()
+# --- For the pages that have not moved to pages/ui/state yet (go with them) ----------------------------------
+
+CURRENT_PAGE = "nnviz_current_page"  # the page that ran last (the board's notice reads it)
 
 
-def count_guess(correct: bool) -> None:
-    st.session_state[GUESS_TALLY] = guess_tally().add(correct)
+def current_input() -> CurrentInput | None:
+    return state.load(InputState).current
 
 
-def canvas_generation() -> int:
-    """Bumped whenever the canvas is emptied (Clear, a test digit, a photo): a new drawing."""
-    return st.session_state.get(CANVAS_GENERATION, 0)
+def enter_page(page: str) -> None:
+    """Called by the router on every run with the page about to run.
+
+    On arrival from another page the canvas is about to be mounted afresh, so the drawing
+    it should show is captured anew.
+    """
+    st.session_state[CURRENT_PAGE] = page
+    view, switched = enter_view(state.load(ViewState), page)
+    if switched:
+        state.save(view)
+        state.save(remount(state.load(InputState)))

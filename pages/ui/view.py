@@ -12,29 +12,14 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from nnviz.figures.presenter_css import PRESENTER_CSS
 from nnviz.figures.style import for_presenter
-from pages.ui import session
+from nnviz.lesson.glossary import explain
+from nnviz.session.state.view import ViewState
+from pages.ui import session, state
 
 PRESENT_TOGGLE = "view_present"  # widget keys of the sidebar switches
 GUESS_TOGGLE = "view_guess"
-
-# Presenter mode: bigger type, black text instead of grey, thicker focus rings, wide enough for 1024 px.
-PRESENTER_CSS = """
-<style>
-.stApp, .stApp p, .stApp li { color: #000000; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; line-height: 1.45; }
-[data-testid="stCaptionContainer"] { font-size: 1.12rem; color: #000000; opacity: 1; }
-[data-testid="stCaptionContainer"] p { font-size: 1.12rem; }
-[data-testid="stWidgetLabel"] p { font-size: 1.15rem; font-weight: 600; }
-.stApp h1 { font-size: 2.6rem; }
-.stApp h2, .stApp h3 { font-size: 1.9rem; }
-[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 3.6rem; line-height: 1.1; }
-[data-testid="stMetricLabel"] p { font-size: 1.2rem; }
-.stButton button p, .stDownloadButton button p { font-size: 1.15rem; font-weight: 600; }
-.stApp button:focus-visible { outline: 3px solid #000000; }
-.stApp .block-container { padding-left: 1.5rem; padding-right: 1.5rem; max-width: 100%; }
-</style>
-"""
 
 
 def sidebar_state() -> str:
@@ -49,38 +34,27 @@ def apply() -> None:
 
 
 def _switched(key: str, field: str) -> None:
-    session.set_view(**{field: bool(st.session_state[key])})
+    session.set_view(**{field: bool(state.widget_value(key))})
 
 
 def sidebar_switches() -> None:
     """The two classroom switches, in the sidebar, mirrored in the link (?present=1, ?guess=1)."""
     view = session.view()
     # Shown from the experiment on every run, so a link or a lesson button that changed it is reflected.
-    st.session_state[PRESENT_TOGGLE] = view.presenter
-    st.session_state[GUESS_TOGGLE] = view.guess_first
+    state.set_widget_value(PRESENT_TOGGLE, view.presenter)
+    state.set_widget_value(GUESS_TOGGLE, view.guess_first)
     with st.sidebar:
-        st.toggle(
-            "Presenter mode",
-            key=PRESENT_TOGGLE,
-            on_change=_switched,
-            args=(PRESENT_TOGGLE, "presenter"),
-            help="For the projector: bigger text and figures, thicker lines, black text. "
-            "A link with ?present=1 opens with the sidebar folded away.",
-        )
-        st.toggle(
-            "Guess first",
-            key=GUESS_TOGGLE,
-            on_change=_switched,
-            args=(GUESS_TOGGLE, "guess_first"),
-            help="The class guesses before it sees: which digit the network will say, "
-            "and which shape the loss curve will take.",
-        )
+        for label, key, field, term in (
+            ("Presenter mode", PRESENT_TOGGLE, "presenter", "presenter_mode"),
+            ("Guess first", GUESS_TOGGLE, "guess_first", "guess_first"),
+        ):
+            st.toggle(label, key=key, on_change=_switched, args=(key, field), help=explain(term))
 
 
 def sidebar_tally() -> None:
     """The session's guess tally, under the switches; drawn after the page, so it includes a guess just marked."""
     if session.view().guess_first:
-        st.sidebar.caption(f"**Guesses:** {session.guess_tally().describe()}")
+        st.sidebar.caption(f"**Guesses:** {state.load(ViewState).tally.describe()}")
 
 
 def chart(figure: go.Figure, **kwargs: Any) -> Any:

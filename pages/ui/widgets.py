@@ -2,79 +2,56 @@
 
 from __future__ import annotations
 
-import hashlib
+from functools import partial
 
 import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from nnviz.explain.fooling import FOOLING_SOURCES
 from nnviz.figures.draw import output_figure
 from nnviz.figures.style import PLOT_CONFIG
 from nnviz.lesson.glossary import explain
 from nnviz.model.forward import OVERFLOW_MESSAGE, ForwardPass
-from nnviz.model.mnist import DataUnavailableError
 from nnviz.model.network import Network
-from nnviz.model.preprocess import canvas_ink, image_to_input, ink_to_input
 from nnviz.session.plain_text import escape_markdown
-from pages.ui import session
+from nnviz.session.state import input as inputs
+from nnviz.session.state.input import CurrentInput, InputState
+from nnviz.session.state.input import caption as input_caption  # noqa: F401 (the Learn page reads it from here)
+from nnviz.session.state.test import TestState, keep_ink
+from pages.ui import resources, session, state
 from pages.ui.view import chart
 
 CANVAS_SIDE = 280  # 10 screen pixels per input pixel
 CANVAS_BLOCK_WIDTH = CANVAS_SIDE + 12  # the canvas and its border: never squeezed below its 280 px
 PEN_WIDTH = 20  # thick like MNIST's strokes once scaled to 28 × 28
+CANVAS_LOOK = {"stroke_width": PEN_WIDTH, "stroke_color": "#FFFFFF", "background_color": "#000000"}
 
 
-def drawing_canvas(page: str) -> session.CurrentInput | None:
+def drawing_canvas(page: str) -> CurrentInput | None:
     """The drawing canvas with its buttons; returns the session's current input.
 
     A new stroke replaces the input with the drawing; a blank canvas or a speck
-    empties it. The drawing is saved so the canvas comes back after a page switch.
+    empties it. The drawing is kept so the canvas comes back after a page switch.
     """
     st.space(24)  # room for the canvas's floating toolbar (undo, redo, clear)
-    key = session.canvas_key(page)
-    result = st_canvas(
-        stroke_width=PEN_WIDTH,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        width=CANVAS_SIDE,
-        height=CANVAS_SIDE,
-        drawing_mode="freedraw",
-        initial_drawing=session.canvas_initial_drawing(),
-        return_image_data=True,
-        key=key,
-        on_change=lambda: _on_canvas_report(key),
-    )
-    image_bytes = result.image_bytes
-    if image_bytes is not None:
-        # Reruns from other widgets hand back the same image: skip decoding it again.
-        digest = hashlib.blake2b(image_bytes, digest_size=16).digest()
-        if st.session_state.get(session.LAST_CANVAS_IMAGE) != digest:
-            st.session_state[session.LAST_CANVAS_IMAGE] = digest
-            session.save_drawing(result.json_data)
-            ink = canvas_ink(result.image_data)  # once per stroke: the input and the Test page's steps share it
-            session.keep_canvas_ink(ink)
-            pixels = None if ink is None else ink_to_input(ink)
-            session.set_current_input(None if pixels is None else session.CurrentInput(pixels, "drawing"))
+    now = inputs.mount_canvas(state.load(InputState))
+    state.save(now)
+    key = inputs.canvas_key(now, page)
+    on_change = partial(_on_canvas_report, key)
+    size = {"width": CANVAS_SIDE, "height": CANVAS_SIDE, "drawing_mode": "freedraw", "return_image_data": True}
+    result = st_canvas(**CANVAS_LOOK, **size, initial_drawing=now.mount.drawing, key=key, on_change=on_change)
+    image = result.image_bytes, result.image_data, result.json_data
+    drawn, ink, changed = inputs.canvas_image(state.load(InputState), *image)
+    if changed:  # once per stroke: the input and the Test page's preparation steps share the ink
+        state.save(drawn)
+        state.save(keep_ink(state.load(TestState), ink))
 
     # Short labels, so they fit beside each other under the 280 px canvas; the tooltips say the rest.
     buttons = st.container(horizontal=True, gap="small")
-    buttons.button(
-        "Test digit",
-        key=f"{page}_test_digit",
-        icon=":material/casino:",
-        on_click=_show_test_digit,
-        help="Show me a test digit: a random handwritten digit from the MNIST test set, "
-        "the kind of images the network learned from.",
-    )
-    buttons.button(
-        "Clear",
-        key=f"{page}_clear",
-        icon=":material/delete:",
-        on_click=session.clear_canvas,
-        help="Empty the canvas and the input.",
-    )
-    with buttons.popover("Photo", icon=":material/photo_camera:", help="Upload a photo of a handwritten digit."):
+    dice = ":material/casino:"
+    buttons.button("Test digit", key=f"{page}_test_digit", icon=dice, on_click=random_test_digit, help=explain("mnist"))
+    buttons.button("Clear", key=f"{page}_clear", icon=":material/delete:", on_click=_clear, help=explain("canvas"))
+    with buttons.popover("Photo", icon=":material/photo_camera:", help=explain("photo_input")):
         st.file_uploader(
             "A photo or scan of one handwritten digit (dark ink on light paper is fine)",
             key=f"{page}_upload",
@@ -82,9 +59,22 @@ def drawing_canvas(page: str) -> session.CurrentInput | None:
             args=(f"{page}_upload",),
         )
         st.caption(upload_limit_text())
-    if error := st.session_state.pop(session.INPUT_ERROR, None):
+    input_error()
+    return state.load(InputState).current
+
+
+def input_error() -> None:
+    """Why the last test digit or photo could not become the input, once."""
+    left, error = inputs.take_error(state.load(InputState))
+    if error:
+        state.save(left)
         st.warning(error, icon=":material/warning:")
-    return session.current_input()
+
+
+def random_test_digit() -> None:
+    """A button's callback: a random MNIST test digit becomes the input."""
+    rng = np.random.default_rng()
+    state.save(inputs.use_random_test_digit(state.load(InputState), resources.test_digits_or_message(), rng))
 
 
 def wrap_below_when_narrower(key: str, min_width: int) -> None:
@@ -108,47 +98,21 @@ def upload_limit_text() -> str:
     return f"Files up to {st.get_option('server.maxUploadSize')} MB."
 
 
+def _clear() -> None:
+    state.save(inputs.clear(state.load(InputState)))
+
+
 def _on_canvas_report(key: str) -> None:
-    state = st.session_state.get(key)
-    drawing = state.get("drawing") if state is not None else None
-    session.note_canvas_report(drawing.get("raw") if isinstance(drawing, dict) else None)
+    reported = state.widget_value(key)
+    drawing = reported.get("drawing") if isinstance(reported, dict) else None
+    raw = drawing.get("raw") if isinstance(drawing, dict) else None
+    state.save(inputs.canvas_report(state.load(InputState), raw))
 
 
 def _use_uploaded_photo(key: str) -> None:
-    uploaded = st.session_state.get(key)
-    if uploaded is None:
-        return
-    try:
-        pixels = image_to_input(uploaded.getvalue())
-    except ValueError as exc:
-        st.session_state[session.INPUT_ERROR] = str(exc)
-        return
-    session.clear_canvas()
-    session.set_current_input(session.CurrentInput(pixels, "photo"))
-
-
-def _show_test_digit() -> None:
-    try:
-        x_test, y_test = session.test_digits()
-    except DataUnavailableError as exc:
-        st.session_state[session.INPUT_ERROR] = f"No test digits available. {exc}"
-        return
-    index = int(np.random.default_rng().integers(len(x_test)))
-    session.clear_canvas()
-    session.set_current_input(
-        session.CurrentInput(x_test[index], "test digit", true_label=int(y_test[index]), test_index=index)
-    )
-
-
-def input_caption(current: session.CurrentInput) -> str:
-    """Where the current input came from, in one line."""
-    if current.source == "test digit":
-        return f"MNIST test digit #{current.test_index}. Its true label is **{current.true_label}**."
-    if current.source in FOOLING_SOURCES:  # made up on the Test page to fool the network
-        return FOOLING_SOURCES[current.source]
-    if current.source == "photo":
-        return "Your photo, turned into white ink on black, cropped, scaled to 20 px and centred like MNIST."
-    return "Your drawing, cropped, scaled to 20 px and centred the way MNIST digits were made."
+    uploaded = state.widget_value(key)
+    if uploaded is not None:
+        state.save(inputs.use_photo(state.load(InputState), uploaded.getvalue()))
 
 
 def prediction_block(
@@ -186,15 +150,10 @@ def model_badge() -> None:
     # The label can hold an uploaded file's name: untrusted text, escaped so it shows as typed.
     text = f"**Model:** {escape_markdown(network.label)} · {network.config.describe()}"
     if session.is_default_network():
-        st.caption(text, help="Train your own on the Train page; it then replaces this one for your session only.")
+        st.caption(text, help=explain("session_model"))
         return
     # A wrapping row sized to its contents: the button's label is never cut short on a projector.
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     row.caption(text, width="content")
-    row.button(
-        "Back to the default model",
-        key="back_to_default",
-        icon=":material/undo:",
-        on_click=session.set_session_network,
-        args=(None,),
-    )
+    back = session.set_session_network
+    row.button("Back to the default model", key="back_to_default", icon=":material/undo:", on_click=back, args=(None,))

@@ -33,7 +33,7 @@ _POINTS_JS = """
   const trace = gd._fullData.find(t => t.name === name);
   const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
   const box = gd.getBoundingClientRect();
-  const row = c => (typeof c === 'object' ? Array.from(c, Number) : [Number(c)]);  // [layer, from, to] or [pixel]
+  const row = c => (typeof c === 'object' ? Array.from(c, Number) : [Number(c)]);  // [layer, from, to, tag] or [pixel]
   return Array.from(trace.x).map((x, i) => ({
     data: row(trace.customdata[i]),
     x: box.x + xa._offset + xa.l2p(x),
@@ -123,7 +123,7 @@ def test_click_an_edge_of_the_diagram_to_see_its_weight_on_the_learn_page(page: 
         _POINTS_JS, [DIAGRAM, "output neurons"]
     )
     target = clear_edge(edges, nodes)
-    ref = WeightRef(*(int(v) for v in target["data"]))
+    ref = WeightRef(*(int(v) for v in target["data"][:3]))  # [layer, from, to, kind tag]
     network = load_default_network()  # the model the server shows before anyone trains
     value = float(network.layers[ref.layer].weights[ref.row, ref.column])
     page.mouse.click(target["x"], target["y"])

@@ -1,0 +1,19 @@
+"""Presenter mode's page style: the CSS that goes with `nnviz.figures.style.for_presenter`'s figures."""
+
+# Presenter mode: bigger type, black text instead of grey, thicker focus rings, wide enough for 1024 px.
+PRESENTER_CSS = """
+<style>
+.stApp, .stApp p, .stApp li { color: #000000; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; line-height: 1.45; }
+[data-testid="stCaptionContainer"] { font-size: 1.12rem; color: #000000; opacity: 1; }
+[data-testid="stCaptionContainer"] p { font-size: 1.12rem; }
+[data-testid="stWidgetLabel"] p { font-size: 1.15rem; font-weight: 600; }
+.stApp h1 { font-size: 2.6rem; }
+.stApp h2, .stApp h3 { font-size: 1.9rem; }
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 3.6rem; line-height: 1.1; }
+[data-testid="stMetricLabel"] p { font-size: 1.2rem; }
+.stButton button p, .stDownloadButton button p { font-size: 1.15rem; font-weight: 600; }
+.stApp button:focus-visible { outline: 3px solid #000000; }
+.stApp .block-container { padding-left: 1.5rem; padding-right: 1.5rem; max-width: 100%; }
+</style>
+"""
