@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from devkit.anatomy import digit_like_input, random_network
+from devkit.fake_run import FakeRun
 from nnviz.explain.loss_reading import accuracy_and_loss_sentence, batch_reading, evaluation_batch, input_loss
 from nnviz.model.backprop import loss_and_gradients
 from nnviz.model.forward import forward_pass
@@ -47,9 +48,26 @@ def test_batch_reading_and_its_sentence_use_the_real_numbers() -> None:
     predicted = forward_pass(network, x).probabilities.argmax(axis=1)
     assert reading.accuracy == pytest.approx(float((predicted == labels).mean()))
     assert reading.mean_loss == pytest.approx(loss_and_gradients(network, x, labels, "crossentropy").loss)
+    # The sentence's numbers, counted independently from the forward pass and each example's −log p.
+    probabilities = forward_pass(network, x).probabilities
+    minus_log_p = -np.log(probabilities[np.arange(40), labels].astype(np.float64))
+    wrong = predicted != labels
     sentence = accuracy_and_loss_sentence(reading)
-    assert f"{reading.accuracy:.1%}" in sentence and f"{reading.mean_loss:.3f}" in sentence
-    assert f"{int((~reading.right).sum()):,} wrong answers" in sentence
+    assert sentence.startswith(f"{1 - wrong.mean():.1%} right, and the mean loss is {minus_log_p.mean():.3f}")
+    assert f"the {int(wrong.sum()):,} wrong answers average a loss of {minus_log_p[wrong].mean():.2f} each" in sentence
+    assert f"carry {minus_log_p[wrong].sum() / minus_log_p.sum():.0%} of the total" in sentence
+    assert f"the right ones average {minus_log_p[~wrong].mean():.3f}" in sentence
+
+
+def test_a_batch_with_no_wrong_answer_says_so_and_why_the_loss_is_not_zero() -> None:
+    network = random_network((8,), seed=1)
+    x = np.stack([digit_like_input(s) for s in range(20)])
+    labels = forward_pass(network, x).probabilities.argmax(axis=1)  # the network's own answers: all right
+    reading = batch_reading(network, x, labels)
+    minus_log_p = -np.log(forward_pass(network, x).probabilities.max(axis=1).astype(np.float64))
+    sentence = accuracy_and_loss_sentence(reading)
+    assert sentence.startswith(f"All 20 answers are right, yet the mean loss is {minus_log_p.mean():.3f}, not 0")
+    assert "wrong answers" not in sentence
 
 
 def test_one_step_moves_every_weight_against_its_gradient_and_lowers_the_loss() -> None:
@@ -74,8 +92,8 @@ def test_one_step_moves_every_weight_against_its_gradient_and_lowers_the_loss() 
 def test_an_overshoot_is_a_step_that_raised_the_loss() -> None:
     network = random_network((4,), seed=0)
     assert not SteppedModel("id", network).overshot
-    assert not SteppedModel("id", network, [(2.0, 1.0)]).overshot
-    assert SteppedModel("id", network, [(2.0, 1.0), (1.0, 1.5)]).overshot
+    assert not SteppedModel("id", network, ((2.0, 1.0),)).overshot
+    assert SteppedModel("id", network, ((2.0, 1.0), (1.0, 1.5))).overshot
 
 
 def test_mlp_epochs_give_small_sets_more_passes() -> None:
@@ -105,17 +123,6 @@ def test_data_size_sentence_reports_a_crossover_and_its_absence() -> None:
         accuracy_by_method(size_results({net: [0.72, 0.88, 0.95], logistic: [0.7, 0.84, 0.9]}))
     )
     assert "never fell behind" in never_behind
-
-
-class FakeRun:
-    def __init__(self, batches: list[list]) -> None:
-        self.batches = batches
-
-    def poll(self) -> list:
-        return self.batches.pop(0) if self.batches else []
-
-    def stop(self) -> None:
-        pass
 
 
 def test_experiment_job_gathers_results_until_finished() -> None:
