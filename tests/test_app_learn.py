@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays
 from devkit.canvas_injection import canvas_rgba, inject_drawing
+from devkit.fake_run import FakeRun
 from nnviz.explain.loss_reading import evaluation_batch
 from nnviz.model.backprop import loss_and_gradients
 from nnviz.model.network import INITIALIZERS, Network, NetworkConfig
@@ -22,8 +23,8 @@ from nnviz.training.events import ExperimentEvent, FinishedEvent
 from nnviz.training.experiment_job import ExperimentJob
 from nnviz.training.learn_experiments import DATA_SIZES, METHODS, STARTING_WEIGHTS
 from pages.ui import session
+from pages.ui.learn_parts import RATE_KEY, TABS_KEY, TRUE_DIGIT_KEY, experiments
 from tests.app_kit import array, chart, mnist_image, open_page, trace
-from tests.test_learn_logic import FakeRun
 
 PAGE = "pages/screens/learn.py"
 
@@ -34,7 +35,7 @@ def metric(at: AppTest, label: str) -> str | None:
 
 
 def open_tab(at: AppTest, name: str) -> AppTest:
-    at.session_state[session.LEARN_TABS] = name
+    at.session_state[TABS_KEY] = name
     at.run()
     assert not at.exception, at.exception
     return at
@@ -67,8 +68,8 @@ def test_blank_page_prompts_and_measures_the_test_batch(app: AppTest, mnist, def
 def test_a_drawing_shows_p_and_minus_log_p_for_the_picked_digit(app: AppTest, mnist) -> None:
     drawn(app, mnist, 3)
     assert metric(app, "Prediction") == "3"
-    assert app.radio(key=session.LEARN_TRUE_DIGIT).value == 3, "a drawing starts as what the network predicts"
-    app.radio(key=session.LEARN_TRUE_DIGIT).set_value(8).run()
+    assert app.radio(key=TRUE_DIGIT_KEY).value == 3, "a drawing starts as what the network predicts"
+    app.radio(key=TRUE_DIGIT_KEY).set_value(8).run()
     shown_p = metric(app, "p (probability of 8)")
     loss = float(metric(app, "Loss −log p"))
     if shown_p == "< 0.001":
@@ -83,7 +84,7 @@ def test_a_drawing_shows_p_and_minus_log_p_for_the_picked_digit(app: AppTest, mn
 def test_a_test_digit_brings_its_own_label(app: AppTest) -> None:
     app.button(key="learn_test_digit").click().run()
     current = app.session_state[session.INPUT]
-    assert app.radio(key=session.LEARN_TRUE_DIGIT).value == current.true_label
+    assert app.radio(key=TRUE_DIGIT_KEY).value == current.true_label
 
 
 # --- 2 · Gradient descent -------------------------------------------------------------------------------------------
@@ -167,7 +168,7 @@ def test_the_2d_slice_shows_the_path(app: AppTest) -> None:
 
 def test_three_steps_teach_a_3_to_be_an_8_on_a_copy(app: AppTest, mnist, default_network: Network) -> None:
     drawn(app, mnist, 3)
-    app.radio(key=session.LEARN_TRUE_DIGIT).set_value(8).run()
+    app.radio(key=TRUE_DIGIT_KEY).set_value(8).run()
     open_tab(app, "3 · One step")
     assert app.dataframe, "the steepest weights and their gradients"
     losses = []
@@ -178,7 +179,7 @@ def test_three_steps_teach_a_3_to_be_an_8_on_a_copy(app: AppTest, mnist, default
     assert losses[0] < float(metric(app, "Loss before"))
     assert losses == sorted(losses, reverse=True), "each step lowers the loss on the drawing"
     assert metric(app, "Prediction before") == "3" and metric(app, "Prediction after") == "8"
-    assert len(app.session_state[session.LEARN_STEPPED].steps) == 3
+    assert any(h.value == "Before and after 3 steps" for h in app.subheader)
     assert session.NETWORK not in app.session_state or app.session_state[session.NETWORK] is None, (
         "other pages untouched"
     )
@@ -190,9 +191,9 @@ def test_three_steps_teach_a_3_to_be_an_8_on_a_copy(app: AppTest, mnist, default
 
 def test_a_huge_learning_rate_is_called_out(app: AppTest, mnist) -> None:
     drawn(app, mnist, 3)
-    app.radio(key=session.LEARN_TRUE_DIGIT).set_value(8).run()
+    app.radio(key=TRUE_DIGIT_KEY).set_value(8).run()
     open_tab(app, "3 · One step")
-    app.select_slider(key=session.LEARN_LEARNING_RATE).set_value(1.0).run()
+    app.select_slider(key=RATE_KEY).set_value(1.0).run()
     app.button(key="learn_take_step").click().run()
     assert not app.exception
     text = " ".join(m.value for m in app.markdown) + " ".join(w.value for w in app.warning)
@@ -202,11 +203,17 @@ def test_a_huge_learning_rate_is_called_out(app: AppTest, mnist) -> None:
 # --- 4 and 5 · experiments (results put into the server's cache) ---------------------------------------------------
 
 
-def put_job(experiment: str, config: NetworkConfig, results: dict[str, dict]) -> None:
+def put_job(experiment: str, config: NetworkConfig, results: dict[str, dict]) -> ExperimentJob:
+    """Start `experiment` in the server's registry with a run that has already sent `results` (no worker)."""
     events = [ExperimentEvent(part, result) for part, result in results.items()]
-    job = ExperimentJob(FakeRun([[*events, FinishedEvent("completed", 0, None, None, "ok")]]), parts=len(results))
-    jobs, _ = session._learn_experiments()
-    jobs[(experiment, config)] = job
+    run = FakeRun([[*events, FinishedEvent("completed", 0, None, None, "ok")]])
+    return experiments().start(experiment, config, len(results), lambda: run)
+
+
+@pytest.fixture(autouse=True)
+def no_experiments_yet() -> None:
+    """Every test starts on a server where no experiment ran (the registry is shared by the server)."""
+    experiments.clear()
 
 
 def starting_result(name: str) -> dict:
@@ -259,7 +266,7 @@ def test_loss_and_one_step_work_on_a_trained_model_too(app: AppTest, mnist) -> N
     network, _, _ = trained_session(app)
     app.run()
     drawn(app, mnist, 7)
-    digit = app.radio(key=session.LEARN_TRUE_DIGIT).value
+    digit = app.radio(key=TRUE_DIGIT_KEY).value
     x, labels = evaluation_batch(mnist.x_test, mnist.y_test, network.digits)
     assert (
         metric(app, "Mean loss (cross-entropy)") == f"{loss_and_gradients(network, x, labels, 'crossentropy').loss:.3f}"

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
-from devkit.anatomy import digit_like_input, random_network
+from devkit.anatomy import digit_like_input, random_arrays, random_network
 from devkit.fake_run import FakeRun
-from nnviz.explain.loss_reading import accuracy_and_loss_sentence, batch_reading, evaluation_batch, input_loss
-from nnviz.model.backprop import loss_and_gradients
+from nnviz.explain.descent import downhill_sentence, epoch_path, no_valley_sentence, weight_story
+from nnviz.explain.loss_landscape import WeightRef, weight_curve
+from nnviz.explain.loss_reading import (
+    accuracy_and_loss_sentence,
+    batch_reading,
+    evaluation_batch,
+    input_loss,
+    step_effect_sentence,
+)
+from nnviz.lesson.learn_words import overshoot
+from nnviz.model.backprop import loss_and_gradients, network_params
 from nnviz.model.forward import forward_pass
-from nnviz.model.gradient_step import SteppedModel, gradient_step, steepest_weights
+from nnviz.model.gradient_step import SteppedModel, gradient_step, steepest_weights, update_table
+from nnviz.model.network import Network
 from nnviz.training.events import ExperimentEvent, FinishedEvent
-from nnviz.training.experiment_job import ExperimentJob
+from nnviz.training.experiment_job import ExperimentJob, ExperimentRegistry
+from nnviz.training.experiment_results import read_starting_weights, share_text, zero_tiles_sentence
 from nnviz.training.learn_experiments import METHODS, accuracy_by_method, data_size_sentence, mlp_epochs
 
 
@@ -139,3 +151,169 @@ def test_experiment_job_gathers_results_until_finished() -> None:
     assert job.running and job.progress == 0.25 and list(job.results) == ["a"]
     job.update()
     assert not job.running and job.succeeded and job.results["b"] == {"x": 2}
+
+
+# --- the experiment registry: one job per experiment and network, for the whole server -------------------------------
+
+
+def finished_run(status: str, results: dict[str, dict] | None = None) -> FakeRun:
+    events = [ExperimentEvent(part, result) for part, result in (results or {}).items()]
+    return FakeRun([[*events, FinishedEvent(status, 0, None, None, status)]])
+
+
+def test_the_registry_starts_an_experiment_once_and_replaces_only_a_failed_one() -> None:
+    registry, submitted = ExperimentRegistry(), []
+
+    def submit(status: str):
+        def start() -> FakeRun:
+            submitted.append(status)
+            return finished_run(status, {"a": {"x": 1}})
+
+        return start
+
+    assert registry.job("exp", "config") is None
+    first = registry.start("exp", "config", 1, submit("completed"))
+    assert registry.start("exp", "config", 1, submit("completed")) is first, "running: the same job"
+    assert registry.job("exp", "config").succeeded, "job() folds the worker's news in"
+    assert registry.start("exp", "config", 1, submit("completed")) is first, "succeeded: kept for the class"
+    other = registry.start("exp", "other config", 1, submit("failed"))
+    assert other is not first and registry.job("exp", "other config").finished.status == "failed"
+    again = registry.start("exp", "other config", 1, submit("completed"))
+    assert again is not other, "a failed run is tried again"
+    assert submitted == ["completed", "failed", "completed"]
+
+
+# --- the starting-weights results, typed -------------------------------------------------------------------------
+
+
+def starting_result(name: str, status: str = "completed", accuracy: float = 0.9, spread: float = 1.0) -> dict:
+    tiles = np.zeros((6, 28, 28), np.float32)
+    tiles[1:] += np.float32(spread)
+    return {
+        "initializer": name,
+        "epochs": [0.5, 1.0],
+        "losses": [2.3, 0.4],
+        "status": status,
+        "accuracy": accuracy,
+        "message": "",
+        "tiles_start": tiles,
+        "tiles_end": tiles,
+        "activations_start": np.full(10, len(name), np.float32),
+    }
+
+
+def test_starting_weights_are_read_into_typed_runs_with_honest_legends() -> None:
+    results = {
+        "zeros": starting_result("zeros", accuracy=0.113, spread=0.0),
+        "glorot": starting_result("glorot", accuracy=0.9971),
+        "too_large": starting_result("too_large", status="diverged", accuracy=math.nan),
+        "he": starting_result("he", status="stopped"),
+    }
+    reading = read_starting_weights(results)
+    assert [run.initializer for run in reading.runs] == ["zeros", "glorot", "too_large", "he"]
+    assert list(reading.curves()) == [
+        "All zeros: 11% right",
+        "Glorot: over 99% right",  # 99.71 % is not 100 %
+        "Too large: blew up",
+        "He: did not finish",
+    ]
+    np.testing.assert_array_equal(reading.curves()["All zeros: 11% right"][1], [2.3, 0.4])
+    rows = reading.tile_rows()
+    assert len(rows) == 2 and rows[0] is reading.run("zeros").tiles_end
+    assert list(reading.start_activations()) == ["Glorot", "Too large"]
+    np.testing.assert_array_equal(reading.start_activations()["Too large"], np.full(10, 9))
+    assert read_starting_weights({"glorot": results["glorot"]}).tile_rows() == [], "no zeros run: no tile rows"
+
+
+def test_share_text_never_rounds_into_none_or_all() -> None:
+    assert [share_text(s) for s in (0.0, 0.004, 0.5, 0.994, 0.996, 1.0)] == [
+        "0%", "under 1%", "50%", "99%", "over 99%", "100%",
+    ]  # fmt: skip
+
+
+def test_the_zero_tiles_sentence_follows_the_tiles() -> None:
+    same = np.zeros((6, 28, 28), np.float32)
+    differ = same.copy()
+    differ[2, 5, 5] = 0.25
+    assert "all the same (largest difference 0)" in zero_tiles_sentence([same])
+    assert "Bottom row" not in zero_tiles_sentence([same])
+    contrary = zero_tiles_sentence([differ, differ])
+    assert "all the same" not in contrary and "differ by up to 0.25" in contrary
+    assert "Glorot's neurons, each different" in contrary
+    assert "each different" not in zero_tiles_sentence([same, same])
+
+
+# --- gradient descent along one weight ---------------------------------------------------------------------------
+
+
+def test_the_epoch_path_starts_at_epoch_0_when_the_start_is_known() -> None:
+    config = random_network((4,), seed=0).config
+    snapshots = [random_arrays(config, seed=s) for s in (1, 2)]
+    start = random_arrays(config, seed=0)
+    assert epoch_path(None, start) is None and epoch_path([], start) is None
+    path = epoch_path(snapshots, start)
+    assert path.numbers == [0, 1, 2]
+    np.testing.assert_array_equal(path.at(0)[0][0], start[0][0])
+    assert path.at(2)[1][1].dtype == np.float64
+    assert epoch_path(snapshots, None).numbers == [1, 2]
+
+
+def test_the_epoch_dots_sit_on_the_curve_at_the_loss_of_the_network_with_that_weight() -> None:
+    network = random_network((6,), seed=5)
+    config = network.config
+    path = epoch_path([random_arrays(config, seed=s) for s in (1, 2, 3)], random_arrays(config, seed=0))
+    x = np.stack([digit_like_input(s) for s in range(12)])
+    labels = np.arange(12) % 10
+    ref = WeightRef(1, 2, 3)
+    story = weight_story(path.at(3), config.activation, x, labels, "crossentropy", ref, path)
+    for epoch, value, loss in zip(path.numbers, story.values, story.losses):
+        assert value == pytest.approx(float(path.at(epoch)[1][0][2, 3]))
+        # Brute force: the epoch-3 network with only this weight set to its value after `epoch`.
+        arrays = [(w.copy(), b.copy()) for w, b in path.at(3)]
+        arrays[1][0][2, 3] = value
+        brute = loss_and_gradients(Network.from_arrays(config, arrays), x, labels, "crossentropy").loss
+        assert loss == pytest.approx(brute, rel=1e-5)
+    assert weight_story(path.at(3), config.activation, x, labels, "crossentropy", ref, None).values == []
+
+
+def test_the_downhill_sentences_follow_the_slope_and_the_curve() -> None:
+    network = random_network((6,), seed=5)
+    x = np.stack([digit_like_input(s) for s in range(12)])
+    curve = weight_curve(network_params(network), "relu", x, np.arange(12) % 10, "crossentropy", WeightRef(1, 0, 0))
+    up, down, flat = (dataclasses.replace(curve, slope=s) for s in (0.25, -0.25, 0.0))
+    assert "slope is the gradient, +0.25: gradient descent moves the weight to be smaller" in downhill_sentence(
+        up, "Cross-entropy", 1000
+    )
+    assert "to be larger, downhill" in downhill_sentence(down, "Cross-entropy", 1000)
+    assert "exactly 0 here, so gradient descent leaves this weight" in downhill_sentence(flat, "Cross-entropy", 1000)
+    assert "cross-entropy loss on 1,000 test digits" in downhill_sentence(up, "Cross-entropy", 1000)
+    falling_left = dataclasses.replace(curve, losses=np.linspace(1.0, 2.0, 41))
+    assert "as the weight gets smaller" in no_valley_sentence(falling_left)
+    assert "as the weight gets larger" in no_valley_sentence(dataclasses.replace(curve, losses=np.linspace(2, 1, 41)))
+
+
+# --- one step: its table and its words ---------------------------------------------------------------------------
+
+
+def test_the_update_table_lists_the_steepest_weights_and_their_step() -> None:
+    network = random_network((8,), seed=4)
+    gradients = loss_and_gradients(network, digit_like_input(2)[None], np.array([3]), "crossentropy")
+    updates = steepest_weights(network, gradients, 0.5, count=3)
+    table = update_table(updates, network.config)
+    assert table["weight"] == [u.ref.short(network.config) for u in updates]
+    for k, u in enumerate(updates):
+        w = float(network.layers[u.ref.layer].weights[u.ref.row, u.ref.column])
+        g = float(gradients.weights[u.ref.layer][u.ref.row, u.ref.column])
+        assert (table["w now"][k], table["∂L/∂w"][k]) == (round(w, 4), round(g, 4))
+        assert table["w − η·∂L/∂w"][k] == pytest.approx(round(w - 0.5 * g, 4), abs=1e-4)
+
+
+def test_the_step_sentences_follow_the_numbers() -> None:
+    assert step_effect_sentence(0.95, 0.94, 1000).endswith("made it worse at other digits.")
+    assert "**95.0%** before, **94.0%** after" in step_effect_sentence(0.95, 0.94, 1000)
+    assert step_effect_sentence(0.95, 0.95, 1000).endswith("did not hurt the other digits.")
+    assert step_effect_sentence(0.95, 0.96, 1000).endswith("did not hurt the other digits.")
+    network = random_network((4,), seed=0)
+    assert overshoot(SteppedModel("id", network, ((2.0, 1.0),))) is None
+    warning = overshoot(SteppedModel("id", network, ((2.0, 1.0), (1.0, 1.5))))
+    assert warning.startswith("Overshoot! The last step raised the loss from 1 to 1.5")
