@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.explain.loss_landscape import OneWeightLoss, WeightCurve, WeightRef, weight_curve
-from nnviz.model.backprop import Params
+from nnviz.explain.loss_landscape import OneWeightLoss, WeightCurve, WeightRef, largest_gradient_weight, weight_curve
+from nnviz.model.backprop import Params, loss_and_gradients
+from nnviz.model.network import Network
 from nnviz.training.events import WeightArrays
 
 
@@ -88,3 +89,8 @@ def no_valley_sentence(curve: WeightCurve) -> str:
         f"No valley in reach for this weight: the loss keeps falling, ever more slowly, as the weight gets {way}. "
         "Pick another weight to see a valley."
     )
+
+
+def steepest_weight(network: Network, x: np.ndarray, labels: np.ndarray, loss: str) -> WeightRef:
+    """The weight whose gradient on batch x (n, 784), labels (n,) is largest in size."""
+    return largest_gradient_weight(loss_and_gradients(network, x, labels, loss).weights)

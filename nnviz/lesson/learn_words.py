@@ -18,6 +18,7 @@ LOSS_CURVE = (
     "What am I looking at: the loss for every possible p; the diamond is this input. "
     "Sure and right (p near 1): loss near 0. Sure and wrong (p near 0): the loss shoots up."
 )
+STEP_PROMPT = "Draw a digit above and pick the digit it should be: then teach the network, one step at a time."
 NO_EPOCHS = "Train a model on the Train page to see where this weight went, epoch by epoch."
 EPOCH_DOTS = (
     "The green dots are this weight's value after each epoch (0 = where training started). The curve "

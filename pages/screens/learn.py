@@ -13,7 +13,7 @@ import streamlit as st
 
 from nnviz.explain import descent
 from nnviz.explain import loss_reading as reading
-from nnviz.explain.loss_landscape import WeightRef, largest_gradient_weight, loss_slice
+from nnviz.explain.loss_landscape import WeightRef, loss_slice
 from nnviz.figures import learn as figures
 from nnviz.lesson import learn_words as words
 from nnviz.lesson.glossary import explain
@@ -26,7 +26,7 @@ from nnviz.session.state.learn import LearnState
 from nnviz.training.config import LOSS_LABELS
 from pages.ui import learn_parts as parts
 from pages.ui import session, state
-from pages.ui.learn_parts import change, show
+from pages.ui.learn_parts import change, once, show
 from pages.ui.widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge
 
 TAB_LOSS = "1 · Loss"
@@ -41,15 +41,9 @@ Batch = tuple[np.ndarray, np.ndarray]
 Input = session.CurrentInput
 
 
-def _loss() -> str:
-    """The loss the session's model was trained with ("crossentropy" for the default model)."""
-    settings = session.trained_settings()
-    return "crossentropy" if settings is None else settings[1].loss
-
-
 def _batch_reading(network: Network, model_id: str, batch: Batch) -> reading.BatchReading:
     """Accuracy and loss on the evaluation batch, computed once per model (not on every stroke)."""
-    return session.model_result("learn_batch", model_id, 0, network, lambda net, _: reading.batch_reading(net, *batch))
+    return once("learn_batch", model_id, network, lambda net: reading.batch_reading(net, *batch))
 
 
 def _true_digit_picker(network: Network, current: Input) -> int:
@@ -84,15 +78,11 @@ def _loss_tab(network: Network, model_id: str, current: Input | None, true_digit
         st.markdown(reading.accuracy_and_loss_sentence(read))
 
 
-def _descent_tab(network: Network, model_id: str, batch: Batch) -> None:
-    loss = _loss()
-    steepest = session.model_result(
-        f"learn_steepest_{loss}",
-        model_id,
-        0,
-        network,
-        lambda net, _: largest_gradient_weight(loss_and_gradients(net, *batch, loss).weights),
-    )
+def _descent_tab(network: Network, model_id: str) -> None:
+    if (batch := parts.evaluation(network.digits)) is None:
+        return
+    loss = learning.trained_loss(session.trained_settings())
+    steepest = once(f"learn_steepest_{loss}", model_id, network, lambda net: descent.steepest_weight(net, *batch, loss))
     ref = learning.weight_on_show(state.load(LearnState), model_id, network.config, steepest)
     trained = not session.is_default_network()
     path = descent.epoch_path(session.session_snapshots(), session.session_start_weights()) if trained else None
@@ -108,17 +98,10 @@ def _descent_tab(network: Network, model_id: str, batch: Batch) -> None:
         epoch = st.select_slider(label, path.numbers, value=path.numbers[-1], key=key)
         params = path.at(epoch)
     # Nothing here depends on the drawing: computed once per weight and epoch, not on every stroke.
-    told = session.model_result(
-        f"learn_curve_{loss}",
-        f"{model_id}|{ref}|{epoch}",
-        0,
-        network,
-        lambda net, _: descent.weight_story(params, net.config.activation, *batch, loss, ref, path),
-    )
-    show(
-        figures.weight_curve_figure(told.curve, told.values, told.losses, path.numbers if path else []),
-        "learn_weight_curve",
-    )
+    story = lambda net: descent.weight_story(params, net.config.activation, *batch, loss, ref, path)  # noqa: E731
+    told = once(f"learn_curve_{loss}", f"{model_id}|{ref}|{epoch}", network, story)
+    numbers = path.numbers if path else []
+    show(figures.weight_curve_figure(told.curve, told.values, told.losses, numbers), "learn_weight_curve")
     st.caption(descent.downhill_sentence(told.curve, LOSS_LABELS[loss], len(batch[1])), help=explain("gradient"))
     if not told.curve.has_valley:
         st.caption(descent.no_valley_sentence(told.curve))
@@ -140,14 +123,9 @@ def _weight_picker(network: Network, model_id: str, ref: WeightRef) -> None:
         change(learning.pick_weight, model_id, learning.weight_from_fields(*fields, layer_changed))
 
     layer_col, from_col, to_col = st.columns(3)
-    layer_col.selectbox(
-        "Weight layer",
-        list(range(len(network.layers))),
-        key=keys[0],
-        on_change=picked,
-        args=(True,),
-        format_func=lambda k: f"{config.layer_title(k).split(' (')[0]} → {config.layer_title(k + 1)}",
-    )
+    title = lambda k: f"{config.layer_title(k).split(' (')[0]} → {config.layer_title(k + 1)}"  # noqa: E731
+    layers = range(len(network.layers))
+    layer_col.selectbox("Weight layer", layers, format_func=title, key=keys[0], on_change=picked, args=(True,))
     from_label = "From neuron (pixel = row × 28 + column)" if ref.layer == 0 else "From neuron"
     from_col.number_input(from_label, 0, sizes[ref.layer] - 1, key=keys[1], on_change=picked, args=(False,))
     to_col.number_input("To neuron", 0, sizes[ref.layer + 1] - 1, key=keys[2], on_change=picked, args=(False,))
@@ -176,46 +154,37 @@ def _slice(network: Network, model_id: str, loss: str, batch: Batch, path: desce
     if not st.toggle(label, key="learn_slice", help=explain("loss_slice")):
         return
     x, labels, along = batch[0][:SLICE_SIZE], batch[1][:SLICE_SIZE], [] if path is None else path.params
+    cut = lambda net: loss_slice(network_params(net), net.config.activation, x, labels, loss, path=along)  # noqa: E731
     with st.spinner("Measuring the loss at 441 points…"):
-        result = session.model_result(
-            f"learn_slice_{loss}",
-            model_id,
-            0,
-            network,
-            lambda net, _: loss_slice(network_params(net), net.config.activation, x, labels, loss, path=along),
-        )
+        result = once(f"learn_slice_{loss}", model_id, network, cut)
     show(figures.loss_slice_figure(result, [] if path is None else path.numbers), "learn_slice_chart")
     st.caption(words.loss_slice(result.path is not None))
 
 
 def _one_step_tab(network: Network, model_id: str, current: Input | None, true_digit: int | None) -> None:
     if current is None or true_digit is None:
-        text = "Draw a digit above and pick the digit it should be: then teach the network, one step at a time."
-        st.info(text, icon=":material/draw:")
+        st.info(words.STEP_PROMPT, icon=":material/draw:")
         return
-    learn = learning.stepping(state.load(LearnState), model_id, network)
-    state.save(learn)
-    stepped, loss, index = learn.stepped, _loss(), network.digits.index(true_digit)
+    change(learning.stepping, model_id, network)
+    stepped, index = state.load(LearnState).stepped, network.digits.index(true_digit)
+    loss = learning.trained_loss(session.trained_settings())
     gradients = loss_and_gradients(stepped.network, current.pixels[np.newaxis], np.array([index]), loss)
-    rates, rate_help = gd.LEARNING_RATE_OPTIONS, explain("learning_rate")
-    rate = st.select_slider(
-        "Learning rate η", rates, value=gd.DEFAULT_LEARNING_RATE, key=parts.RATE_KEY, help=rate_help
-    )
+    rates, eta = gd.LEARNING_RATE_OPTIONS, explain("learning_rate")
+    rate = st.select_slider("Learning rate η", rates, value=gd.DEFAULT_LEARNING_RATE, key=parts.RATE_KEY, help=eta)
     st.markdown(f"Loss on your {current.source} now: **{gradients.loss:.4f}**")
     table = gd.update_table(gd.steepest_weights(stepped.network, gradients, rate), network.config)
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(words.step_table(rate), help=explain("gradient"))
     step_col, keep_col, reset_col = st.columns(3)
     step = (learning.take_step, current.pixels, index, loss, rate, f"{network.label} + steps on your drawing")
-    icon, none = ":material/directions_walk:", not stepped.steps
-    step_col.button("Take one step", key="learn_take_step", icon=icon, type="primary", on_click=change, args=step)
-    keep_col.button("Keep this model", key="learn_keep", disabled=none, icon=":material/save:", on_click=_keep)
-    again = (learning.start_over,)
-    reset_col.button(
-        "Start over", key="learn_reset", disabled=none, icon=":material/undo:", on_click=change, args=again
-    )
-    if error := parts.forget_step_error():
+    walk, fresh = ":material/directions_walk:", not stepped.steps
+    step_col.button("Take one step", key="learn_take_step", icon=walk, type="primary", on_click=change, args=step)
+    keep_col.button("Keep this model", key="learn_keep", disabled=fresh, icon=":material/save:", on_click=_keep)
+    again, undo = (learning.start_over,), ":material/undo:"
+    reset_col.button("Start over", key="learn_reset", disabled=fresh, icon=undo, on_click=change, args=again)
+    if error := state.load(LearnState).step_error:
         st.warning(error, icon=":material/warning:")
+        change(learning.error_shown)  # said once
     _step_results(network, stepped, current, true_digit, loss)
 
 
@@ -271,25 +240,18 @@ def learn() -> None:
             guess_col.metric("Prediction", str(now.predicted), help=explain("prediction"))
             loss_col.metric("Loss", f"{now.crossentropy:.3f}", help=explain("crossentropy"))
             st.caption(input_caption(current))
-    loss_tab, descent_tab, step_tab, start_tab, data_tab = st.tabs(
-        [TAB_LOSS, TAB_DESCENT, TAB_STEP, TAB_START, TAB_DATA], key=parts.TABS_KEY, on_change="rerun"
+    tabs = st.tabs([TAB_LOSS, TAB_DESCENT, TAB_STEP, TAB_START, TAB_DATA], key=parts.TABS_KEY, on_change="rerun")
+    draws = (
+        lambda: _loss_tab(network, model_id, current, true_digit),
+        lambda: _descent_tab(network, model_id),
+        lambda: _one_step_tab(network, model_id, current, true_digit),
+        lambda: parts.starting_weights_tab(network.config),
+        parts.data_size_tab,
     )
-    if loss_tab.open:
-        with loss_tab:
-            _loss_tab(network, model_id, current, true_digit)
-    if descent_tab.open:
-        with descent_tab:
-            if (batch := parts.evaluation(network.digits)) is not None:
-                _descent_tab(network, model_id, batch)
-    if step_tab.open:
-        with step_tab:
-            _one_step_tab(network, model_id, current, true_digit)
-    if start_tab.open:
-        with start_tab:
-            parts.starting_weights_tab(network.config)
-    if data_tab.open:
-        with data_tab:
-            parts.data_size_tab()
+    for tab, draw in zip(tabs, draws):
+        if tab.open:  # only the open tab is computed
+            with tab:
+                draw()
 
 
 st.title("How it learns")

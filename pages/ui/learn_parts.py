@@ -7,7 +7,8 @@ configuration: their jobs live in one `ExperimentRegistry` shared by every sessi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from functools import partial
+from typing import TypeVar
 
 import numpy as np
 import streamlit as st
@@ -18,10 +19,9 @@ from nnviz.figures.style import PLOT_CONFIG
 from nnviz.lesson import learn_words as words
 from nnviz.lesson.glossary import explain
 from nnviz.model.mnist import DataUnavailableError
-from nnviz.model.network import INITIALIZERS, NetworkConfig
+from nnviz.model.network import Network, NetworkConfig
 from nnviz.session.state.learn import LearnState
 from nnviz.training import learn_experiments as lab
-from nnviz.training.config import TrainingConfig
 from nnviz.training.experiment_job import ExperimentJob, ExperimentRegistry
 from nnviz.training.experiment_results import read_starting_weights, zero_tiles_sentence
 from pages.ui import session, state
@@ -30,6 +30,8 @@ from pages.ui.view import chart
 TABS_KEY = "learn_tabs"  # widget key of the tabs: only the open tab is computed
 TRUE_DIGIT_KEY = "learn_true_digit"  # widget key of the true-digit picker
 RATE_KEY = "learn_learning_rate"  # widget key of η for one step
+T = TypeVar("T")
+START = {"icon": ":material/play_arrow:", "type": "primary", "help": explain("class_experiment")}  # its start button
 EXPERIMENT_POLL_S = 1.0  # how often a running experiment's results are redrawn (the polling part only)
 
 
@@ -43,12 +45,9 @@ def change(transition: Callable[..., LearnState], *args) -> None:
     state.save(transition(state.load(LearnState), *args))
 
 
-def forget_step_error() -> str | None:
-    """Why the last step was not taken (once: it is forgotten when read), or None."""
-    learn = state.load(LearnState)
-    if learn.step_error is not None:
-        state.save(replace(learn, step_error=None))
-    return learn.step_error
+def once(kind: str, model_id: str, network: Network, compute: Callable[[Network], T]) -> T:
+    """`compute(network)`, computed once per (kind, model) and kept (see `session.model_result`)."""
+    return session.model_result(kind, model_id, 0, network, lambda net, _: compute(net))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -59,8 +58,7 @@ def _evaluation_batch(digits: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
 def evaluation(digits: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray] | None:
     """The fixed 1,000 test digits of `digits` (x, output indices), shared by all sessions; None (said) without them."""
     try:
-        session.test_digits()  # raises (uncached) while the data is missing
-        return _evaluation_batch(tuple(digits))
+        return _evaluation_batch(tuple(digits))  # an exception is never cached: a missing folder is looked for again
     except DataUnavailableError as exc:
         st.warning(f"The MNIST test digits are not available, so this part cannot be measured. {exc}")
         return None
@@ -72,54 +70,36 @@ def experiments() -> ExperimentRegistry:
     return ExperimentRegistry()
 
 
-def _always_connected() -> bool:
-    return True
-
-
-def _start(experiment: str, network_config: NetworkConfig, training_config: TrainingConfig, parts: int) -> None:
+def _start(plan: lab.Plan, network_config: NetworkConfig) -> None:
     # The server owns this run, not one tab: it is never taken for abandoned (its time limit still holds).
-    def submit():
-        return session.trainer_pool().submit(
-            network_config, training_config, experiment=experiment, still_connected=_always_connected
-        )
-
-    experiments().start(experiment, network_config, parts, submit)
+    submit = partial(session.trainer_pool().submit, network_config, plan.training, experiment=plan.experiment)
+    experiments().start(plan.experiment, network_config, plan.parts, partial(submit, still_connected=lambda: True))
 
 
-def _experiment(experiment: str, config: NetworkConfig, training: TrainingConfig, parts: int, label: str, key: str):
-    """A button that starts `experiment` in the trainer pool; off while it runs and once it succeeded."""
-    job = experiments().job(experiment, config)
-    st.button(
-        label,
-        key=key,
-        icon=":material/play_arrow:",
-        type="primary",
-        disabled=job is not None and (job.running or job.succeeded),
-        on_click=_start,
-        args=(experiment, config, training, parts),
-        help=explain("class_experiment"),
-    )
-    return job
+def _experiment_tab(plan: lab.Plan, config: NetworkConfig, label: str, key: str, results: Callable) -> None:
+    """A button that starts the experiment once for the server, and `results(job)` once there are any.
+
+    The button is off while the job runs and once it succeeded: a second click would only start the same runs.
+    While it runs, only the results are redrawn, every EXPERIMENT_POLL_S seconds.
+    """
+    job = experiments().job(plan.experiment, config)
+    busy = job is not None and (job.running or job.succeeded)
+    st.button(label, key=key, disabled=busy, on_click=_start, args=(plan, config), **START)
+
+    def progress() -> None:
+        job = experiments().job(plan.experiment, config)
+        if job.running:
+            st.progress(job.progress, text=f"Training in the trainer… {len(job.results)} of {job.parts} runs done.")
+        elif not job.succeeded:
+            st.warning(f"The experiment did not finish: {job.finished.message}", icon=":material/warning:")
+        if job.results:
+            results(job)
+
+    if job is not None:
+        st.fragment(progress, run_every=EXPERIMENT_POLL_S if job.running else None)()
 
 
-def _status(job: ExperimentJob | None, what: str) -> bool:
-    """Say how the job is doing; True if it has results to show."""
-    if job is not None and job.running:
-        st.progress(job.progress, text=f"Training {what} in the trainer… {len(job.results)} of {job.parts} done.")
-    elif job is not None and not job.succeeded:
-        st.warning(f"The experiment did not finish: {job.finished.message}", icon=":material/warning:")
-    return job is not None and bool(job.results)
-
-
-def _poll_while_running(job: ExperimentJob | None, draw: Callable[[], None]) -> None:
-    """Draw the results; while the experiment runs, redraw them every EXPERIMENT_POLL_S seconds (only this part)."""
-    st.fragment(draw, run_every=EXPERIMENT_POLL_S if job is not None and job.running else None)()
-
-
-def _starting_weights_results(config: NetworkConfig) -> None:
-    job = experiments().job(lab.STARTING_WEIGHTS, config)
-    if not _status(job, "one network per starting choice"):
-        return
+def _starting_weights_results(job: ExperimentJob, config: NetworkConfig) -> None:
     reading = read_starting_weights(job.results)
     show(curves_figure(reading.curves(), "epoch", "training loss", log_y=True), "learn_init_curves")
     st.caption(words.starting_curves(config, lab.STARTING_TRAINING))
@@ -138,15 +118,11 @@ def _starting_weights_results(config: NetworkConfig) -> None:
 
 def starting_weights_tab(config: NetworkConfig) -> None:
     st.markdown(words.START_INTRO)
-    label, parts = "Train one network per starting choice", len(INITIALIZERS)
-    job = _experiment(lab.STARTING_WEIGHTS, config, lab.STARTING_TRAINING, parts, label, "learn_start_experiment")
-    _poll_while_running(job, lambda: _starting_weights_results(config))
+    label, draw = "Train one network per starting choice", lambda job: _starting_weights_results(job, config)
+    _experiment_tab(lab.STARTING_PLAN, config, label, "learn_start_experiment", draw)
 
 
-def _data_size_results() -> None:
-    job = experiments().job(lab.DATA_SIZES, NetworkConfig())
-    if not _status(job, "three methods on six training-set sizes"):
-        return
+def _data_size_results(job: ExperimentJob) -> None:
     table = lab.accuracy_by_method(job.results)
     axes = ("training images (log scale)", "accuracy on 2,000 test digits")
     show(curves_figure(table, *axes, log_x=True, percent_y=True), "learn_data_sizes")
@@ -157,6 +133,5 @@ def _data_size_results() -> None:
 
 def data_size_tab() -> None:
     st.markdown(words.DATA_INTRO)
-    parts, label = len(lab.TRAINING_SIZES) * len(lab.METHODS), "Compare on 100 … all training images"
-    job = _experiment(lab.DATA_SIZES, NetworkConfig(), TrainingConfig(), parts, label, "learn_data_experiment")
-    _poll_while_running(job, _data_size_results)
+    label = "Compare on 100 … all training images"
+    _experiment_tab(lab.DATA_SIZES_PLAN, NetworkConfig(), label, "learn_data_experiment", _data_size_results)

@@ -14,6 +14,7 @@ import numpy as np
 from nnviz.explain.loss_landscape import WeightRef
 from nnviz.model.gradient_step import SteppedModel, step_on_input
 from nnviz.model.network import Network, NetworkConfig
+from nnviz.training.config import TrainingConfig
 
 InputMarker = tuple[str, int | None]  # (source, test index) of an input: a new marker is a new input to label
 STEP_TOO_BIG = (
@@ -100,6 +101,11 @@ def diagram_edge(state: LearnState, model_id: str) -> WeightRef | None:
     if edge is None or edge[0] != model_id or picked_weight(state, model_id) != edge[1]:
         return None
     return edge[1]
+
+
+def trained_loss(settings: tuple[NetworkConfig, TrainingConfig] | None) -> str:
+    """The loss the session's model was trained with; settings: its (network, training) settings, None = default."""
+    return "crossentropy" if settings is None else settings[1].loss
 
 
 # --- one step of gradient descent on a copy ----------------------------------------------------------------------
