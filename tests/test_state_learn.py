@@ -13,6 +13,7 @@ from nnviz.model.backprop import loss_and_gradients
 from nnviz.model.network import NetworkConfig
 from nnviz.session.state import learn as learning
 from nnviz.session.state.learn import STEP_TOO_BIG, LearnState
+from nnviz.training.config import TrainingConfig
 
 DIGITS = (7, 8, 9)
 DRAWING = ("drawing", None)
@@ -117,3 +118,9 @@ def test_keep_hands_over_the_copy_and_start_over_drops_it() -> None:
     assert model is stepped.stepped.network and kept.stepped is None
     assert learning.keep_stepped(kept) == (kept, None)
     assert learning.start_over(stepped).stepped is None
+
+
+def test_the_loss_on_show_is_the_one_the_model_was_trained_with() -> None:
+    assert learning.trained_loss(None) == "crossentropy", "the default model"
+    assert learning.trained_loss((NetworkConfig(), TrainingConfig(loss="mse"))) == "mse"
+    assert learning.trained_loss((NetworkConfig(), TrainingConfig(loss="crossentropy"))) == "crossentropy"

@@ -83,13 +83,14 @@ def gradient_step(network: Network, gradients: LossGradients, learning_rate: flo
     return Network.from_arrays(network.config, stepped, label=label)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SteppedModel:
     """The copy of a session's model that one-step gradient descent changes.
 
     base_id: fingerprint of the model it was copied from (a new session model starts over).
     network: the copy after all the steps so far. steps: (loss before, loss after) of each
     step, on the input it was taken on, to tell a fall from an overshoot.
+    Equal only to itself: comparing two copies weight by weight is never what a caller means.
     """
 
     base_id: str
