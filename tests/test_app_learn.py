@@ -198,16 +198,26 @@ def test_a_huge_learning_rate_is_called_out(app: AppTest, mnist) -> None:
     assert not app.exception
     text = " ".join(m.value for m in app.markdown) + " ".join(w.value for w in app.warning)
     assert "steps were too big" in text or "Overshoot" in text
+    app.button(key="learn_reset").click().run()
+    assert metric(app, "Loss after") is None, "Start over drops the steps"
+    assert any("Press **Take one step**" in c.value for c in app.caption)
+    assert app.button(key="learn_keep").disabled
 
 
 # --- 4 and 5 · experiments (results put into the server's cache) ---------------------------------------------------
 
 
-def put_job(experiment: str, config: NetworkConfig, results: dict[str, dict]) -> ExperimentJob:
-    """Start `experiment` in the server's registry with a run that has already sent `results` (no worker)."""
+def put_job(
+    experiment: str, config: NetworkConfig, results: dict[str, dict], parts: int | None = None, end: str = "completed"
+) -> ExperimentJob:
+    """Start `experiment` in the server's registry with a run that has sent `results` (no worker).
+
+    parts: how many results a complete run reports (more than sent: still running); end: how the run ended.
+    """
     events = [ExperimentEvent(part, result) for part, result in results.items()]
-    run = FakeRun([[*events, FinishedEvent("completed", 0, None, None, "ok")]])
-    return experiments().start(experiment, config, len(results), lambda: run)
+    finished = [] if parts is not None else [FinishedEvent(end, 0, None, None, f"The run {end}.")]
+    run = FakeRun([[*events, *finished]])
+    return experiments().start(experiment, config, parts or len(results), lambda: run)
 
 
 @pytest.fixture(autouse=True)
@@ -277,3 +287,21 @@ def test_loss_and_one_step_work_on_a_trained_model_too(app: AppTest, mnist) -> N
     assert float(metric(app, "Loss after")) < float(metric(app, "Loss before"))
     assert app.session_state[session.NETWORK] is network, "the session's model is untouched until Keep"
     assert digit in network.digits
+
+
+def test_a_running_experiment_shows_its_progress_and_its_results_so_far(app: AppTest, default_network: Network) -> None:
+    arrived = {name: starting_result(name) for name in ("zeros", "glorot")}
+    put_job(STARTING_WEIGHTS, default_network.config, arrived, parts=len(INITIALIZERS))
+    open_tab(app, "4 · Starting weights")
+    assert app.button(key="learn_start_experiment").disabled is True, "running: a second click would start it again"
+    assert [p.proto.text for p in app.get("progress")] == ["Training in the trainer… 2 of 5 runs done."]
+    assert [t["name"] for t in chart(app, "learn_init_curves")["data"]] == ["All zeros: 11% right", "Glorot: 90% right"]
+    assert chart(app, "learn_start_histogram") is not None
+
+
+def test_a_failed_experiment_says_so_and_can_be_started_again(app: AppTest, default_network: Network) -> None:
+    put_job(STARTING_WEIGHTS, default_network.config, {}, end="failed")
+    open_tab(app, "4 · Starting weights")
+    assert any("did not finish: The run failed." in w.value for w in app.warning)
+    assert app.button(key="learn_start_experiment").disabled is False
+    assert chart(app, "learn_init_curves") is None

@@ -19,15 +19,22 @@ from nnviz.explain.loss_reading import (
     input_loss,
     step_effect_sentence,
 )
+from nnviz.lesson import learn_words
 from nnviz.lesson.learn_words import overshoot
 from nnviz.model.backprop import loss_and_gradients, network_params
 from nnviz.model.forward import forward_pass
 from nnviz.model.gradient_step import SteppedModel, gradient_step, steepest_weights, update_table
-from nnviz.model.network import Network
+from nnviz.model.network import Network, NetworkConfig
 from nnviz.training.events import ExperimentEvent, FinishedEvent
 from nnviz.training.experiment_job import ExperimentJob, ExperimentRegistry
 from nnviz.training.experiment_results import read_starting_weights, share_text, zero_tiles_sentence
-from nnviz.training.learn_experiments import METHODS, accuracy_by_method, data_size_sentence, mlp_epochs
+from nnviz.training.learn_experiments import (
+    METHODS,
+    STARTING_TRAINING,
+    accuracy_by_method,
+    data_size_sentence,
+    mlp_epochs,
+)
 
 
 def test_input_loss_is_minus_log_p_and_mse_of_the_forward_pass() -> None:
@@ -317,3 +324,13 @@ def test_the_step_sentences_follow_the_numbers() -> None:
     assert overshoot(SteppedModel("id", network, ((2.0, 1.0),))) is None
     warning = overshoot(SteppedModel("id", network, ((2.0, 1.0), (1.0, 1.5))))
     assert warning.startswith("Overshoot! The last step raised the loss from 1 to 1.5")
+
+
+def test_the_learn_captions_say_what_the_numbers_are() -> None:
+    assert "white line" in learn_words.loss_slice(has_path=True)
+    assert "white line" not in learn_words.loss_slice(has_path=False)
+    text = learn_words.starting_curves(NetworkConfig(hidden_sizes=(16,)), STARTING_TRAINING)
+    assert NetworkConfig(hidden_sizes=(16,)).describe() in text
+    assert f"{STARTING_TRAINING.train_size:,} images, {STARTING_TRAINING.epochs} epochs" in text
+    assert "(η = 0.002)" in learn_words.step_table(0.002)
+    assert "into neuron 5 of hidden layer 1" in learn_words.pixel_picker(5, "Hidden layer 1")
