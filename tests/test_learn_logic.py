@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 
 import numpy as np
 import pytest
@@ -334,3 +335,22 @@ def test_the_learn_captions_say_what_the_numbers_are() -> None:
     assert f"{STARTING_TRAINING.train_size:,} images, {STARTING_TRAINING.epochs} epochs" in text
     assert "(η = 0.002)" in learn_words.step_table(0.002)
     assert "into neuron 5 of hidden layer 1" in learn_words.pixel_picker(5, "Hidden layer 1")
+
+
+def test_a_class_pressing_the_button_at_once_starts_one_run() -> None:
+    registry, submitted, barrier = ExperimentRegistry(), [], threading.Barrier(8)
+
+    def submit() -> FakeRun:
+        submitted.append(1)
+        return FakeRun([])
+
+    def press() -> None:
+        barrier.wait()
+        registry.start("exp", "config", 3, submit)
+
+    students = [threading.Thread(target=press) for _ in range(8)]
+    for student in students:
+        student.start()
+    for student in students:
+        student.join()
+    assert submitted == [1] and registry.job("exp", "config").running
