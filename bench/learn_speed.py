@@ -120,7 +120,7 @@ def rerun_cpu(strokes: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     from devkit.canvas_injection import canvas_rgba, inject_drawing
-    from pages.ui import session
+    from pages.ui.learn_parts import TABS_KEY
 
     x_test, _ = load_mnist_test()
     drawings = [canvas_rgba(x_test[i]) for i in range(strokes)]
@@ -129,7 +129,7 @@ def rerun_cpu(strokes: int) -> None:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
         at.switch_page(page).run()
         if tab is not None:
-            at.session_state[session.LEARN_TABS] = tab
+            at.session_state[TABS_KEY] = tab
             at.run()
         inject_drawing(at, canvas, drawings[0])  # warm-up: caches, first figures
         times = []

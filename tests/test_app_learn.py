@@ -17,6 +17,7 @@ from devkit import app_state
 from devkit.anatomy import random_arrays
 from devkit.app_state import concern, put_concern, session_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
+from devkit.fake_run import FakeRun
 from nnviz.explain.loss_reading import evaluation_batch
 from nnviz.model.backprop import loss_and_gradients
 from nnviz.model.network import INITIALIZERS, Network, NetworkConfig
@@ -25,9 +26,8 @@ from nnviz.session.state.training import TrainingState, with_network
 from nnviz.training.events import ExperimentEvent, FinishedEvent
 from nnviz.training.experiment_job import ExperimentJob
 from nnviz.training.learn_experiments import DATA_SIZES, METHODS, STARTING_WEIGHTS
-from pages.ui import session
+from pages.ui.learn_parts import RATE_KEY, TABS_KEY, TRUE_DIGIT_KEY, experiments
 from tests.app_kit import array, chart, mnist_image, open_page, trace
-from tests.test_learn_logic import FakeRun
 
 PAGE = "pages/screens/learn.py"
 
@@ -38,7 +38,7 @@ def metric(at: AppTest, label: str) -> str | None:
 
 
 def open_tab(at: AppTest, name: str) -> AppTest:
-    at.session_state[session.LEARN_TABS] = name
+    at.session_state[TABS_KEY] = name
     at.run()
     assert not at.exception, at.exception
     return at
@@ -71,8 +71,8 @@ def test_blank_page_prompts_and_measures_the_test_batch(app: AppTest, mnist, def
 def test_a_drawing_shows_p_and_minus_log_p_for_the_picked_digit(app: AppTest, mnist) -> None:
     drawn(app, mnist, 3)
     assert metric(app, "Prediction") == "3"
-    assert app.radio(key=session.LEARN_TRUE_DIGIT).value == 3, "a drawing starts as what the network predicts"
-    app.radio(key=session.LEARN_TRUE_DIGIT).set_value(8).run()
+    assert app.radio(key=TRUE_DIGIT_KEY).value == 3, "a drawing starts as what the network predicts"
+    app.radio(key=TRUE_DIGIT_KEY).set_value(8).run()
     shown_p = metric(app, "p (probability of 8)")
     loss = float(metric(app, "Loss −log p"))
     if shown_p == "< 0.001":
@@ -87,7 +87,7 @@ def test_a_drawing_shows_p_and_minus_log_p_for_the_picked_digit(app: AppTest, mn
 def test_a_test_digit_brings_its_own_label(app: AppTest) -> None:
     app.button(key="learn_test_digit").click().run()
     current = app_state.concern(app, InputState).current
-    assert app.radio(key=session.LEARN_TRUE_DIGIT).value == current.true_label
+    assert app.radio(key=TRUE_DIGIT_KEY).value == current.true_label
 
 
 # --- 2 · Gradient descent -------------------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def test_the_2d_slice_shows_the_path(app: AppTest) -> None:
 
 def test_three_steps_teach_a_3_to_be_an_8_on_a_copy(app: AppTest, mnist, default_network: Network) -> None:
     drawn(app, mnist, 3)
-    app.radio(key=session.LEARN_TRUE_DIGIT).set_value(8).run()
+    app.radio(key=TRUE_DIGIT_KEY).set_value(8).run()
     open_tab(app, "3 · One step")
     assert app.dataframe, "the steepest weights and their gradients"
     losses = []
@@ -180,7 +180,7 @@ def test_three_steps_teach_a_3_to_be_an_8_on_a_copy(app: AppTest, mnist, default
     assert losses[0] < float(metric(app, "Loss before"))
     assert losses == sorted(losses, reverse=True), "each step lowers the loss on the drawing"
     assert metric(app, "Prediction before") == "3" and metric(app, "Prediction after") == "8"
-    assert len(app.session_state[session.LEARN_STEPPED].steps) == 3
+    assert any(h.value == "Before and after 3 steps" for h in app.subheader)
     assert session_network(app) is None, "other pages untouched"
     assert any("test digits" in m.value and "before" in m.value for m in app.markdown)
     app.button(key="learn_keep").click().run()
@@ -190,23 +190,39 @@ def test_three_steps_teach_a_3_to_be_an_8_on_a_copy(app: AppTest, mnist, default
 
 def test_a_huge_learning_rate_is_called_out(app: AppTest, mnist) -> None:
     drawn(app, mnist, 3)
-    app.radio(key=session.LEARN_TRUE_DIGIT).set_value(8).run()
+    app.radio(key=TRUE_DIGIT_KEY).set_value(8).run()
     open_tab(app, "3 · One step")
-    app.select_slider(key=session.LEARN_LEARNING_RATE).set_value(1.0).run()
+    app.select_slider(key=RATE_KEY).set_value(1.0).run()
     app.button(key="learn_take_step").click().run()
     assert not app.exception
     text = " ".join(m.value for m in app.markdown) + " ".join(w.value for w in app.warning)
     assert "steps were too big" in text or "Overshoot" in text
+    app.button(key="learn_reset").click().run()
+    assert metric(app, "Loss after") is None, "Start over drops the steps"
+    assert any("Press **Take one step**" in c.value for c in app.caption)
+    assert app.button(key="learn_keep").disabled
 
 
 # --- 4 and 5 · experiments (results put into the server's cache) ---------------------------------------------------
 
 
-def put_job(experiment: str, config: NetworkConfig, results: dict[str, dict]) -> None:
+def put_job(
+    experiment: str, config: NetworkConfig, results: dict[str, dict], parts: int | None = None, end: str = "completed"
+) -> ExperimentJob:
+    """Start `experiment` in the server's registry with a run that has sent `results` (no worker).
+
+    parts: how many results a complete run reports (more than sent: still running); end: how the run ended.
+    """
     events = [ExperimentEvent(part, result) for part, result in results.items()]
-    job = ExperimentJob(FakeRun([[*events, FinishedEvent("completed", 0, None, None, "ok")]]), parts=len(results))
-    jobs, _ = session._learn_experiments()
-    jobs[(experiment, config)] = job
+    finished = [] if parts is not None else [FinishedEvent(end, 0, None, None, f"The run {end}.")]
+    run = FakeRun([[*events, *finished]])
+    return experiments().start(experiment, config, parts or len(results), lambda: run)
+
+
+@pytest.fixture(autouse=True)
+def no_experiments_yet() -> None:
+    """Every test starts on a server where no experiment ran (the registry is shared by the server)."""
+    experiments.clear()
 
 
 def starting_result(name: str) -> dict:
@@ -259,7 +275,7 @@ def test_loss_and_one_step_work_on_a_trained_model_too(app: AppTest, mnist) -> N
     network, _, _ = trained_session(app)
     app.run()
     drawn(app, mnist, 7)
-    digit = app.radio(key=session.LEARN_TRUE_DIGIT).value
+    digit = app.radio(key=TRUE_DIGIT_KEY).value
     x, labels = evaluation_batch(mnist.x_test, mnist.y_test, network.digits)
     assert (
         metric(app, "Mean loss (cross-entropy)") == f"{loss_and_gradients(network, x, labels, 'crossentropy').loss:.3f}"
@@ -270,3 +286,21 @@ def test_loss_and_one_step_work_on_a_trained_model_too(app: AppTest, mnist) -> N
     assert float(metric(app, "Loss after")) < float(metric(app, "Loss before"))
     assert session_network(app) is network, "the session's model is untouched until Keep"
     assert digit in network.digits
+
+
+def test_a_running_experiment_shows_its_progress_and_its_results_so_far(app: AppTest, default_network: Network) -> None:
+    arrived = {name: starting_result(name) for name in ("zeros", "glorot")}
+    put_job(STARTING_WEIGHTS, default_network.config, arrived, parts=len(INITIALIZERS))
+    open_tab(app, "4 · Starting weights")
+    assert app.button(key="learn_start_experiment").disabled is True, "running: a second click would start it again"
+    assert [p.proto.text for p in app.get("progress")] == ["Training in the trainer… 2 of 5 runs done."]
+    assert [t["name"] for t in chart(app, "learn_init_curves")["data"]] == ["All zeros: 11% right", "Glorot: 90% right"]
+    assert chart(app, "learn_start_histogram") is not None
+
+
+def test_a_failed_experiment_says_so_and_can_be_started_again(app: AppTest, default_network: Network) -> None:
+    put_job(STARTING_WEIGHTS, default_network.config, {}, end="failed")
+    open_tab(app, "4 · Starting weights")
+    assert any("did not finish: The run failed." in w.value for w in app.warning)
+    assert app.button(key="learn_start_experiment").disabled is False
+    assert chart(app, "learn_init_curves") is None

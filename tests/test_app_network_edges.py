@@ -18,7 +18,6 @@ from nnviz.explain.loss_landscape import WeightRef
 from nnviz.figures.diagram import TRACE_EDGE_HOVER
 from nnviz.model.default_model import load_default_network
 from nnviz.model.network import Network
-from pages.ui import session
 from tests.test_app_learn import open_tab
 from tests.test_app_network import PAGE, app, array, chart, draw, mnist_image, trace  # noqa: F401 (app: a fixture)
 
@@ -113,5 +112,7 @@ def test_a_node_click_still_follows_the_neuron(app: AppTest, mnist) -> None:  # 
     assert any(s.value == f"Inside hidden layer {layer}, neuron {neuron}" for s in app.subheader)
     assert app.number_input(key="network_pick_neuron").value == neuron
     assert app.button(key="network_most_active") is not None, "a clicked neuron, not the automatic pick"
-    assert session.LEARN_WEIGHT not in app.session_state or app.session_state[session.LEARN_WEIGHT] is None
     assert the_edge_line(app) is None
+    app.switch_page("pages/screens/learn.py").run()
+    open_tab(app, "2 · Gradient descent")
+    assert any("Picked for you" in c.value for c in app.caption), "a neuron click picks no weight for Learn"

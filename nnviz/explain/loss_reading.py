@@ -110,3 +110,17 @@ def accuracy_and_loss_sentence(reading: BatchReading) -> str:
         f"total, while the right ones average {reading.mean_loss_right:.3f}, so the loss measures how sure, "
         "not just how often right."
     )
+
+
+def step_effect_sentence(accuracy_before: float, accuracy_after: float, images: int) -> str:
+    """Accuracy (0..1) on `images` test digits before and after steps on one drawing, and what that means.
+
+    With 1,000 images one digit is 0.1 %, so the one-decimal percentages show every change.
+    """
+    verdict = (
+        "Teaching it your drawing made it worse at other digits."
+        if accuracy_after < accuracy_before
+        else "Your drawing did not hurt the other digits."
+    )
+    numbers = f"**{accuracy_before:.1%}** before, **{accuracy_after:.1%}** after"
+    return f"Accuracy on {images:,} test digits: {numbers}. {verdict}"

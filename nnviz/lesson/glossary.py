@@ -450,6 +450,62 @@ _TERMS = (
         "test",
         "Press “Noise” on the tab “It answers anyway” and read the bars.",
     ),
+    Term(
+        "label",
+        "Label (the true digit)",
+        "The right answer that comes with an example: the digit the picture really is. The loss measures how far "
+        "the network's answer is from it; a test digit brings its own label, a drawing gets the one you pick.",
+        "learn",
+        "“It should be a…” under the canvas.",
+    ),
+    Term(
+        "crossentropy",
+        "Cross-entropy",
+        "The usual loss: −log p, where p is the probability the network gives the true digit. It is 0 when the "
+        "network is sure and right, and huge when it is sure and wrong.",
+        "learn",
+        "Tab “1 · Loss”: p, −log p, and the curve of the loss for every p.",
+    ),
+    Term(
+        "mse",
+        "Mean squared error",
+        "The other loss: for each output, (probability − target)², the target being 1 for the true digit and 0 for "
+        "the others, averaged over the outputs. It punishes a sure mistake far less than cross-entropy does.",
+        "learn",
+        "Tab “1 · Loss”: the mean squared error beside −log p.",
+    ),
+    Term(
+        "accuracy",
+        "Accuracy",
+        "The share of digits whose top answer is right. Unlike the loss it does not care how sure the network "
+        "was: a right answer at 51 % counts as much as one at 99 %.",
+        "learn",
+        "Tab “1 · Loss”: the accuracy and the mean loss on 1,000 test digits.",
+    ),
+    Term(
+        "loss_slice",
+        "Loss landscape slice",
+        "Real networks have thousands of weights. This picture cuts the loss along two random directions that move "
+        "all of them at once (each scaled to the size of each neuron's weights, as in Li et al., 2018).",
+        "learn",
+        "Tab “2 · Gradient descent”: switch on the 2-D slice of the loss.",
+    ),
+    Term(
+        "one_step",
+        "One step (on a copy)",
+        "One gradient-descent step on your drawing changes a copy of the model: every weight moves by −η × its "
+        "gradient. The other pages keep the old model until you keep the copy.",
+        "learn",
+        "Tab “3 · One step”: the prediction and loss before and after.",
+    ),
+    Term(
+        "class_experiment",
+        "Experiment for the whole class",
+        "Runs in the trainer on the server, once for the whole class: whoever presses the button first starts it, "
+        "and everyone on this server sees the same result. The bigger ones take a few minutes.",
+        "learn",
+        "Tabs “4 · Starting weights” and “5 · More data?”: the button above the results.",
+    ),
 )
 
 TERMS: dict[str, Term] = {term.key: term for term in _TERMS}

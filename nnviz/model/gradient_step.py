@@ -6,13 +6,13 @@ The page applies it to a copy of the session's model; nothing here mutates a net
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from nnviz.explain.loss_landscape import WeightRef
-from nnviz.model.backprop import LossGradients
-from nnviz.model.network import Network
+from nnviz.model.backprop import LossGradients, loss_and_gradients
+from nnviz.model.network import Network, NetworkConfig
 
 TOP_WEIGHTS = 5
 # One example's gradient is large (every weight on its path points the same way): at 0.002 the default
@@ -59,6 +59,16 @@ def steepest_weights(
     return updates
 
 
+def update_table(updates: list[WeightUpdate], config: NetworkConfig) -> dict[str, list]:
+    """The updates as table columns: weight (short name), w now, ∂L/∂w and w − η·∂L/∂w (rounded to 4 places)."""
+    return {
+        "weight": [u.ref.short(config) for u in updates],
+        "w now": [round(u.value, 4) for u in updates],
+        "∂L/∂w": [round(u.gradient, 4) for u in updates],
+        "w − η·∂L/∂w": [round(u.new_value, 4) for u in updates],
+    }
+
+
 def gradient_step(network: Network, gradients: LossGradients, learning_rate: float, label: str) -> Network:
     """A new network with every weight and bias moved by −learning_rate × its gradient.
 
@@ -73,20 +83,41 @@ def gradient_step(network: Network, gradients: LossGradients, learning_rate: flo
     return Network.from_arrays(network.config, stepped, label=label)
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class SteppedModel:
     """The copy of a session's model that one-step gradient descent changes.
 
     base_id: fingerprint of the model it was copied from (a new session model starts over).
     network: the copy after all the steps so far. steps: (loss before, loss after) of each
     step, on the input it was taken on, to tell a fall from an overshoot.
+    Equal only to itself: comparing two copies weight by weight is never what a caller means.
     """
 
     base_id: str
     network: Network
-    steps: list[tuple[float, float]] = field(default_factory=list)
+    steps: tuple[tuple[float, float], ...] = ()
 
     @property
     def overshot(self) -> bool:
         """The last step raised the loss instead of lowering it."""
         return bool(self.steps) and self.steps[-1][1] > self.steps[-1][0]
+
+    @property
+    def version(self) -> str:
+        """Tells this copy from any other: the base model and every step's losses."""
+        return f"{self.base_id}+{self.steps}"
+
+
+def step_on_input(
+    stepped: SteppedModel, pixels: np.ndarray, true_index: int, loss: str, learning_rate: float, label: str
+) -> SteppedModel:
+    """`stepped` after one more step w ← w − η·∂L/∂w on one input.
+
+    pixels: (784,) in 0..1; true_index: the true digit's output index; loss: "crossentropy" or "mse".
+    The step's (loss before, loss after) is recorded. Raises ValueError if a weight became infinite.
+    """
+    x, labels = pixels[np.newaxis], np.array([true_index])
+    gradients = loss_and_gradients(stepped.network, x, labels, loss)
+    after = gradient_step(stepped.network, gradients, learning_rate, label=label)
+    new_loss = loss_and_gradients(after, x, labels, loss).loss
+    return SteppedModel(stepped.base_id, after, (*stepped.steps, (gradients.loss, new_loss)))

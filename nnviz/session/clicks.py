@@ -82,6 +82,9 @@ def clicked_pixel(selection: object) -> int | None:
     """
     for point in _points(selection):
         data = point.get("customdata") if isinstance(point, Mapping) else None
+        row = _row(data)
+        if row is not None and len(row) == 1:  # a browser may report a heatmap cell's customdata as a row
+            data = row[0]
         if isinstance(data, bool) or not isinstance(data, (int, float)) or float(data) != int(data):
             continue
         if 0 <= int(data) < INPUT_SIZE:

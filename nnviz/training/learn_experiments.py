@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -36,6 +36,19 @@ TRAINING_SIZES = (100, 300, 1_000, 3_000, 10_000, None)  # None = every training
 TEST_IMAGES = 2_000  # the same test digits for every method and size: ±1 % is plenty to compare
 MLP_STEPS = 1_000  # about this many gradient steps at every size (small sets get more epochs), within 3..40 epochs
 METHODS = ("Neural network (784-128-64-10)", "Logistic regression", "k-nearest neighbours (k = 3)")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How the page starts an experiment: its function's name, how each part trains, and how many parts report."""
+
+    experiment: str
+    training: TrainingConfig
+    parts: int
+
+
+STARTING_PLAN = Plan(STARTING_WEIGHTS, STARTING_TRAINING, len(INITIALIZERS))
+DATA_SIZES_PLAN = Plan(DATA_SIZES, TrainingConfig(), len(TRAINING_SIZES) * len(METHODS))
 
 Stop = Callable[[], bool]
 

@@ -11,7 +11,6 @@ drawing) lives in `st.session_state`, so it never leaks into another session.
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -19,9 +18,10 @@ from typing import Any, TypeVar
 import numpy as np
 import streamlit as st
 
-from nnviz.explain.loss_reading import evaluation_batch
-from nnviz.model.network import Network, NetworkConfig
+from nnviz.explain.loss_landscape import WeightRef
+from nnviz.model.network import Network
 from nnviz.session.settings import Experiment, ViewConfig, to_query
+from nnviz.session.state import learn as learning
 from nnviz.session.state.experiment import (
     ExperimentState,
     read_link,
@@ -30,14 +30,12 @@ from nnviz.session.state.experiment import (
     with_view,
 )
 from nnviz.session.state.input import CurrentInput, InputState, remount
+from nnviz.session.state.learn import LearnState
 from nnviz.session.state.training import TrainingState
 from nnviz.session.state.view import ViewState
 from nnviz.session.state.view import enter_page as enter_view
-from nnviz.training.config import TrainingConfig
-from nnviz.training.events import WeightArrays
-from nnviz.training.experiment_job import ExperimentJob
 from pages.ui import state, training
-from pages.ui.resources import default_network, test_digits, trainer_pool
+from pages.ui.resources import default_network
 from pages.ui.state import load, save
 
 T = TypeVar("T")
@@ -76,6 +74,16 @@ def chart_selection(key: str) -> dict | None:
     """The selection a plotly chart keyed `key` reports (read in its on_select callback), or None."""
     state = st.session_state.get(key)
     return None if state is None else state.get("selection")
+
+
+def pick_weight_from_diagram(model_id: str, ref: WeightRef) -> None:
+    """A click on an edge of the Network page's diagram: its weight becomes the Learn page's weight."""
+    state.save(learning.pick_from_diagram(state.load(LearnState), model_id, ref))
+
+
+def diagram_edge_weight(model_id: str) -> WeightRef | None:
+    """The WeightRef last clicked in the Network page's diagram while it is still the Learn page's weight, or None."""
+    return learning.diagram_edge(state.load(LearnState), model_id)
 
 
 def model_fingerprint(network: Network) -> str:
@@ -166,117 +174,6 @@ def write_link() -> None:
 def keep_training_alive() -> None:
     """The router's heartbeat call (see pages.ui.training.keep_training_alive)."""
     training.keep_training_alive()
-
-
-# --- Learn page: the true digit, the picked weight, the stepped copy of the model --------------------------------
-
-LEARN_TABS = "learn_tabs"  # widget key of the Learn page's tabs: only the open tab is computed
-LEARN_TRUE_DIGIT = "learn_true_digit"  # widget key: the digit the current input should be
-LEARN_LABELLED_INPUT = "nnviz_learn_labelled_input"  # the input whose label was last put into the true-digit picker
-LEARN_WEIGHT = "nnviz_learn_weight"  # (model fingerprint, WeightRef) picked on the Learn page; absent = the steepest
-LEARN_DIAGRAM_EDGE = "nnviz_learn_diagram_edge"  # (model fingerprint, WeightRef) of the diagram edge clicked last
-LEARN_STEPPED = "nnviz_learn_stepped"  # SteppedModel: the copy of the session's model that "Take one step" changes
-LEARN_LEARNING_RATE = "learn_learning_rate"  # widget key: η for one step
-LEARN_STEP_ERROR = "nnviz_learn_step_error"  # why the last "Take one step" was not taken
-LEARN_PIXELS_CHART = "learn_pixels_chart"  # plotly chart key of the pixel picker (its selection picks a weight)
-LEARN_EPOCH = "learn_epoch"  # widget key prefix of the epoch slider
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _learn_evaluation_batch(digits: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    x_test, y_test = test_digits()
-    return evaluation_batch(x_test, y_test, digits)
-
-
-def learn_evaluation_batch(digits: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """The fixed 1,000 test digits of `digits` (x, output indices), shared by every session; read-only.
-
-    Raises DataUnavailableError without the test digits.
-    """
-    test_digits()  # raises (uncached) when the data is missing
-    return _learn_evaluation_batch(tuple(digits))
-
-
-def session_start_weights() -> WeightArrays | None:
-    """The session model's weights before training (epoch 0), if it was trained here."""
-    return load(TrainingState).start_weights
-
-
-def session_loss() -> str:
-    """The loss the session's model was trained with ("crossentropy" for the default model)."""
-    return load(TrainingState).loss
-
-
-def learn_weight(model_id: str) -> Any | None:
-    """The WeightRef picked for the model `model_id`, or None (then the page uses the steepest weight)."""
-    picked = st.session_state.get(LEARN_WEIGHT)
-    return picked[1] if picked is not None and picked[0] == model_id else None
-
-
-def set_learn_weight(model_id: str, ref: Any | None) -> None:
-    st.session_state[LEARN_WEIGHT] = None if ref is None else (model_id, ref)
-
-
-def pick_weight_from_diagram(model_id: str, ref: Any) -> None:
-    """A click on an edge of the Network page's diagram: its weight becomes the Learn page's weight."""
-    st.session_state[LEARN_DIAGRAM_EDGE] = (model_id, ref)
-    set_learn_weight(model_id, ref)
-
-
-def diagram_edge_weight(model_id: str) -> Any | None:
-    """The WeightRef last clicked in the Network page's diagram while it is still the Learn page's weight, or None."""
-    clicked = st.session_state.get(LEARN_DIAGRAM_EDGE)
-    if clicked is None or clicked[0] != model_id or learn_weight(model_id) != clicked[1]:
-        return None
-    return clicked[1]
-
-
-def stepped_model() -> Any | None:
-    return st.session_state.get(LEARN_STEPPED)
-
-
-def set_stepped_model(value: Any | None) -> None:
-    st.session_state[LEARN_STEPPED] = value
-
-
-@st.cache_resource(show_spinner=False)
-def _learn_experiments() -> tuple[dict, threading.Lock]:
-    """Server-wide {(experiment, configuration): ExperimentJob}: a class pressing the same button costs one run."""
-    return {}, threading.Lock()
-
-
-def learn_experiment(experiment: str, network_config: NetworkConfig) -> ExperimentJob | None:
-    """The server's job for this experiment and network, with the worker's news folded in; None if never started."""
-    jobs, _ = _learn_experiments()
-    job = jobs.get((experiment, network_config))
-    if job is not None:
-        job.update()
-    return job
-
-
-def _always_connected() -> bool:
-    return True
-
-
-def start_learn_experiment(
-    experiment: str, network_config: NetworkConfig, training_config: TrainingConfig, parts: int
-) -> ExperimentJob:
-    """Start the experiment in the trainer pool unless it is running or done already (then reuse that job)."""
-    jobs, lock = _learn_experiments()
-    with lock:
-        job = jobs.get((experiment, network_config))
-        if job is None or not (job.running or job.succeeded):
-            # The server owns this run, not one tab: it is never taken for abandoned (its time limit still holds).
-            run = trainer_pool().submit(
-                network_config, training_config, experiment=experiment, still_connected=_always_connected
-            )
-            job = jobs[(experiment, network_config)] = ExperimentJob(run, parts)
-    return job
-
-
-def learn_experiments() -> dict:
-    """Server-wide {experiment key: ExperimentJob}: a whole class clicking the same experiment costs one run."""
-    return {}
 
 
 # --- Classroom view (issue 11): presenter mode, guess first, the lesson step -------------------------------------

@@ -1,4 +1,4 @@
-"""The Learn page in real Chromium: draw a 3, say it should be an 8, take three steps of gradient descent."""
+"""The Learn page in real Chromium: draw a 3, say it should be an 8, take three steps of gradient descent, keep them."""
 
 from __future__ import annotations
 
@@ -56,3 +56,10 @@ def test_three_steps_teach_a_drawn_3_to_be_an_8(page: Any, app_url: str) -> None
     assert losses == sorted(losses, reverse=True), f"the loss on the drawing should fall step by step: {losses}"
     assert read_metric(page, "Prediction before") == "3"
     assert read_metric(page, "Prediction after") == "8"
+
+    # Keep the stepped copy: it becomes the session's model, so the drawing now reads as an 8, and a new copy starts.
+    page.locator(".st-key-learn_keep button").click()
+    page.get_by_text("Press Take one step and compare the network before and after.").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert read_metric(page, "Prediction") == "8", "the kept model is the session's model"
+    assert read_metric(page, "Prediction after") is None, "the new copy has taken no step yet"
