@@ -189,6 +189,23 @@ class StreamlitServer:
                 time.sleep(0.05)
         raise RuntimeError(f"streamlit was not healthy at {self.url} within {timeout_s:.0f} s:\n{self.log_tail()}")
 
+    def wait_ready(self, timeout_s: float = 90.0) -> float:
+        """Block until healthy, then run the app's script once; return seconds since start(). Raises RuntimeError.
+
+        A fresh process's first session runs in Streamlit's legacy multipage mode (the project has a
+        top-level pages/ folder) until the app's `st.navigation` has run once, and a browser that opens
+        /train as that first session sees "Page not found". The script health check (enabled in
+        .streamlit/config.toml) runs the app's script without a browser, so every real visitor comes after.
+        """
+        healthy = self.wait_healthy(timeout_s)
+        try:
+            with urllib.request.urlopen(self.url + "/_stcore/script-health-check", timeout=timeout_s) as response:
+                if response.status == 200:
+                    return time.perf_counter() - self.started_at
+        except OSError as error:
+            raise RuntimeError(f"the app's script did not run cleanly ({error}):\n{self.log_tail()}") from error
+        raise RuntimeError(f"the app's script health check failed after {healthy:.1f} s:\n{self.log_tail()}")
+
     def log_tail(self, chars: int = 4000) -> str:
         try:
             return self.log_path.read_text(errors="replace")[-chars:]

@@ -90,8 +90,8 @@ def school() -> Iterator[tuple[str, list[int]]]:
     if nginx is None:
         skip_or_fail("nginx is not installed (apt-get install -y nginx)")
     with StreamlitServer("app.py") as first, StreamlitServer("app.py") as second:
-        first.wait_healthy()
-        second.wait_healthy()
+        first.wait_ready()
+        second.wait_ready()
         ports = [first.port, second.port]
         with tempfile.TemporaryDirectory(prefix="nnviz-nginx-") as folder:
             prefix = Path(folder)

@@ -20,7 +20,7 @@ from nnviz.model.network import Network, NetworkConfig  # noqa: E402
 from nnviz.training.config import TrainingConfig  # noqa: E402
 from nnviz.training.data import MAX_VALIDATION, digits_to_indices, split_data  # noqa: E402
 from nnviz.training.events import BatchEvent, EpochEvent, FinishedEvent  # noqa: E402
-from nnviz.training.fit import evaluate, make_optimizer, train  # noqa: E402
+from nnviz.training.fit import MAX_CHUNK_STEPS, evaluate, make_optimizer, train  # noqa: E402
 
 SMALL_NET = NetworkConfig(hidden_sizes=(32,), activation="relu")
 
@@ -179,7 +179,10 @@ def test_stop_before_the_first_epoch_ends_keeps_no_weights_so_the_previous_model
     synthetic: SyntheticData,
 ) -> None:
     seen: list = []
-    config = TrainingConfig(epochs=2, batch_size=16)
+    # Batches of 1 give 1,200 steps per epoch, more than one compiled chunk can take (MAX_CHUNK_STEPS): however
+    # fast the machine, the first loss point arrives while epoch 1 still has steps to go, so Stop lands inside it.
+    config = TrainingConfig(epochs=2, batch_size=1)
+    assert len(split_data(synthetic, tuple(range(10)), None, config.seed).y_train) > MAX_CHUNK_STEPS
     for event in train(SMALL_NET, config, synthetic, should_stop=lambda: bool(of_type(seen, BatchEvent))):
         seen.append(event)
     finished = seen[-1]

@@ -48,7 +48,7 @@ def app_url(chromium: Any) -> Iterator[str]:
     env = {"NNVIZ_DATA_DIR": str(data_dir)} if data_dir else {}
     with StreamlitServer("app.py", env=env) as server:
         try:
-            server.wait_healthy()
+            server.wait_ready()
         except RuntimeError as exc:
             pytest.fail(str(exc))
         yield server.url

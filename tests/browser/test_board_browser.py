@@ -28,7 +28,7 @@ def serve(stack: ExitStack, env: dict[str, str]) -> str:
     data_dir = real_data_dir()
     server = stack.enter_context(StreamlitServer("app.py", env={**env, "NNVIZ_DATA_DIR": str(data_dir or "")}))
     try:
-        server.wait_healthy()
+        server.wait_ready()
     except RuntimeError as exc:
         pytest.fail(str(exc))
     return server.url
