@@ -83,6 +83,7 @@ def tab_slug(page: str, label: object) -> str | None:
 class Place:
     """A page (a key of PAGE_FILES) and, on a page with tabs, one of its tab slugs (None: the first tab).
 
+    The first tab is kept as None, so a place has one link: /learn, never also /learn?tab=loss.
     Raises ValueError for a page or tab nnviz does not have, so a Place in code is always real.
     """
 
@@ -94,6 +95,8 @@ class Place:
             raise ValueError(f"There is no page {self.page!r}.")
         if self.tab is not None and tab_label(self.page, self.tab) is None:
             raise ValueError(f"The {PAGE_TITLES[self.page]} page has no tab {self.tab!r}.")
+        if self.tab is not None and self.tab == TABS[self.page][0].slug:
+            object.__setattr__(self, "tab", None)  # frozen: set once, while it is being made
 
     @property
     def file(self) -> str:
@@ -101,8 +104,8 @@ class Place:
 
     @property
     def title(self) -> str:
-        """How a sentence names it: "Learn", or "Learn · 2 · Gradient descent" with a tab."""
-        label = tab_label(self.page, self.tab)
+        """How a sentence names it: "Draw", or with its tab "Learn · 2 · Gradient descent"."""
+        label = tab_label(self.page, self.tab or next((tab.slug for tab in TABS.get(self.page, ())), None))
         return PAGE_TITLES[self.page] + (f" · {label}" if label else "")
 
 
