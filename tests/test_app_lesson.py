@@ -140,6 +140,7 @@ def test_the_pages_tooltips_read_the_glossary(mnist_dir) -> None:
     assert at.selectbox(key="train_init").help == explain("initialization")
 
 
-def test_the_hand_out_link_leaves_presenter_mode_to_the_teacher() -> None:
+def test_the_hand_out_link_leaves_presenter_mode_to_the_teacher_and_shows_a_qr_code() -> None:
     at = go_to(lesson({"present": "1", "guess": "1"}), 3)
     assert "present" not in at.code[0].value and "guess=1" in at.code[0].value
+    assert len(at.get("image")) == 1

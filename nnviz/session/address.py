@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 from nnviz.session.settings import MAX_SHOWN_TEXT, Experiment, from_query, to_query
 
 TAB_PARAM = "tab"
-PAGE_PARAMS = (TAB_PARAM, "room")  # link parameters of a page, not of the experiment (/board?room=K7QM)
+ROOM_PARAM = "room"
+PAGE_PARAMS = (TAB_PARAM, ROOM_PARAM)  # link parameters of a page, not of the experiment (/board?room=K7QM)
 DEFAULT_PAGE = "draw"  # the page "/" opens
 
 # Page key -> its file (what st.Page and st.switch_page are given) and its menu title.

@@ -11,7 +11,7 @@ import streamlit as st
 from nnviz.classroom import actions
 from nnviz.classroom.rooms import MAX_NICKNAME, SharedExperiment
 from nnviz.classroom.sharing import opened_experiment
-from nnviz.session.address import Address, Place
+from nnviz.session.address import ROOM_PARAM, Address, Place
 from nnviz.session.state import board
 from nnviz.session.state.board import BoardState
 from pages.ui import links
@@ -43,7 +43,7 @@ def join_room_panel() -> None:
             leave = lambda: save(board.left(load(BoardState)))  # noqa: E731
             st.button("Leave the room", key="board_leave", icon=":material/logout:", on_click=leave)
         else:
-            if (code := st.query_params.get("room")) and not widget_value("board_join_code"):
+            if (code := st.query_params.get(ROOM_PARAM)) and not widget_value("board_join_code"):
                 set_widget_value("board_join_code", code[:9])  # the board's join link (/train?room=K7QM) fills it in
             st.caption("Your teacher's board shows a room code. No account and no real name: pick a made-up nickname.")
             st.text_input("Room code", key="board_join_code", max_chars=9, placeholder="K7QM")

@@ -20,6 +20,7 @@ from nnviz.figures.qr import qr_png
 from nnviz.session.address import (
     PAGE_FILES,
     PAGE_PARAMS,
+    ROOM_PARAM,
     TAB_PARAM,
     TABS,
     Address,
@@ -89,12 +90,21 @@ def tabs(page: str) -> Sequence[Any]:
     return st.tabs(tab_labels(page), key=tab_key(page), on_change="rerun")
 
 
+def _origin() -> str | None:
+    return public_origin(os.environ.get(PUBLIC_URL_ENV), st.context.url, st.context.headers.get("host"))
+
+
 def hand_out_link(address: Address) -> str:
     """`address` as a full link students can open: the public origin, and no presenter mode (that is the teacher's)."""
     exp = address.experiment
     relative = to_url(replace(address, experiment=replace(exp, view=replace(exp.view, presenter=False))))
-    origin = public_origin(os.environ.get(PUBLIC_URL_ENV), st.context.url, st.context.headers.get("host"))
-    return public_link(origin, relative)
+    return public_link(_origin(), relative)
+
+
+def join_link(code: str) -> str:
+    """The board's join link for room `code`: the Train page, its join panel filled in with the code."""
+    relative = to_url(Address(Place("train"))) + f"?{ROOM_PARAM}={code}"
+    return public_link(_origin(), relative)
 
 
 def show_link(link: str, caption: str) -> None:
