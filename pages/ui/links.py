@@ -44,7 +44,7 @@ from nnviz.session.state.experiment import (
     with_view,
 )
 from nnviz.session.state.input import InputState, remount
-from nnviz.session.state.view import ViewState
+from nnviz.session.state.view import ViewState, leave
 from nnviz.session.state.view import enter_page as enter_view
 from pages.ui import state
 
@@ -66,6 +66,7 @@ def set_view(**changes: object) -> None:
 def go(address: Address) -> NoReturn:
     """Open `address` now: the session takes its experiment, then its page opens on its tab."""
     state.save(with_experiment(state.load(ExperimentState), address.experiment))
+    state.save(leave(state.load(ViewState)))  # so this run, ending, leaves the address bar to the page it opens
     st.switch_page(address.place.file, query_params=query(address))
 
 
@@ -155,6 +156,8 @@ def write_link() -> None:
     experiment and a reload keeps it. Nothing is sent while the address bar already agrees.
     """
     page = state.load(ViewState).page
+    if page is None:  # a page switch is under way: the page it opens writes its own address
+        return
     tab = tab_slug(page, state.widget_value(tab_key(page))) if page in TABS else None
     here = query(Address(Place(page, tab), experiment())) if page in PAGE_FILES else to_query(experiment())
     current = st.query_params.to_dict()
