@@ -86,9 +86,18 @@ def tab_key(page: str) -> str:
     return f"{page}_tabs"
 
 
+def _tab_opened(page: str) -> None:
+    # Straight into the address bar: a page drawn in a fragment reruns only the fragment, not the router.
+    tab = query(Address(Place(page, tab_slug(page, state.widget_value(tab_key(page))))))
+    if tab:
+        st.query_params.update(tab)
+    else:
+        st.query_params.pop(TAB_PARAM, None)
+
+
 def tabs(page: str) -> Sequence[Any]:
     """`page`'s tabs (nnviz.session.address.TABS), opened on the one the address names; only the open one runs."""
-    return st.tabs(tab_labels(page), key=tab_key(page), on_change="rerun")
+    return st.tabs(tab_labels(page), key=tab_key(page), on_change=_tab_opened, args=(page,))
 
 
 def _origin() -> str | None:
