@@ -8,14 +8,14 @@ re-imports the entry script as __mp_main__) does not start the app again.
 import streamlit as st
 
 from nnviz.session.plain_text import escape_markdown
-from pages.ui import session, view
+from pages.ui import links, training, view
 from pages.ui.board_widgets import shared_experiment_notice
 
 LINK_IGNORED = "Some settings in the link were ignored. "
 
 
 def main() -> None:
-    session.read_link_once()  # before the page config: a link with ?present=1 opens with the sidebar folded
+    links.read_link_once()  # before the page config: a link with ?present=1 opens with the sidebar folded
     st.set_page_config(
         page_title="nnviz — see a neural network think",
         page_icon="🧠",
@@ -34,19 +34,19 @@ def main() -> None:
             st.Page("pages/screens/board.py", title="Board", icon=":material/leaderboard:"),
         ]
     )
-    session.enter_page(page.url_path)
+    links.arrive(page.url_path)
     view.sidebar_switches()
     view.apply()
     shared_experiment_notice()
-    if problems := session.link_problems():
+    if problems := links.link_problems():
         # Link text is untrusted: escaped, so "[Log in here](//ev.il)" shows as typed, never as a live link.
         st.warning(LINK_IGNORED + escape_markdown(" ".join(problems)), icon=":material/link_off:")
     try:
         page.run()
-        session.keep_training_alive()  # a run in progress stays alive while its student visits any page
+        training.keep_training_alive()  # a run in progress stays alive while its student visits any page
         view.sidebar_tally()
     finally:  # also when the page calls st.stop(): the address bar always holds the current experiment
-        session.write_link()
+        links.write_link()
 
 
 if __name__ == "__main__":

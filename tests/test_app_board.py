@@ -50,11 +50,16 @@ def test_a_new_board_shows_its_code_and_only_its_creator_sees_the_teacher_key() 
     board, code = new_board()
     assert len(code) == 4
     assert f"room `{code}`" in shown_text(board)
-    (key,) = [element.value for element in board.code]
+    join_link, key = [element.value for element in board.code]
     assert room_store().is_teacher(code, key)
-    # Someone else opening the same board sees the board but not the key.
+    # Students scan the join link: the Train page with the room filled in, never a link to this machine only.
+    assert join_link.endswith(f"/train?room={code}") and "localhost" not in join_link and "127.0.0.1" not in join_link
+    assert len(board.get("image")) == 1  # its QR code
+    # Someone else opening the same board sees the board and its join link but not the key.
     viewer = open_page("pages/screens/board.py", room=code)
-    assert f"room `{code}`" in shown_text(viewer) and not viewer.code
+    assert f"room `{code}`" in shown_text(viewer) and [c.value for c in viewer.code] == [join_link]
+    student = open_page("pages/screens/train.py", room=code)
+    assert student.text_input(key="board_join_code").value == code
     assert viewer.text_input(key="board_claim_key") is not None
 
 

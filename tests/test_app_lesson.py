@@ -11,9 +11,12 @@ from streamlit.testing.v1 import AppTest
 from devkit import app_state
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.lesson.glossary import TERMS, explain
-from nnviz.lesson.steps import STEP_COUNT, STEPS
+from nnviz.lesson.steps import STEP_COUNT, STEPS, step_experiment
 from nnviz.model.default_model import load_default_network
+from nnviz.session.address import Address, query, tab_label
+from nnviz.session.settings import ViewConfig
 from nnviz.session.state.input import InputState
+from nnviz.session.state.view import ViewState
 from tests.conftest import APP_PATH
 
 TIMEOUT = 30
@@ -87,13 +90,18 @@ def test_buttons_open_the_right_page_with_the_steps_settings() -> None:
     assert not at.exception and title(at) == PAGE_TITLES["draw"]
 
 
-def test_the_gradient_descent_step_opens_learn_or_its_stand_in_with_a_big_learning_rate() -> None:
-    at = go_to(lesson(), STEP_OF["Gradient descent"])
-    at.button(key="lesson_open").click().run()
-    assert not at.exception
-    assert at.query_params["lr"] == "3" and at.query_params["optimizer"] == "sgd"
-    if title(at) == PAGE_TITLES["train"]:  # Learn is not on this branch: its stand-in, Train, shows the settings
-        assert at.session_state["train_lr"] == 3.0 and at.session_state["train_optimizer"] == "sgd"
+def test_every_step_opens_its_place_with_exactly_its_experiment(mnist_dir) -> None:
+    at = lesson({"present": "1"})
+    for number, step in enumerate(STEPS, start=1):
+        go_to(at, number).button(key="lesson_open").click().run()
+        assert not at.exception
+        assert app_state.concern(at, ViewState).page == step.page, step.title
+        expected = Address(step.place, step_experiment(number, ViewConfig(presenter=True)))
+        assert dict(at.query_params) == query(expected), step.title  # nothing left over from an earlier step
+        if step.place.tab is not None:
+            assert at.session_state[f"{step.page}_tabs"] == tab_label(step.page, step.place.tab)
+        at.switch_page("pages/screens/lesson.py").run()
+        assert step_shown(at) == number  # back on the lesson, at the same step
 
 
 def test_the_check_question_is_answered_by_the_live_network(mnist) -> None:
@@ -132,6 +140,7 @@ def test_the_pages_tooltips_read_the_glossary(mnist_dir) -> None:
     assert at.selectbox(key="train_init").help == explain("initialization")
 
 
-def test_the_hand_out_link_leaves_presenter_mode_to_the_teacher() -> None:
+def test_the_hand_out_link_leaves_presenter_mode_to_the_teacher_and_shows_a_qr_code() -> None:
     at = go_to(lesson({"present": "1", "guess": "1"}), 3)
     assert "present" not in at.code[0].value and "guess=1" in at.code[0].value
+    assert len(at.get("image")) == 1

@@ -81,12 +81,6 @@ def test_a_shared_experiment_is_offered_until_opened_or_dismissed_and_a_new_one_
     assert board.unseen_shared(board.left(state)) is None  # a student who left is offered nothing
 
 
-def test_opening_asks_for_one_page_switch() -> None:
-    state = board.with_opening(BoardState())
-    state, opening = board.take_opening(state)
-    assert opening and not board.take_opening(state)[1]
-
-
 def test_board_messages_are_shown_once_and_unknown_kinds_refused() -> None:
     state = board.with_message(BoardState(), "board_done", "Removed that run from the board.")
     state, text = board.take_message(state, "board_done")

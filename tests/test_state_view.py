@@ -91,3 +91,11 @@ def test_the_followed_neuron_falls_back_when_the_pick_does_not_fit(
     assert neuron == expected
     without_input = views.followed_neuron(view, config.layer_names, config.layer_sizes, None)
     assert without_input == (expected_layer, 0 if picked is None else picked, picked is None)
+
+
+def test_leaving_for_another_page_makes_the_next_page_an_arrival() -> None:
+    view, _ = views.enter_page(ViewState(), "lesson")
+    left = views.leave(view)
+    assert left.page is None
+    arrived, switched = views.enter_page(left, "lesson")  # even the same page: its tab comes from the link again
+    assert switched and arrived.page == "lesson"

@@ -1,7 +1,7 @@
 """Every explanation text of nnviz, in one place: the lab's terms in our own words.
 
-Each term is written for a 15-year-old and says where nnviz shows it: a page key
-(see nnviz.lesson.steps.PAGE_FILES) and what to look at there. The Lesson page lists
+Each term is written for a 15-year-old and says where nnviz shows it: a page and tab
+(a nnviz.session.address.Place, which its glossary link opens) and what to look at there. The Lesson page lists
 them as a glossary, and the pages' help tooltips read the same texts through
 `explain(key)`, so an idea is explained once and the same way everywhere.
 """
@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nnviz.session.address import Place
+
 
 @dataclass(frozen=True)
 class Term:
     """One glossary entry.
 
     key: stable id used by the pages ("learning_rate"); name: as shown ("Learning rate").
-    text: 1-3 plain sentences; page: the page key where nnviz shows it; look: what to look at there.
+    text: 1-3 plain sentences; page: the page key where nnviz shows it; look: what to look at there;
+    tab: the slug of the page's tab that shows it (None: the page's first tab, or a page without tabs).
     """
 
     key: str
@@ -24,6 +27,12 @@ class Term:
     text: str
     page: str
     look: str
+    tab: str | None = None
+
+    @property
+    def place(self) -> Place:
+        """Where the term's link opens (raises ValueError for a page or tab nnviz lacks: a test checks all)."""
+        return Place(self.page, self.tab)
 
 
 _TERMS = (
@@ -82,6 +91,7 @@ _TERMS = (
         "“this input holds me back”; a weight near 0 means the input hardly matters. Learning means changing weights.",
         "network",
         "The lines of the diagram (blue adds, orange dashed holds back) and the weight tiles below it.",
+        tab="neurons",
     ),
     Term(
         "bias",
@@ -183,6 +193,7 @@ _TERMS = (
         "never learns from them, so the score shows how well it does on new handwriting.",
         "test",
         "The score on the test digits, and the digits it gets wrong.",
+        tab="score",
     ),
     Term(
         "loss",
@@ -190,7 +201,7 @@ _TERMS = (
         "One number that says how wrong the network is on the training examples: 0 means perfect. "
         "Cross-entropy punishes confident mistakes hard; mean squared error is the gentler contrast. "
         "Training means making the loss small.",
-        "learn",
+        "train",
         "The loss curve while the network trains: it should go down.",
     ),
     Term(
@@ -223,6 +234,7 @@ _TERMS = (
         "It points uphill, so learning steps the other way.",
         "learn",
         "The arrows and slopes on the loss landscape.",
+        tab="descent",
     ),
     Term(
         "gradient_descent",
@@ -231,6 +243,7 @@ _TERMS = (
         "that way, and repeat thousands of times, like walking downhill in fog.",
         "learn",
         "Step through gradient descent and watch the loss go down.",
+        tab="step",
     ),
     Term(
         "optimizer",
@@ -263,6 +276,7 @@ _TERMS = (
         "which nobody programmed. Digits that look alike to the network get similar descriptions.",
         "network",
         "The tab “Hidden layers as features”: digits the network finds alike land close together.",
+        tab="features",
     ),
     Term(
         "pca",
@@ -271,6 +285,7 @@ _TERMS = (
         "between digits, and places every digit along them: a flat map of a many-dimensional space.",
         "network",
         "The tab “Hidden layers as features”.",
+        tab="features",
     ),
     Term(
         "overfitting",
@@ -287,6 +302,7 @@ _TERMS = (
         "pushed against. It helps us trust the network, or catch it cheating.",
         "test",
         "Pick a digit the network gets wrong and see which pixels misled it.",
+        tab="why",
     ),
     Term(
         "mnist",
@@ -375,6 +391,7 @@ _TERMS = (
         "make a second test set beside MNIST's, to see how the network does on real use.",
         "test",
         "The tab “Our drawings”.",
+        tab="ours",
     ),
     Term(
         "time_travel",
@@ -408,6 +425,7 @@ _TERMS = (
         "where ink switches the neuron on, orange where ink switches it off.",
         "network",
         "The tab “What each neuron looks for”.",
+        tab="neurons",
     ),
     Term(
         "gradient_times_input",
@@ -416,6 +434,7 @@ _TERMS = (
         "times how bright it is. Blank pixels add nothing, so they stay white.",
         "test",
         "The tab “Why that answer?”.",
+        tab="why",
     ),
     Term(
         "occlusion",
@@ -425,6 +444,7 @@ _TERMS = (
         "certain barely notices a small eraser, so only the ink it really needs shows up.",
         "test",
         "The map “Covered up” on the tab “Why that answer?”.",
+        tab="why",
     ),
     Term(
         "confusion_matrix",
@@ -433,6 +453,7 @@ _TERMS = (
         "diagonal holds the right answers; every other number is a kind of mistake.",
         "test",
         "Click a number in the matrix to see those test digits.",
+        tab="score",
     ),
     Term(
         "not_a_digit",
@@ -441,6 +462,7 @@ _TERMS = (
         "corner. The network answers them anyway, often very sure of itself.",
         "test",
         "The tab “It answers anyway”.",
+        tab="fooled",
     ),
     Term(
         "forced_choice",
@@ -449,6 +471,7 @@ _TERMS = (
         "“I don't know”, and it never saw anything but digits while training.",
         "test",
         "Press “Noise” on the tab “It answers anyway” and read the bars.",
+        tab="fooled",
     ),
     Term(
         "label",
@@ -465,6 +488,7 @@ _TERMS = (
         "network is sure and right, and huge when it is sure and wrong.",
         "learn",
         "Tab “1 · Loss”: p, −log p, and the curve of the loss for every p.",
+        tab="loss",
     ),
     Term(
         "mse",
@@ -473,6 +497,7 @@ _TERMS = (
         "the others, averaged over the outputs. It punishes a sure mistake far less than cross-entropy does.",
         "learn",
         "Tab “1 · Loss”: the mean squared error beside −log p.",
+        tab="loss",
     ),
     Term(
         "accuracy",
@@ -481,6 +506,7 @@ _TERMS = (
         "was: a right answer at 51 % counts as much as one at 99 %.",
         "learn",
         "Tab “1 · Loss”: the accuracy and the mean loss on 1,000 test digits.",
+        tab="loss",
     ),
     Term(
         "loss_slice",
@@ -489,6 +515,7 @@ _TERMS = (
         "all of them at once (each scaled to the size of each neuron's weights, as in Li et al., 2018).",
         "learn",
         "Tab “2 · Gradient descent”: switch on the 2-D slice of the loss.",
+        tab="descent",
     ),
     Term(
         "one_step",
@@ -497,6 +524,7 @@ _TERMS = (
         "gradient. The other pages keep the old model until you keep the copy.",
         "learn",
         "Tab “3 · One step”: the prediction and loss before and after.",
+        tab="step",
     ),
     Term(
         "class_experiment",
@@ -505,6 +533,7 @@ _TERMS = (
         "and everyone on this server sees the same result. The bigger ones take a few minutes.",
         "learn",
         "Tabs “4 · Starting weights” and “5 · More data?”: the button above the results.",
+        tab="weights",
     ),
 )
 

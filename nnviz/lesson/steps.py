@@ -1,56 +1,24 @@
 """The teacher's lesson: the steps of the lab, in order, each one click from the live network.
 
 Pure content and logic: the page (pages/screens/lesson.py) lays it out. A step names the
-page that shows its idea (a key of PAGE_FILES), the settings that page should
-open with (a preset plus a few settings by their link names, as in
-``/train?preset=lab&epochs=10``), and, where the live network can answer it,
-a check question whose answer is computed from the session's model and input.
+place that shows its idea (a page and its tab, nnviz.session.address.Place), the complete
+experiment that place opens with (the defaults, then the step's preset and a few settings by
+their link names, as in ``/train?preset=lab&epochs=10``: never what the previous step set),
+and, where the live network can answer it, a check question whose answer is computed from the
+session's model and input.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network
-from nnviz.session.settings import PRESETS, SETTINGS_BY_LINK, Experiment
-
-# Where each page lives. Learn and Test are built on other branches: until their file
-# exists, a step or a glossary entry that needs them opens the page in FALLBACK_PAGE.
-PAGE_FILES: dict[str, str] = {
-    "lesson": "pages/screens/lesson.py",
-    "draw": "pages/screens/draw.py",
-    "train": "pages/screens/train.py",
-    "network": "pages/screens/network.py",
-    "learn": "pages/screens/learn.py",
-    "test": "pages/screens/test.py",
-}
-PAGE_TITLES: dict[str, str] = {
-    "lesson": "Lesson",
-    "draw": "Draw",
-    "train": "Train",
-    "network": "Network",
-    "learn": "Learn",
-    "test": "Test",
-}
-FALLBACK_PAGE: dict[str, str] = {"learn": "train", "test": "network"}
-
-
-def page_file(page: str, root: Path) -> str:
-    """The file of page key `page` under the project `root`, or of its fallback when that file is missing."""
-    path = PAGE_FILES[page]
-    if not (root / path).exists() and page in FALLBACK_PAGE:
-        return page_file(FALLBACK_PAGE[page], root)
-    return path
-
-
-def page_key(path: str) -> str:
-    """The page key of a page file path ("pages/screens/train.py" -> "train")."""
-    return next(key for key, value in PAGE_FILES.items() if value == path)
+from nnviz.session.address import Place
+from nnviz.session.settings import PRESETS, SETTINGS_BY_LINK, Experiment, ViewConfig
 
 
 @dataclass(frozen=True)
@@ -70,11 +38,12 @@ class Check:
 class Step:
     """One step of the lesson.
 
-    title: a few words; text: 2-4 sentences for a 15-year-old; do: one thing to do.
-    page: key of PAGE_FILES; button: the button's label.
-    preset: name of a settings preset to start from (None: keep the session's settings);
+    title: a few words; text: 2-4 sentences for a 15-year-old; do: one thing to do, doable where it opens.
+    page: the page key it opens (nnviz.session.address.PAGE_FILES); button: the button's label.
+    preset: name of a settings preset to start from (None: the defaults);
     settings: link name -> text, applied on top (e.g. {"lr": "3"}).
     terms: glossary keys this step introduces. check: an optional Check.
+    tab: the slug of the page's tab it opens (None: a page without tabs).
     """
 
     title: str
@@ -86,6 +55,12 @@ class Step:
     settings: Mapping[str, str] = field(default_factory=dict)
     terms: tuple[str, ...] = ()
     check: Check | None = None
+    tab: str | None = None
+
+    @property
+    def place(self) -> Place:
+        """Where its button opens (raises ValueError for a page or tab nnviz lacks: a test checks every step)."""
+        return Place(self.page, self.tab)
 
 
 # --- answers read from the live network ------------------------------------------------------------------------
@@ -137,9 +112,20 @@ def output_count(network: Network, _: np.ndarray | None) -> str:
     return f"{len(network.digits)} output neurons, one for each digit it knows: {digits}."
 
 
-def parameter_count(network: Network, _: np.ndarray | None) -> str:
-    config = network.config
-    return f"{config.param_count:,} weights and biases ({config.describe()})."
+def latent_features(network: Network, pixels: np.ndarray | None) -> str:
+    """The last hidden layer's values for the drawing: its own features, how many, the strongest, how many are 0."""
+    if len(network.layers) < 2:
+        return "This network has no hidden layer: it has no features of its own, only the 784 pixels."
+    hidden = len(network.layers) - 1
+    values = forward_pass(network, pixels).activations[hidden][0]
+    strongest = np.argsort(-values, kind="stable")[:3]
+    listed = ", ".join(f"neuron {int(n)} ({values[n]:.2f})" for n in strongest)
+    off = int(np.count_nonzero(values == 0))
+    zeros = f"; {off} of them are exactly 0 for this drawing" if off else ""
+    return (
+        f"Hidden layer {hidden} describes your drawing with {values.size} numbers, features it invented itself. "
+        f"The strongest: {listed}{zeros}."
+    )
 
 
 STEPS: tuple[Step, ...] = (
@@ -223,8 +209,8 @@ STEPS: tuple[Step, ...] = (
         "The loss is one number that says how wrong the network is: 0 would be perfect. "
         "Training is nothing but making the loss smaller.",
         "Watch the loss curve while the network trains: how fast does it fall?",
-        "learn",
-        "Open the loss",
+        "train",
+        "Open Train to watch the loss",
         terms=("loss",),
     ),
     Step(
@@ -242,22 +228,23 @@ STEPS: tuple[Step, ...] = (
         "How does the network get better? For every weight it works out which way would lower the loss, "
         "then takes a small step that way, and repeats. That is gradient descent: walking downhill in fog. "
         "The learning rate is the size of each step.",
-        "Try a learning rate of 3: does the loss still go downhill?",
+        "Draw a digit, then take a few steps with a learning rate of 0.002, and a few with 1: "
+        "does the loss still go downhill?",
         "learn",
-        "Open gradient descent",
-        settings={"lr": "3", "optimizer": "sgd"},
+        "Open one step of gradient descent",
         terms=("gradient", "gradient_descent", "learning_rate", "optimizer"),
+        tab="step",
     ),
     Step(
         "Starting weights",
         "Before learning, the weights need some starting values. If they all start at zero, every neuron "
         "is the same and stays the same; if they start too large, neurons saturate. "
         "Random numbers of the right size let every neuron learn something different.",
-        "Train with “All zeros”, then with “Glorot”, and compare the curves.",
+        "Train one network per starting choice, then compare the “All zeros” curve with the “Glorot” one.",
         "learn",
         "Open starting weights",
-        settings={"init": "zeros"},
         terms=("initialization", "seed"),
+        tab="weights",
     ),
     Step(
         "Hidden layers as latent features",
@@ -268,7 +255,11 @@ STEPS: tuple[Step, ...] = (
         "network",
         "Open the feature map",
         terms=("latent_features", "pca"),
-        check=Check("How many weights and biases does your network have to learn?", parameter_count, False),
+        check=Check(
+            "Into how many features does the last hidden layer turn your drawing, and which are strongest?",
+            latent_features,
+        ),
+        tab="features",
     ),
     Step(
         "Explainability",
@@ -278,6 +269,7 @@ STEPS: tuple[Step, ...] = (
         "test",
         "Open Test",
         terms=("explainability", "test_data"),
+        tab="score",
     ),
 )
 
@@ -296,16 +288,16 @@ def check_answer(check: Check, network: Network, pixels: np.ndarray | None) -> s
     return check.answer(network, pixels)
 
 
-def step_experiment(number: int, exp: Experiment) -> Experiment:
-    """The experiment step `number` opens its page with: its preset and settings on top of `exp`.
+def step_experiment(number: int, view: ViewConfig | None = None) -> Experiment:
+    """The complete experiment step `number` opens: the defaults, its preset, then its settings.
 
-    The view (presenter, guess first) is kept, and the lesson step becomes `number`.
+    Nothing of an earlier step or of the session's settings is kept but how the pages look
+    (`view`: presenter, guess first; None: the default view), and the lesson step becomes `number`.
     Raises ValueError if a step's settings are invalid (a test checks every step).
     """
     step = STEPS[clamp_step(number) - 1]
-    if step.preset is not None:
-        exp = PRESETS[step.preset].applied_to(exp)
+    exp = Experiment() if step.preset is None else PRESETS[step.preset].experiment
     for link, text in step.settings.items():
         setting = SETTINGS_BY_LINK[link]
         exp = setting.with_value(exp, setting.parse(text))
-    return replace(exp, view=replace(exp.view, lesson_step=clamp_step(number)))
+    return replace(exp, view=replace(view or ViewConfig(), lesson_step=clamp_step(number)))

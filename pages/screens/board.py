@@ -18,6 +18,7 @@ from nnviz.figures.board import class_scatter, leaderboard_table, tried_table
 from nnviz.figures.style import PLOT_CONFIG
 from nnviz.session.state import board
 from nnviz.session.state.board import BoardState
+from pages.ui import links
 from pages.ui.resources import room_store
 from pages.ui.state import load, save, widget_value
 from pages.ui.view import chart
@@ -139,9 +140,11 @@ def _board(code: str) -> None:
     save(board.with_drawn(load(BoardState), code, room.version))
     st.markdown(f"# Class board · room `{room.code}`")  # the code is normalised, so only letters and digits
     st.caption(
-        f"Students: open the **Train** page, then **Class board**, and enter {room.code} with a made-up nickname. "
-        f"The board closes {ROOM_TTL_S // 3600} hours after it was opened."
+        f"Students: open the **Train** page, then **Class board**, and enter {room.code} with a made-up nickname, "
+        f"or scan the code below. The board closes {ROOM_TTL_S // 3600} hours after it was opened."
     )
+    with st.expander("Join link for students", icon=":material/qr_code_2:", expanded=not room.entries):
+        links.show_link(links.join_link(room.code), f"Scan to join room {room.code}")
     _teacher_tools(room)
     _results(room)
 

@@ -28,15 +28,10 @@ from nnviz.session.state.learn import LearnState
 from nnviz.session.state.training import TrainingState
 from nnviz.training.config import LOSS_LABELS
 from pages.ui import learn_parts as parts
-from pages.ui import session, state, training
+from pages.ui import links, session, state, training
 from pages.ui.learn_parts import change, once, show
 from pages.ui.widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge
 
-TAB_LOSS = "1 · Loss"
-TAB_DESCENT = "2 · Gradient descent"
-TAB_STEP = "3 · One step"
-TAB_START = "4 · Starting weights"
-TAB_DATA = "5 · More data?"
 PIXELS_CHART = "learn_pixels_chart"  # chart key of the pixel picker (its selection picks a weight)
 BIG_DROP = 0.05  # accuracy on the test digits falling by more than this after the steps: η was too big
 SLICE_SIZE = 500  # images in the 2-D slice's batch: 441 losses must stay well under a second
@@ -243,7 +238,7 @@ def learn() -> None:
             guess_col.metric("Prediction", str(now.predicted), help=explain("prediction"))
             loss_col.metric("Loss", f"{now.crossentropy:.3f}", help=explain("crossentropy"))
             st.caption(input_caption(current))
-    tabs = st.tabs([TAB_LOSS, TAB_DESCENT, TAB_STEP, TAB_START, TAB_DATA], key=parts.TABS_KEY, on_change="rerun")
+    tabs = links.tabs("learn")  # only the open tab is computed
     draws = (
         lambda: _loss_tab(network, model_id, current, true_digit),
         lambda: _descent_tab(network, model_id),

@@ -2,87 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from nnviz.lesson.glossary import TERMS
-from nnviz.lesson.steps import (
-    FALLBACK_PAGE,
-    PAGE_TITLES,
-    STEP_COUNT,
-    STEPS,
-    check_answer,
-    clamp_step,
-    page_file,
-    page_key,
-    step_experiment,
-)
-from nnviz.session.settings import Experiment, link_for, to_query
-from pages.ui import session
+from nnviz.lesson.steps import STEP_COUNT, STEPS, check_answer, clamp_step, step_experiment
+from nnviz.session.address import Address
+from nnviz.session.state.input import InputState
+from pages.ui import links, session, state
 
-ROOT = Path(__file__).resolve().parent.parent
 JUMP = "lesson_jump"  # widget key of the "go to step" picker
 GLOSSARY_FILTER = "lesson_glossary_filter"
 
 
 def _go_to(number: int) -> None:
-    session.set_view(lesson_step=clamp_step(number))
+    links.set_view(lesson_step=clamp_step(number))
 
 
 def _jumped() -> None:
-    _go_to(st.session_state[JUMP])
-
-
-def _target(page: str) -> str:
-    """The file of page key `page` that this app has (a missing Learn or Test page falls back)."""
-    return page_file(page, ROOT)
-
-
-def _switch(page: str, exp: Experiment) -> None:
-    """Open `page` with `exp` in the link; a page the navigation does not list falls back to its stand-in."""
-    path = _target(page)
-    try:
-        st.switch_page(path, query_params=to_query(exp))
-    except StreamlitAPIException:
-        fallback = FALLBACK_PAGE.get(page_key(path))
-        if fallback is None:
-            raise
-        _switch(fallback, exp)
-
-
-def _open(page: str, exp: Experiment) -> None:
-    session.set_experiment(exp)  # the Train form re-seeds itself from it
-    st.session_state[session.LESSON_OPENING] = page
-
-
-def _page_link(page: str, label: str, key_help: str) -> None:
-    path = _target(page)
-    try:
-        st.page_link(path, label=label, help=key_help)
-    except StreamlitAPIException:
-        fallback = FALLBACK_PAGE.get(page_key(path))
-        if fallback is not None:
-            _page_link(fallback, label, key_help)
-
-
-def _full_link(page: str, exp: Experiment) -> str:
-    """The step's link with this server's address in front, to hand out to the class.
-
-    Without presenter mode: that is for the teacher's projector, not the students' screens.
-    """
-    relative = link_for(page, replace(exp, view=replace(exp.view, presenter=False)))
-    origin = urlsplit(st.context.url or "")
-    return f"{origin.scheme}://{origin.netloc}{relative}" if origin.netloc else relative
+    _go_to(state.widget_value(JUMP))
 
 
 def _indicator(number: int) -> None:
     progress_col, jump_col = st.columns([1, 1], vertical_alignment="bottom")
     progress_col.progress(number / STEP_COUNT, text=f"Step {number} of {STEP_COUNT}")
-    st.session_state[JUMP] = number  # shows the current step, also after Back/Next or a link
+    state.set_widget_value(JUMP, number)  # shows the current step, also after Back/Next or a link
     jump_col.selectbox(
         "Go to step",
         list(range(1, STEP_COUNT + 1)),
@@ -95,14 +38,10 @@ def _indicator(number: int) -> None:
 
 def _open_button(number: int) -> None:
     step = STEPS[number - 1]
-    exp = step_experiment(number, session.experiment())
-    page = page_key(_target(step.page))
-    # A callback, so the click survives a rerun; the switch itself happens in the page's next run.
-    st.button(
-        step.button, key="lesson_open", type="primary", icon=":material/open_in_new:", on_click=_open, args=(page, exp)
-    )
-    st.caption(f"Opens the **{PAGE_TITLES[page]}** page with this step's settings. The same as a link for the class:")
-    st.code(_full_link(page, exp), language=None, wrap_lines=True)
+    address = Address(step.place, step_experiment(number, links.view()))
+    links.open_button(step.button, address, "lesson_open", type="primary", icon=":material/open_in_new:")
+    st.caption(f"Opens **{step.place.title}** with this step's settings. The same as a link for the class:")
+    links.show_link(links.hand_out_link(address), "Scan to open this step")
 
 
 def _check(number: int) -> None:
@@ -110,7 +49,7 @@ def _check(number: int) -> None:
     if check is None:
         return
     st.markdown(f"**Check:** {check.question}")
-    current = session.current_input()
+    current = state.load(InputState).current
     answer = check_answer(check, session.active_network(), None if current is None else current.pixels)
     if answer is None:
         st.caption("Draw a digit first (press the button above): the answer is read from your drawing.")
@@ -168,17 +107,15 @@ def _glossary() -> None:
             st.caption("No word matches.")
         for term in sorted(terms, key=lambda t: t.name.lower()):
             st.markdown(f"**{term.name}**: {term.text}")
-            _page_link(term.page, f"See it on {PAGE_TITLES[page_key(_target(term.page))]}: {term.look}", term.name)
+            links.link_to(f"See it on {term.place.title}: {term.look}", term.place, help=term.name)
 
 
-if (opening := st.session_state.pop(session.LESSON_OPENING, None)) is not None:
-    _switch(opening, session.experiment())
 st.title("Lesson")
 st.caption(
     "How a network reads a digit, in thirteen short steps. Read a step together, press its button to try it "
     "on the live network, then come back here for the next one."
 )
-current_step = clamp_step(session.view().lesson_step)
+current_step = clamp_step(links.view().lesson_step)
 _indicator(current_step)
 _step(current_step)
 _back_next(current_step)

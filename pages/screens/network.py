@@ -28,19 +28,17 @@ from nnviz.model.mnist import DataUnavailableError
 from nnviz.model.network import Network
 from nnviz.model.neuron import neuron_breakdown, neuron_name
 from nnviz.model.snapshots import network_at_epoch, probability_across_epochs
+from nnviz.session.address import Place
 from nnviz.session.clicks import clicked_edge, clicked_neuron
 from nnviz.session.state import view as views
 from nnviz.session.state.input import CurrentInput, caption
 from nnviz.session.state.view import ViewState
-from pages.ui import resources, session, state
+from pages.ui import links, resources, session, state
 from pages.ui.view import chart
 from pages.ui.widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, model_badge, prediction_block, wrap_below_when_narrower
 
 DIAGRAM_KEY, TILES_KEY = "network_diagram", "network_tiles"
 LAYER_PICKER, NEURON_PICKER = "network_pick_layer", "network_pick_neuron"  # they show the followed neuron
-NETWORK_TABS = "network_tabs"  # widget key of the tabs: only the open tab is computed
-TAB_LOOKS_FOR = "What each neuron looks for"
-TAB_LATENT = "Hidden layers as features"
 TILES_SHOWN = 32  # weight tiles drawn by default: 32 stay readable on a projector and light to send
 TERMS_IN_CHART = 8  # the waterfall: 8 terms, the rest, the bias and z
 EXAMPLES_HEIGHT = 440
@@ -112,8 +110,8 @@ def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int, ba
     if edge is not None and edge.fits(network.config):  # after a click on an edge: its weight, and the way to Learn
         words = edge.describe(network.config)  # numbers and layer names only: safe as markdown
         st.markdown(f"{words[0].upper()}{words[1:]}: **w = {network.layers[edge.layer].weights[marked[1:]]:+.3f}**")
-        learn, icon = "pages/screens/learn.py", ":material/trending_down:"
-        st.page_link(learn, label="See it on the Learn page", icon=icon, help=explain("gradient_descent"))
+        descent, icon = Place("learn", "descent"), ":material/trending_down:"
+        links.link_to("See it on the Learn page", descent, icon=icon, help=explain("gradient_descent"))
 
 
 def _pickers(network: Network, layer: int, neuron: int, automatic: bool) -> None:
@@ -262,7 +260,7 @@ def follow_the_signal() -> None:
     if forward is not None:
         _neuron_panel(network, forward, layer, neuron, automatic)
 
-    looks_for_tab, latent_tab = st.tabs([TAB_LOOKS_FOR, TAB_LATENT], key=NETWORK_TABS, on_change="rerun")
+    looks_for_tab, latent_tab = links.tabs("network")  # only the open tab is computed
     if looks_for_tab.open:
         with looks_for_tab:
             _weight_tiles(network, model_id, forward, layer, neuron)

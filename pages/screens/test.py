@@ -27,15 +27,13 @@ from nnviz.session.state import input as inputs
 from nnviz.session.state import test as tests
 from nnviz.session.state.input import InputState, caption
 from nnviz.session.state.test import TestState
-from pages.ui import resources, session, state
+from pages.ui import links, resources, session, state
 from pages.ui.collect import collection_files, show_collect_error
 from pages.ui.view import chart
 from pages.ui.widgets import input_error, model_badge, random_test_digit
 
 MATRIX_KEY, CELL_GALLERY_KEY, MISTAKES_KEY = "test_matrix", "test_cell_gallery", "test_mistakes"
 OURS_KEY = "test_ours_gallery"
-TEST_TABS = "test_tabs"  # widget key of the tabs: only the open tab is computed
-TAB_HOW_GOOD, TAB_WHY, TAB_FOOLED, TAB_OURS = "How good is it?", "Why that answer?", "It answers anyway", "Our drawings"
 MISTAKES_SHOWN = 24
 MAP_HEIGHT = 300
 PLOT = {"config": PLOT_CONFIG, "theme": None}
@@ -241,9 +239,7 @@ def ours(network: Network, model_id: str) -> None:
 def test_page() -> None:
     network = session.active_network()
     model_id = session.model_fingerprint(network)
-    how_good_tab, why_tab, fooled_tab, ours_tab = st.tabs(
-        [TAB_HOW_GOOD, TAB_WHY, TAB_FOOLED, TAB_OURS], key=TEST_TABS, on_change="rerun"
-    )
+    how_good_tab, why_tab, fooled_tab, ours_tab = links.tabs("test")  # only the open tab is computed
     shows = (
         lambda: how_good(network, model_id),
         lambda: why(network),

@@ -11,14 +11,14 @@ import streamlit as st
 from nnviz.classroom import actions
 from nnviz.classroom.rooms import MAX_NICKNAME, SharedExperiment
 from nnviz.classroom.sharing import opened_experiment
+from nnviz.session.address import ROOM_PARAM, Address, Place
 from nnviz.session.state import board
 from nnviz.session.state.board import BoardState
-from nnviz.session.state.experiment import ExperimentState, with_experiment
+from pages.ui import links
 from pages.ui.resources import room_store
-from pages.ui.state import load, save, widget_value
+from pages.ui.state import load, save, set_widget_value, widget_value
 
 SHARED_POLL_S = 5.0  # how often a student's page asks the room for a new shared experiment
-TRAIN_PAGE = "pages/screens/train.py"
 
 
 def _join() -> None:
@@ -43,6 +43,8 @@ def join_room_panel() -> None:
             leave = lambda: save(board.left(load(BoardState)))  # noqa: E731
             st.button("Leave the room", key="board_leave", icon=":material/logout:", on_click=leave)
         else:
+            if (code := st.query_params.get(ROOM_PARAM)) and not widget_value("board_join_code"):
+                set_widget_value("board_join_code", code[:9])  # the board's join link (/train?room=K7QM) fills it in
             st.caption("Your teacher's board shows a room code. No account and no real name: pick a made-up nickname.")
             st.text_input("Room code", key="board_join_code", max_chars=9, placeholder="K7QM")
             st.text_input("Nickname", key="board_join_nickname", max_chars=MAX_NICKNAME, placeholder="Turbo Owl")
@@ -55,9 +57,8 @@ def join_room_panel() -> None:
 
 def _open_shared(code: str, shared: SharedExperiment) -> None:
     # The network and training come from the teacher's settings on top of the defaults; the view stays the student's.
-    experiment = load(ExperimentState)
-    save(with_experiment(experiment, opened_experiment(shared.query, experiment.experiment)))
-    save(board.with_opening(board.with_seen_shared(load(BoardState), code, shared.shared_id)))
+    save(board.with_seen_shared(load(BoardState), code, shared.shared_id))
+    links.go(Address(Place("train"), opened_experiment(shared.query, links.experiment())))
 
 
 def _dismiss_shared(code: str, shared_id: int) -> None:
@@ -73,9 +74,9 @@ def _shared_experiment_notice() -> None:
         st.info("Your teacher shared an experiment — open it", icon=":material/campaign:")
         st.text(shared.title)
         open_col, later_col = st.columns(2)
-        opened = {"type": "primary", "icon": ":material/open_in_new:", "on_click": _open_shared}
-        if open_col.button("Open it", key="board_open_shared", args=(code, shared), **opened):
-            st.rerun()  # a click reruns only this fragment; the whole app must run to switch pages
+        with open_col:  # a fragment's body may switch pages (a callback may not): the whole app then runs Train
+            if st.button("Open it", key="board_open_shared", type="primary", icon=":material/open_in_new:"):
+                _open_shared(code, shared)
         dismiss = {"on_click": _dismiss_shared, "args": (code, shared.shared_id)}
         later_col.button("Not now", key="board_dismiss_shared", **dismiss)
 
@@ -86,9 +87,5 @@ def shared_experiment_notice() -> None:
     Only a session that joined a room polls at all, and then every SHARED_POLL_S seconds
     (a cheap version number; the room is read only when it changed).
     """
-    state, opening = board.take_opening(load(BoardState))
-    if opening:
-        save(state)
-        st.switch_page(TRAIN_PAGE)
-    if state.membership is not None:
+    if load(BoardState).membership is not None:
         st.fragment(_shared_experiment_notice, run_every=SHARED_POLL_S)()

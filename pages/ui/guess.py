@@ -18,7 +18,7 @@ from nnviz.session.state import view as views
 from nnviz.session.state.input import InputState
 from nnviz.session.state.view import ViewState
 from nnviz.training.history import TrainingHistory
-from pages.ui import session, state
+from pages.ui import links, state
 from pages.ui.view import chart
 
 DIGIT_PICKER = "guess_digit_{}"  # one picker per canvas generation: a new drawing starts unpicked
@@ -26,7 +26,7 @@ CURVE_PICKER = "guess_curve"
 
 
 def _on() -> bool:
-    return session.view().guess_first
+    return links.view().guess_first
 
 
 # --- Draw --------------------------------------------------------------------------------------------------------

@@ -24,10 +24,10 @@ from nnviz.session.state.learn import LearnState
 from nnviz.training import learn_experiments as lab
 from nnviz.training.experiment_job import ExperimentJob, ExperimentRegistry
 from nnviz.training.experiment_results import read_starting_weights, zero_tiles_sentence
-from pages.ui import resources, session, state
+from pages.ui import links, resources, session, state
 from pages.ui.view import chart
 
-TABS_KEY = "learn_tabs"  # widget key of the tabs: only the open tab is computed
+TABS_KEY = links.tab_key("learn")  # widget key of the tabs (AppTests open a tab with it)
 TRUE_DIGIT_KEY = "learn_true_digit"  # widget key of the true-digit picker
 RATE_KEY = "learn_learning_rate"  # widget key of η for one step
 T = TypeVar("T")

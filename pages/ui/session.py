@@ -20,23 +20,12 @@ import streamlit as st
 
 from nnviz.explain.loss_landscape import WeightRef
 from nnviz.model.network import Network
-from nnviz.session.settings import Experiment, ViewConfig, to_query
 from nnviz.session.state import learn as learning
-from nnviz.session.state.experiment import (
-    ExperimentState,
-    read_link,
-    take_link_problems,
-    with_experiment,
-    with_view,
-)
-from nnviz.session.state.input import CurrentInput, InputState, remount
 from nnviz.session.state.learn import LearnState
 from nnviz.session.state.training import TrainingState
-from nnviz.session.state.view import ViewState
-from nnviz.session.state.view import enter_page as enter_view
 from pages.ui import state, training
 from pages.ui.resources import default_network
-from pages.ui.state import load, save
+from pages.ui.state import load
 
 T = TypeVar("T")
 
@@ -129,84 +118,3 @@ def model_result(kind: str, model_id: str, part: int, network: Network, compute:
     while len(results) > SESSION_RESULTS_KEPT:
         results.popitem(last=False)
     return value
-
-
-# --- The session's experiment and its link, for the router ----------------------------------------------------
-# The experiment is its own concern (nnviz.session.state.experiment); the router's calls read and write it here.
-
-PAGE_PARAMS = ("room",)  # link parameters that belong to a page, not to the experiment (/board?room=K7QM)
-
-
-def experiment() -> Experiment:
-    """This session's current experiment: what the Train form shows and the address bar holds."""
-    return load(ExperimentState).experiment
-
-
-def set_experiment(exp: Experiment) -> None:
-    save(with_experiment(load(ExperimentState), exp))
-
-
-def read_link_once() -> None:
-    """On a session's first run, take the experiment from the link; say what was ignored (shown once)."""
-    params = {name: value for name, value in st.query_params.to_dict().items() if name not in PAGE_PARAMS}
-    save(read_link(load(ExperimentState), params))
-
-
-def link_problems() -> list[str]:
-    """The sentences about ignored link parameters, once (they are forgotten when read)."""
-    state, problems = take_link_problems(load(ExperimentState))
-    save(state)
-    return list(problems)
-
-
-def write_link() -> None:
-    """Put the current experiment into the address bar (only the settings that differ from the defaults).
-
-    Called by the router after every page ran, so copying the URL always reproduces the
-    experiment and a reload keeps it. Nothing is sent while the address bar already agrees.
-    """
-    current = st.query_params.to_dict()
-    wanted = to_query(experiment()) | {name: current[name] for name in PAGE_PARAMS if name in current}
-    if current != wanted:
-        st.query_params.from_dict(wanted)
-
-
-def keep_training_alive() -> None:
-    """The router's heartbeat call (see pages.ui.training.keep_training_alive)."""
-    training.keep_training_alive()
-
-
-# --- Classroom view (issue 11): presenter mode, guess first, the lesson step -------------------------------------
-
-LESSON_OPENING = "nnviz_lesson_opening"  # the page a lesson button asked to open (switch_page cannot run in a callback)
-
-
-def view() -> ViewConfig:
-    return load(ExperimentState).view
-
-
-def set_view(**changes: object) -> None:
-    """Change view settings (presenter=..., guess_first=..., lesson_step=...) of the session's experiment."""
-    save(with_view(load(ExperimentState), **changes))
-
-
-# --- For the pages that have not moved to pages/ui/state yet (go with them) ----------------------------------
-
-CURRENT_PAGE = "nnviz_current_page"  # the page that ran last (the board's notice reads it)
-
-
-def current_input() -> CurrentInput | None:
-    return state.load(InputState).current
-
-
-def enter_page(page: str) -> None:
-    """Called by the router on every run with the page about to run.
-
-    On arrival from another page the canvas is about to be mounted afresh, so the drawing
-    it should show is captured anew.
-    """
-    st.session_state[CURRENT_PAGE] = page
-    view, switched = enter_view(state.load(ViewState), page)
-    if switched:
-        state.save(view)
-        state.save(remount(state.load(InputState)))

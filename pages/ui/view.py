@@ -16,7 +16,7 @@ from nnviz.figures.presenter_css import PRESENTER_CSS
 from nnviz.figures.style import for_presenter
 from nnviz.lesson.glossary import explain
 from nnviz.session.state.view import ViewState
-from pages.ui import session, state
+from pages.ui import links, state
 
 PRESENT_TOGGLE = "view_present"  # widget keys of the sidebar switches
 GUESS_TOGGLE = "view_guess"
@@ -24,22 +24,22 @@ GUESS_TOGGLE = "view_guess"
 
 def sidebar_state() -> str:
     """The sidebar's state when a page opens: collapsed in presenter mode, so the figures get the room."""
-    return "collapsed" if session.view().presenter else "auto"
+    return "collapsed" if links.view().presenter else "auto"
 
 
 def apply() -> None:
     """Put the view into this run: the presenter CSS when it is on (the router keeps the link)."""
-    if session.view().presenter:
+    if links.view().presenter:
         st.html(PRESENTER_CSS)
 
 
 def _switched(key: str, field: str) -> None:
-    session.set_view(**{field: bool(state.widget_value(key))})
+    links.set_view(**{field: bool(state.widget_value(key))})
 
 
 def sidebar_switches() -> None:
     """The two classroom switches, in the sidebar, mirrored in the link (?present=1, ?guess=1)."""
-    view = session.view()
+    view = links.view()
     # Shown from the experiment on every run, so a link or a lesson button that changed it is reflected.
     state.set_widget_value(PRESENT_TOGGLE, view.presenter)
     state.set_widget_value(GUESS_TOGGLE, view.guess_first)
@@ -53,13 +53,13 @@ def sidebar_switches() -> None:
 
 def sidebar_tally() -> None:
     """The session's guess tally, under the switches; drawn after the page, so it includes a guess just marked."""
-    if session.view().guess_first:
+    if links.view().guess_first:
         st.sidebar.caption(f"**Guesses:** {state.load(ViewState).tally.describe()}")
 
 
 def chart(figure: go.Figure, **kwargs: Any) -> Any:
     """`st.plotly_chart(figure, **kwargs)`, enlarged in presenter mode."""
-    if session.view().presenter:
+    if links.view().presenter:
         figure = for_presenter(figure)
         kwargs["theme"] = None  # Streamlit's chart theme would grey the black text out again
     return st.plotly_chart(figure, **kwargs)

@@ -140,7 +140,7 @@ def test_click_an_edge_of_the_diagram_to_see_its_weight_on_the_learn_page(page: 
     assert page.locator('[data-testid="stException"]').count() == 0
 
     page.get_by_role("link", name="See it on the Learn page").click()
-    page.wait_for_url(re.compile(r"/learn$"), timeout=30_000)
-    open_descent_tab(page)
+    page.wait_for_url(re.compile(r"/learn\?tab=descent$"), timeout=30_000)  # on the tab that shows the weight
+    page.get_by_role("tab", name=DESCENT_TAB, selected=True).wait_for(timeout=30_000)
     wait_for_weight_on_show(page, words)
     assert page.locator('[data-testid="stException"]').count() == 0

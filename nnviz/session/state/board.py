@@ -27,7 +27,6 @@ class BoardState:
     drawn: (room code, version) the Board page drew last (version None when the room could not be read).
     watched: (room code, version, shared experiment or None) the student's notice read last.
     seen_shared: (room code, shared id) of the shared experiment last opened or dismissed.
-    opening: True from "Open it" until the next full run has opened the Train page.
     notice, join_error, board_error, board_done: one plain sentence each, shown once.
     """
 
@@ -36,7 +35,6 @@ class BoardState:
     drawn: tuple[str, int | None] | None = None
     watched: tuple[str, int, SharedExperiment | None] | None = None
     seen_shared: tuple[str, int] | None = None
-    opening: bool = False
     notice: str | None = None
     join_error: str | None = None
     board_error: str | None = None
@@ -92,16 +90,6 @@ def unseen_shared(state: BoardState) -> SharedExperiment | None:
 def with_seen_shared(state: BoardState, code: str, shared_id: int) -> BoardState:
     """The shared experiment was opened or dismissed: it is not offered again."""
     return replace(state, seen_shared=(code, shared_id))
-
-
-def with_opening(state: BoardState) -> BoardState:
-    """ "Open it" was pressed: the next full run opens the Train page (a fragment cannot switch pages)."""
-    return replace(state, opening=True)
-
-
-def take_opening(state: BoardState) -> tuple[BoardState, bool]:
-    """(state without the request, True if a page switch to the Train page was asked for): acted on once."""
-    return replace(state, opening=False), state.opening
 
 
 # --- Sentences shown once ---------------------------------------------------------------------------------------

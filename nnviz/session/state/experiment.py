@@ -7,7 +7,7 @@ about the link parameters that were ignored are shown once and then forgotten.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from nnviz.session.settings import Experiment, ViewConfig, from_query
@@ -44,6 +44,11 @@ def read_link(state: ExperimentState, experiment_params: Mapping[str, str]) -> E
 def take_link_problems(state: ExperimentState) -> tuple[ExperimentState, tuple[str, ...]]:
     """The sentences on ignored link parameters, once: the returned state has forgotten them."""
     return replace(state, link_problems=()), state.link_problems
+
+
+def with_link_problems(state: ExperimentState, problems: Sequence[str]) -> ExperimentState:
+    """`state` with more sentences about ignored link parts (e.g. a tab the page lacks) to show once."""
+    return replace(state, link_problems=state.link_problems + tuple(problems)) if problems else state
 
 
 def with_experiment(state: ExperimentState, exp: Experiment) -> ExperimentState:

@@ -35,7 +35,7 @@ class CurveGuess:
 
 @dataclass(frozen=True, eq=False)
 class ViewState:
-    """page: the page that ran last (to notice a page switch). tally: right guesses of this session.
+    """page: the page that ran last (to notice a page switch; None while leaving for another). tally: right guesses.
 
     digit_guess: the guess for the current drawing; just_guessed: the Draw page reruns once in full
     so the sidebar's tally shows it. curve_guess: the guess for the latest run; curve_settled: the
@@ -51,6 +51,11 @@ class ViewState:
     curve_guess: CurveGuess | None = None
     curve_settled: object | None = None
     followed: tuple[str, int | None] | None = None
+
+
+def leave(view: ViewState) -> ViewState:
+    """A page switch was asked for: no page is current until the next one runs (the address bar waits for it)."""
+    return replace(view, page=None)
 
 
 def enter_page(view: ViewState, page: str) -> tuple[ViewState, bool]:
