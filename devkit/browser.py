@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -78,6 +79,12 @@ DIGIT_STROKES: dict[str, list[list[tuple[float, float]]]] = {
     ],
     "7": [[(0.25, 0.18), (0.75, 0.18), (0.45, 0.85)]],
 }
+
+# The Draw page's prompt on a blank canvas.
+PROMPT = re.compile(r"draw a digit", re.IGNORECASE)
+# The app's navigation links, in the sidebar or the top bar.
+NAV_LINKS = 'a[data-testid="stSidebarNavLink"], [data-testid="stTopNavLink"] a, a[data-testid="stTopNavLink"]'
+
 
 IDLE_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
@@ -341,6 +348,25 @@ def open_app_page(page: Any, url: str, timeout_ms: float = 60_000) -> None:
     page.goto(url)
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     wait_idle(page, timeout_ms)
+
+
+def open_draw_page(page: Any, url: str) -> Any:
+    """Load the app (the Draw page is the default) and return the canvas's drawing surface, ready to draw on."""
+    open_app_page(page, url)
+    surface = canvas_surface(page)
+    surface.wait_for(state="visible", timeout=30_000)
+    wait_idle(page)
+    return surface
+
+
+def nav_link(page: Any, want_draw: bool) -> Any:
+    """The first navigation link to the Draw page (url "/" or "/draw"), or to any other page; None if none."""
+    links = page.locator(NAV_LINKS)
+    for i in range(links.count()):
+        path = links.nth(i).evaluate("a => new URL(a.href).pathname.replace(/^\\/+|\\/+$/g, '')")
+        if (path in ("", "draw")) == want_draw:
+            return links.nth(i)
+    return None
 
 
 def drawn_pixel_count(canvas_surface_locator: Any) -> int:

@@ -28,7 +28,7 @@ def test_shipped_default_model_is_at_least_97_percent(mnist) -> None:
     assert accuracy >= 0.97, f"default model test accuracy {accuracy:.2%}"
 
 
-def test_default_architecture_three_epochs_reaches_95_percent(mnist) -> None:
+def test_default_architecture_three_epochs_reaches_95_percent(mnist, trainer) -> None:
     from nnviz.training.fit import train
 
     training = TrainingConfig(epochs=3)  # the Train page's defaults: Adam, learning rate 0.001, batch 32

@@ -9,12 +9,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit import app_state
+from devkit.app_kit import APP_PATH
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.lesson.glossary import TERMS, explain
 from nnviz.lesson.steps import STEP_COUNT, STEPS
 from nnviz.model.default_model import load_default_network
 from nnviz.session.state.input import InputState
-from tests.conftest import APP_PATH
 
 TIMEOUT = 30
 PAGE_TITLES = {  # each page's st.title, to know which page ran

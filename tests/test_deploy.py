@@ -25,7 +25,7 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from devkit.browser import PROJECT_ROOT, StreamlitServer, free_port
-from tests.conftest import skip_or_fail
+from devkit.ci import skip_or_fail
 
 SESSIONS = 12  # with random routes, all 12 on one of two replicas would happen once in 2,000 runs
 GUARD_S = 90.0  # only so a broken setup fails instead of hanging; never a speed check

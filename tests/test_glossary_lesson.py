@@ -7,6 +7,8 @@ import re
 import numpy as np
 import pytest
 
+from devkit.app_kit import APP_PATH
+from devkit.data_dir import PROJECT_ROOT
 from nnviz.lesson.glossary import TERMS, explain
 from nnviz.lesson.steps import (
     FALLBACK_PAGE,
@@ -21,7 +23,6 @@ from nnviz.lesson.steps import (
 from nnviz.model.default_model import load_default_network
 from nnviz.model.forward import forward_pass
 from nnviz.session.settings import Experiment, ViewConfig, from_query, to_query
-from tests.conftest import APP_PATH, PROJECT_ROOT
 
 NAVIGATION = set(re.findall(r'st\.Page\("([^"]+)"', open(APP_PATH, encoding="utf-8").read()))  # noqa: SIM115
 

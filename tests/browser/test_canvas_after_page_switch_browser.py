@@ -12,16 +12,18 @@ from typing import Any
 import pytest
 
 from devkit.browser import (
+    PROMPT,
     canvas_surface,
     draw_digit,
     drawn_pixel_count,
+    nav_link,
+    open_draw_page,
     read_metric,
     rerun_expected,
     reset_canvas,
     wait_for_metric,
     wait_idle,
 )
-from tests.browser.test_draw_browser import PROMPT, nav_link, open_draw_page
 
 pytestmark = pytest.mark.browser
 

@@ -11,11 +11,11 @@ from devkit.browser import (
     canvas_surface,
     drag_through,
     draw_digit,
+    nav_link,
     open_app_page,
     wait_for_metric,
     wait_idle,
 )
-from tests.browser.test_draw_browser import nav_link
 
 pytestmark = pytest.mark.browser
 

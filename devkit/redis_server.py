@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from devkit.browser import free_port
-from tests.conftest import skip_or_fail
+from devkit.ci import skip_or_fail
 
 START_TIMEOUT_S = 20.0
 

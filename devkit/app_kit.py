@@ -2,23 +2,29 @@
 
 `open_page` starts the app as a fresh session and switches to one page; `chart`, `array` and
 `trace` read a plotly figure the page showed; `mnist_image` and `use_session_model` set up what
-the page is given (a real test digit, a trained-like session model).
+the page is given (a real test digit, a trained-like session model); `open_learn_tab` opens one of
+the Learn page's tabs; `tiny_settings` and `wait_for_training` run a small real training from the
+Train page (slow: a worker starts TensorFlow).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import time
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from devkit.app_state import concern, put_concern
+from devkit.data_dir import PROJECT_ROOT
 from nnviz.model.network import Network
 from nnviz.session.state.training import TrainingState, with_network
-from tests.conftest import APP_PATH
+from pages.ui.learn_parts import TABS_KEY
 
+APP_PATH = str(PROJECT_ROOT / "app.py")  # absolute: AppTest resolves relative paths against the calling file
 TIMEOUT = 60  # seconds one AppTest run may take: a first run loads MNIST and the default model
+TRAINING_DEADLINE_S = 240  # a cold worker imports TensorFlow first
 
 
 def open_page(page: str, **query: str) -> AppTest:
@@ -63,3 +69,37 @@ def use_session_model(at: AppTest, network: Network, snapshots: list | None = No
     """Make `network` the session's model, as the Train page leaves it after a run (no trainer needed)."""
     put_concern(at, with_network(concern(at, TrainingState), network, snapshots))
     return at.run()
+
+
+def open_learn_tab(at: AppTest, name: str) -> AppTest:
+    """Switch the Learn page (already open in `at`) to its tab labelled `name`, e.g. "2 · Gradient descent"."""
+    at.session_state[TABS_KEY] = name
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def tiny_settings(at: AppTest, epochs: int = 1) -> AppTest:
+    """Set the open Train page to a 784-16-10 network on 1,000 images: a real run of a few seconds."""
+    at.slider(key="train_layers").set_value(1).run()
+    at.number_input(key="train_size_1").set_value(16)
+    at.slider(key="train_epochs").set_value(epochs)
+    at.select_slider(key="train_images").set_value(1_000)
+    return at.run()
+
+
+def training_history(at: AppTest):
+    """The session's training history (nnviz.session.state.training), as the Train page left it."""
+    return concern(at, TrainingState).history
+
+
+def wait_for_training(at: AppTest) -> AppTest:
+    """Rerun the page (as the browser's polling does) until the session's run has finished."""
+    deadline = time.monotonic() + TRAINING_DEADLINE_S
+    while time.monotonic() < deadline:
+        at.run()
+        assert not at.exception
+        if training_history(at).finished is not None:
+            return at.run()
+        time.sleep(0.3)  # polling a worker process, as the page does: no event to wait on under AppTest
+    raise AssertionError("training did not finish in time")
