@@ -255,7 +255,19 @@ def canvas_surface(page: Any, key_prefix: str = "draw_canvas") -> Any:
 
 def reset_canvas(page: Any, key_prefix: str = "draw_canvas") -> None:
     """Empty the canvas with its own toolbar's reset button (the same on every page that has the canvas)."""
-    button = page.locator(f'[class*="st-key-{key_prefix}"] button[aria-label="Reset canvas & history"]').first
+    press_canvas_tool(page, "Reset canvas & history", key_prefix)
+
+
+def undo_canvas(page: Any, key_prefix: str = "draw_canvas") -> None:
+    """Press the canvas toolbar's undo as soon as it is enabled (it is disabled while there is nothing to undo)."""
+    enabled = f'[class*="st-key-{key_prefix}"] button[aria-label="Undo"]:not([disabled])'
+    page.wait_for_selector(enabled, state="attached", timeout=30_000)
+    press_canvas_tool(page, "Undo", key_prefix)
+
+
+def press_canvas_tool(page: Any, label: str, key_prefix: str = "draw_canvas") -> None:
+    """Press the canvas toolbar's button labelled `label` (e.g. "Undo", "Reset canvas & history")."""
+    button = page.locator(f'[class*="st-key-{key_prefix}"] button[aria-label="{label}"]').first
     # A DOM click: the toolbar may only show on hover, and moving the mouse there is not what is being tested.
     button.evaluate("b => b.click()")
 
@@ -382,6 +394,99 @@ def drawn_pixel_count(canvas_surface_locator: Any) -> int:
              return n;
            }"""
     )
+
+
+# JS: how many pixels of the strokes a canvas renders (the lower canvas beside its surface) are inked (neither
+# transparent nor black), for the first canvas keyed `prefix…` that is not stale; null while there is none.
+# The canvas component draws inside a shadow root, which querySelector does not enter: walk into each one.
+_INK_JS = """
+(prefix) => {
+  // The strokes' canvas sits beside the drawing surface (upper-canvas); the background has its own.
+  const inside = (root) => [
+    ...[...root.querySelectorAll('canvas.upper-canvas')].map(
+      (up) => up.parentElement.querySelector('canvas.lower-canvas')
+    ),
+    ...[...root.querySelectorAll('*')].flatMap((el) => (el.shadowRoot ? inside(el.shadowRoot) : [])),
+  ];
+  const hosts = [...document.querySelectorAll(`[class*="st-key-${prefix}"]`)].filter(
+    (el) => !el.closest('[data-stale="true"]')
+  );
+  const lower = hosts.flatMap(inside)[0];
+  if (!lower) return null;
+  const d = lower.getContext('2d').getImageData(0, 0, lower.width, lower.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i + 3] > 0 && (d[i] > 0 || d[i + 1] > 0 || d[i + 2] > 0)) n++;
+  }
+  return n;
+}
+"""
+
+
+def wait_for_ink(
+    page: Any,
+    *,
+    at_least: int | None = None,
+    at_most: int | None = None,
+    key_prefix: str = "draw_canvas",
+    timeout_ms: float = 30_000,
+) -> int:
+    """Wait until the script is idle and the canvas shows an inked pixel count in range; return the count.
+
+    The canvas redraws a drawing it is mounted with asynchronously, after the script run that mounts it,
+    so "idle" alone does not mean the canvas has settled: this waits for the pixels themselves.
+    Raises playwright's TimeoutError if the count never gets in range.
+    """
+    page.wait_for_function(
+        f"""([prefix, low, high]) => {{
+              const n = ({_INK_JS})(prefix);
+              return n !== null && (low === null || n >= low) && (high === null || n <= high)
+                && document.querySelector('{IDLE_SELECTOR}') !== null;
+            }}""",
+        arg=[key_prefix, at_least, at_most],
+        timeout=timeout_ms,
+    )
+    return page.evaluate(_INK_JS, key_prefix)
+
+
+# JS: the 28 × 28 input a page's Pixels figure shows (plotly's heatmap z, rows top to bottom), or null.
+# calcdata holds the heatmap's z as rows of numbers, whatever encoding the server sent.
+_READ_INPUT_JS = """
+(key) => {
+  const plot = [...document.querySelectorAll(`.st-key-${key} .js-plotly-plot`)].find(
+    (p) => !p.closest('[data-stale="true"]')
+  );
+  const z = plot && plot.calcdata && plot.calcdata[0] && plot.calcdata[0][0] && plot.calcdata[0][0].z;
+  if (!z || z.length !== 28) return null;
+  return Array.from(z, (row) => Array.from(row));
+}
+"""
+
+
+def shown_input(page: Any, key: str = "draw_input", timeout_ms: float = 30_000) -> list[list[float]]:
+    """The 28 × 28 input the server last showed in the Pixels figure keyed `key` (waits for one to show)."""
+    page.wait_for_function(f"(key) => ({_READ_INPUT_JS})(key) !== null", arg=key, timeout=timeout_ms)
+    return page.evaluate(_READ_INPUT_JS, key)
+
+
+def wait_for_input_other_than(
+    page: Any, before: list[list[float]], key: str = "draw_input", timeout_ms: float = 30_000
+) -> list[list[float]]:
+    """Wait until the script is idle and the Pixels figure shows an input other than `before`; return it.
+
+    The figure is drawn by the server from the input it holds, so a new one means the server has read
+    the canvas's latest report: the deterministic sign that a stroke has arrived, whatever else reran.
+    """
+    page.wait_for_function(
+        f"""([key, before]) => {{
+              const now = ({_READ_INPUT_JS})(key);
+              return now !== null && JSON.stringify(now) !== JSON.stringify(before)
+                && document.querySelector('{IDLE_SELECTOR}') !== null;
+            }}""",
+        arg=[key, before],
+        timeout=timeout_ms,
+    )
+    return page.evaluate(_READ_INPUT_JS, key)
 
 
 def set_number(page: Any, key: str, value: int) -> None:

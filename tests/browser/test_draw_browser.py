@@ -16,6 +16,7 @@ from devkit.browser import (
     open_draw_page,
     read_metric,
     rerun_expected,
+    wait_for_ink,
     wait_for_metric,
     wait_idle,
 )
@@ -69,9 +70,5 @@ def test_the_drawing_survives_a_visit_to_another_page(page: Any, app_url: str) -
     surface.wait_for(state="visible", timeout=30_000)
 
     assert wait_for_metric(page, "Prediction") == "7"
-    # The canvas redraws the saved strokes asynchronously after it mounts: give it a moment.
-    for _ in range(50):
-        if drawn_pixel_count(surface) > 500:
-            break
-        page.wait_for_timeout(100)
-    assert drawn_pixel_count(surface) > 500, "the canvas should show the drawing again"
+    # The canvas redraws the saved strokes asynchronously after it mounts: wait for its pixels.
+    assert wait_for_ink(page, at_least=501) > 500, "the canvas should show the drawing again"
