@@ -86,6 +86,9 @@ PROMPT = re.compile(r"draw a digit", re.IGNORECASE)
 NAV_LINKS = 'a[data-testid="stSidebarNavLink"], [data-testid="stTopNavLink"] a, a[data-testid="stTopNavLink"]'
 
 
+# The line streamlit prints once it listens, with the port it bound.
+_URL_LINE = re.compile(r"URL: http://127\.0\.0\.1:(\d+)")
+
 IDLE_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 # JS: the value text of the st.metric whose label is `label`, or null when there is none.
@@ -128,17 +131,22 @@ def browser_missing() -> str | None:
 
 
 def free_port() -> int:
+    """A port that was free a moment ago, for a server that cannot bind port 0 itself.
+
+    Racy: another process may take it before it is used, so a caller retries with a new one when its
+    server reports the port taken.
+    """
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 class StreamlitServer:
-    """`streamlit run <script>` on a free local port, in its own process group.
+    """`streamlit run <script>` on a port the system picks, in its own process group.
 
-    Use as a context manager, or call start()/stop(). stop() always kills the
-    whole process group (Streamlit may start children), first politely, then
-    with SIGKILL.
+    Use as a context manager, or call start()/stop(). `port` and `url` are known once
+    wait_healthy() (or wait_ready()) has returned. stop() always kills the whole process
+    group (Streamlit may start children), first politely, then with SIGKILL.
     """
 
     def __init__(
@@ -147,8 +155,8 @@ class StreamlitServer:
         self.script = str(script)
         self.cwd = cwd
         self.extra_env = dict(env or {})
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.port: int | None = None
+        self.url = ""
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = Path(tempfile.mkstemp(prefix="nnviz-streamlit-", suffix=".log")[1])
         self.started_at = 0.0
@@ -162,8 +170,10 @@ class StreamlitServer:
             self.script,
             "--server.headless",
             "true",
+            # Port 0: the server binds a port the system picks and prints it. Picking a free port here and
+            # passing it on would race with every other process doing the same between our check and its bind.
             "--server.port",
-            str(self.port),
+            "0",
             "--server.address",
             "127.0.0.1",
             "--browser.gatherUsageStats",
@@ -182,19 +192,32 @@ class StreamlitServer:
             )
         return self
 
+    def bound_port(self) -> int | None:
+        """The port the server printed once it had bound it ("URL: http://127.0.0.1:PORT"), or None so far."""
+        match = _URL_LINE.search(self.log_tail(20_000))
+        return int(match.group(1)) if match else None
+
     def wait_healthy(self, timeout_s: float = 90.0) -> float:
         """Block until /_stcore/health answers 200; return seconds since start(). Raises RuntimeError."""
         deadline = time.perf_counter() + timeout_s
         while time.perf_counter() < deadline:
             if self.process is None or self.process.poll() is not None:
                 raise RuntimeError(f"streamlit exited before it was healthy:\n{self.log_tail()}")
+            if self.port is None:
+                self.port = self.bound_port()
+                self.url = f"http://127.0.0.1:{self.port}" if self.port else ""
+            if not self.url:
+                time.sleep(0.05)  # polling a child process's log: there is no event to wait on
+                continue
             try:
                 with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as response:
                     if response.status == 200:
                         return time.perf_counter() - self.started_at
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError(f"streamlit was not healthy at {self.url} within {timeout_s:.0f} s:\n{self.log_tail()}")
+        raise RuntimeError(
+            f"streamlit was not healthy at {self.url or 'its port'} within {timeout_s:.0f} s:\n{self.log_tail()}"
+        )
 
     def wait_ready(self, timeout_s: float = 90.0) -> float:
         """Block until healthy, then run the app's script once; return seconds since start(). Raises RuntimeError.
