@@ -10,10 +10,15 @@ Train page (slow: a worker starts TensorFlow).
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
+import pytest
+from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
 
 from devkit.app_state import concern, put_concern
@@ -25,6 +30,22 @@ from pages.ui.learn_parts import TABS_KEY
 APP_PATH = str(PROJECT_ROOT / "app.py")  # absolute: AppTest resolves relative paths against the calling file
 TIMEOUT = 60  # seconds one AppTest run may take: a first run loads MNIST and the default model
 TRAINING_DEADLINE_S = 240  # a cold worker imports TensorFlow first
+
+
+@contextmanager
+def components_scanned_once() -> Iterator[None]:
+    """While inside, Streamlit scans the installed packages for components once, not at every AppTest start.
+
+    Each AppTest run of a fresh app reads the metadata of every installed distribution (hundreds here)
+    looking for Streamlit components: about a third of the CPU of the AppTests. What is installed cannot
+    change during a test run, so the first scan's answer is kept. Streamlit is pinned, and this names
+    only the scanner's module function, which Streamlit looks up at each call.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            manifest_scanner, "scan_component_manifests", functools.cache(manifest_scanner.scan_component_manifests)
+        )
+        yield
 
 
 def open_page(page: str, **query: str) -> AppTest:

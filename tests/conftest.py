@@ -10,14 +10,17 @@ or by fixture, so `pytest -m "not slow"` is the fast loop and plain `pytest` (CI
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from devkit.app_kit import components_scanned_once
 from devkit.ci import skip_or_fail
 from devkit.data_dir import real_data_dir
 from nnviz.model.default_model import load_default_network
 from nnviz.model.network import Network
+from nnviz.training.pool import TrainerPool
 
 # Whole files that start servers, browsers or TensorFlow training (paths relative to tests/).
 SLOW_FILES = frozenset(
@@ -72,6 +75,26 @@ def _point_the_app_at_real_data() -> None:
     folder = real_data_dir()
     if folder is not None:
         os.environ.setdefault("NNVIZ_DATA_DIR", str(folder))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scan_streamlit_components_once() -> Iterator[None]:
+    """Every AppTest would scan all installed packages for Streamlit components again: scan once per run."""
+    with components_scanned_once():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_spare_trainer_in_fast_tests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside slow tests, the trainer pool starts no spare worker ahead of need.
+
+    Opening the Train page makes the server's pool keep a spare worker ready (a process that imports
+    TensorFlow and loads MNIST: seconds of CPU), so that Train answers at once. A test that does not
+    train would pay for it on the other core. Slow tests, which train or test the pool itself, keep
+    the real behaviour; a run that is submitted still starts its worker on demand.
+    """
+    if request.node.get_closest_marker("slow") is None:
+        monkeypatch.setattr(TrainerPool, "_top_up_spares", lambda self: None)
 
 
 @pytest.fixture(scope="module")
