@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -79,6 +80,15 @@ DIGIT_STROKES: dict[str, list[list[tuple[float, float]]]] = {
     "7": [[(0.25, 0.18), (0.75, 0.18), (0.45, 0.85)]],
 }
 
+# The Draw page's prompt on a blank canvas.
+PROMPT = re.compile(r"draw a digit", re.IGNORECASE)
+# The app's navigation links, in the sidebar or the top bar.
+NAV_LINKS = 'a[data-testid="stSidebarNavLink"], [data-testid="stTopNavLink"] a, a[data-testid="stTopNavLink"]'
+
+
+# The line streamlit prints once it listens, with the port it bound.
+_URL_LINE = re.compile(r"URL: http://127\.0\.0\.1:(\d+)")
+
 IDLE_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 # JS: the value text of the st.metric whose label is `label`, or null when there is none.
@@ -121,17 +131,22 @@ def browser_missing() -> str | None:
 
 
 def free_port() -> int:
+    """A port that was free a moment ago, for a server that cannot bind port 0 itself.
+
+    Racy: another process may take it before it is used, so a caller retries with a new one when its
+    server reports the port taken.
+    """
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 class StreamlitServer:
-    """`streamlit run <script>` on a free local port, in its own process group.
+    """`streamlit run <script>` on a port the system picks, in its own process group.
 
-    Use as a context manager, or call start()/stop(). stop() always kills the
-    whole process group (Streamlit may start children), first politely, then
-    with SIGKILL.
+    Use as a context manager, or call start()/stop(). `port` and `url` are known once
+    wait_healthy() (or wait_ready()) has returned. stop() always kills the whole process
+    group (Streamlit may start children), first politely, then with SIGKILL.
     """
 
     def __init__(
@@ -140,8 +155,8 @@ class StreamlitServer:
         self.script = str(script)
         self.cwd = cwd
         self.extra_env = dict(env or {})
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.port: int | None = None
+        self.url = ""
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = Path(tempfile.mkstemp(prefix="nnviz-streamlit-", suffix=".log")[1])
         self.started_at = 0.0
@@ -155,8 +170,10 @@ class StreamlitServer:
             self.script,
             "--server.headless",
             "true",
+            # Port 0: the server binds a port the system picks and prints it. Picking a free port here and
+            # passing it on would race with every other process doing the same between our check and its bind.
             "--server.port",
-            str(self.port),
+            "0",
             "--server.address",
             "127.0.0.1",
             "--browser.gatherUsageStats",
@@ -175,19 +192,32 @@ class StreamlitServer:
             )
         return self
 
+    def bound_port(self) -> int | None:
+        """The port the server printed once it had bound it ("URL: http://127.0.0.1:PORT"), or None so far."""
+        match = _URL_LINE.search(self.log_tail(20_000))
+        return int(match.group(1)) if match else None
+
     def wait_healthy(self, timeout_s: float = 90.0) -> float:
         """Block until /_stcore/health answers 200; return seconds since start(). Raises RuntimeError."""
         deadline = time.perf_counter() + timeout_s
         while time.perf_counter() < deadline:
             if self.process is None or self.process.poll() is not None:
                 raise RuntimeError(f"streamlit exited before it was healthy:\n{self.log_tail()}")
+            if self.port is None:
+                self.port = self.bound_port()
+                self.url = f"http://127.0.0.1:{self.port}" if self.port else ""
+            if not self.url:
+                time.sleep(0.05)  # polling a child process's log: there is no event to wait on
+                continue
             try:
                 with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as response:
                     if response.status == 200:
                         return time.perf_counter() - self.started_at
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError(f"streamlit was not healthy at {self.url} within {timeout_s:.0f} s:\n{self.log_tail()}")
+        raise RuntimeError(
+            f"streamlit was not healthy at {self.url or 'its port'} within {timeout_s:.0f} s:\n{self.log_tail()}"
+        )
 
     def wait_ready(self, timeout_s: float = 90.0) -> float:
         """Block until healthy, then run the app's script once; return seconds since start(). Raises RuntimeError.
@@ -248,7 +278,19 @@ def canvas_surface(page: Any, key_prefix: str = "draw_canvas") -> Any:
 
 def reset_canvas(page: Any, key_prefix: str = "draw_canvas") -> None:
     """Empty the canvas with its own toolbar's reset button (the same on every page that has the canvas)."""
-    button = page.locator(f'[class*="st-key-{key_prefix}"] button[aria-label="Reset canvas & history"]').first
+    press_canvas_tool(page, "Reset canvas & history", key_prefix)
+
+
+def undo_canvas(page: Any, key_prefix: str = "draw_canvas") -> None:
+    """Press the canvas toolbar's undo as soon as it is enabled (it is disabled while there is nothing to undo)."""
+    enabled = f'[class*="st-key-{key_prefix}"] button[aria-label="Undo"]:not([disabled])'
+    page.wait_for_selector(enabled, state="attached", timeout=30_000)
+    press_canvas_tool(page, "Undo", key_prefix)
+
+
+def press_canvas_tool(page: Any, label: str, key_prefix: str = "draw_canvas") -> None:
+    """Press the canvas toolbar's button labelled `label` (e.g. "Undo", "Reset canvas & history")."""
+    button = page.locator(f'[class*="st-key-{key_prefix}"] button[aria-label="{label}"]').first
     # A DOM click: the toolbar may only show on hover, and moving the mouse there is not what is being tested.
     button.evaluate("b => b.click()")
 
@@ -343,6 +385,25 @@ def open_app_page(page: Any, url: str, timeout_ms: float = 60_000) -> None:
     wait_idle(page, timeout_ms)
 
 
+def open_draw_page(page: Any, url: str) -> Any:
+    """Load the app (the Draw page is the default) and return the canvas's drawing surface, ready to draw on."""
+    open_app_page(page, url)
+    surface = canvas_surface(page)
+    surface.wait_for(state="visible", timeout=30_000)
+    wait_idle(page)
+    return surface
+
+
+def nav_link(page: Any, want_draw: bool) -> Any:
+    """The first navigation link to the Draw page (url "/" or "/draw"), or to any other page; None if none."""
+    links = page.locator(NAV_LINKS)
+    for i in range(links.count()):
+        path = links.nth(i).evaluate("a => new URL(a.href).pathname.replace(/^\\/+|\\/+$/g, '')")
+        if (path in ("", "draw")) == want_draw:
+            return links.nth(i)
+    return None
+
+
 def drawn_pixel_count(canvas_surface_locator: Any) -> int:
     """How many pixels of the canvas's rendered strokes (its lower canvas) are not transparent-or-black."""
     lower = canvas_surface_locator.locator("xpath=..").locator("canvas.lower-canvas").first
@@ -356,6 +417,99 @@ def drawn_pixel_count(canvas_surface_locator: Any) -> int:
              return n;
            }"""
     )
+
+
+# JS: how many pixels of the strokes a canvas renders (the lower canvas beside its surface) are inked (neither
+# transparent nor black), for the first canvas keyed `prefix…` that is not stale; null while there is none.
+# The canvas component draws inside a shadow root, which querySelector does not enter: walk into each one.
+_INK_JS = """
+(prefix) => {
+  // The strokes' canvas sits beside the drawing surface (upper-canvas); the background has its own.
+  const inside = (root) => [
+    ...[...root.querySelectorAll('canvas.upper-canvas')].map(
+      (up) => up.parentElement.querySelector('canvas.lower-canvas')
+    ),
+    ...[...root.querySelectorAll('*')].flatMap((el) => (el.shadowRoot ? inside(el.shadowRoot) : [])),
+  ];
+  const hosts = [...document.querySelectorAll(`[class*="st-key-${prefix}"]`)].filter(
+    (el) => !el.closest('[data-stale="true"]')
+  );
+  const lower = hosts.flatMap(inside)[0];
+  if (!lower) return null;
+  const d = lower.getContext('2d').getImageData(0, 0, lower.width, lower.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i + 3] > 0 && (d[i] > 0 || d[i + 1] > 0 || d[i + 2] > 0)) n++;
+  }
+  return n;
+}
+"""
+
+
+def wait_for_ink(
+    page: Any,
+    *,
+    at_least: int | None = None,
+    at_most: int | None = None,
+    key_prefix: str = "draw_canvas",
+    timeout_ms: float = 30_000,
+) -> int:
+    """Wait until the script is idle and the canvas shows an inked pixel count in range; return the count.
+
+    The canvas redraws a drawing it is mounted with asynchronously, after the script run that mounts it,
+    so "idle" alone does not mean the canvas has settled: this waits for the pixels themselves.
+    Raises playwright's TimeoutError if the count never gets in range.
+    """
+    page.wait_for_function(
+        f"""([prefix, low, high]) => {{
+              const n = ({_INK_JS})(prefix);
+              return n !== null && (low === null || n >= low) && (high === null || n <= high)
+                && document.querySelector('{IDLE_SELECTOR}') !== null;
+            }}""",
+        arg=[key_prefix, at_least, at_most],
+        timeout=timeout_ms,
+    )
+    return page.evaluate(_INK_JS, key_prefix)
+
+
+# JS: the 28 × 28 input a page's Pixels figure shows (plotly's heatmap z, rows top to bottom), or null.
+# calcdata holds the heatmap's z as rows of numbers, whatever encoding the server sent.
+_READ_INPUT_JS = """
+(key) => {
+  const plot = [...document.querySelectorAll(`.st-key-${key} .js-plotly-plot`)].find(
+    (p) => !p.closest('[data-stale="true"]')
+  );
+  const z = plot && plot.calcdata && plot.calcdata[0] && plot.calcdata[0][0] && plot.calcdata[0][0].z;
+  if (!z || z.length !== 28) return null;
+  return Array.from(z, (row) => Array.from(row));
+}
+"""
+
+
+def shown_input(page: Any, key: str = "draw_input", timeout_ms: float = 30_000) -> list[list[float]]:
+    """The 28 × 28 input the server last showed in the Pixels figure keyed `key` (waits for one to show)."""
+    page.wait_for_function(f"(key) => ({_READ_INPUT_JS})(key) !== null", arg=key, timeout=timeout_ms)
+    return page.evaluate(_READ_INPUT_JS, key)
+
+
+def wait_for_input_other_than(
+    page: Any, before: list[list[float]], key: str = "draw_input", timeout_ms: float = 30_000
+) -> list[list[float]]:
+    """Wait until the script is idle and the Pixels figure shows an input other than `before`; return it.
+
+    The figure is drawn by the server from the input it holds, so a new one means the server has read
+    the canvas's latest report: the deterministic sign that a stroke has arrived, whatever else reran.
+    """
+    page.wait_for_function(
+        f"""([key, before]) => {{
+              const now = ({_READ_INPUT_JS})(key);
+              return now !== null && JSON.stringify(now) !== JSON.stringify(before)
+                && document.querySelector('{IDLE_SELECTOR}') !== null;
+            }}""",
+        arg=[key, before],
+        timeout=timeout_ms,
+    )
+    return page.evaluate(_READ_INPUT_JS, key)
 
 
 def set_number(page: Any, key: str, value: int) -> None:

@@ -1,33 +1,48 @@
-"""Shared fixtures: where the real MNIST is, and whether a test that needs it may skip.
+"""Shared fixtures: where the real MNIST is, whether a test that needs it may skip, and which tests are slow.
 
 On a user's machine without the data the real-data tests skip with a message;
 in CI (CI=true) the data is always present, so a missing folder is a failure.
+
+Slow tests (a browser, a server, nginx, Redis, or a real training run) are marked `slow` here, by file
+or by fixture, so `pytest -m "not slow"` is the fast loop and plain `pytest` (CI) still runs everything.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from devkit.app_kit import components_scanned_once
+from devkit.ci import skip_or_fail
 from devkit.data_dir import real_data_dir
 from nnviz.model.default_model import load_default_network
 from nnviz.model.network import Network
+from nnviz.training.pool import TrainerPool
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-APP_PATH = str(PROJECT_ROOT / "app.py")  # AppTest resolves relative paths against the calling file
+# Whole files that start servers, browsers or TensorFlow training (paths relative to tests/).
+SLOW_FILES = frozenset(
+    {
+        "test_deploy.py",
+        "test_training.py",
+        "test_learn_experiments.py",
+        "test_trainer_pool.py",
+    }
+)
+# Fixtures that start something slow: a Chromium, a Streamlit server, a redis-server, a training run.
+# Fixtures are matched with everything they depend on (`page` needs `chromium`), never by a parameter's name.
+SLOW_FIXTURES = frozenset({"chromium", "app_url", "redis_url", "trainer"})
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip on a user's machine; fail in CI, where everything a test needs is installed."""
-    if in_ci():
-        pytest.fail(f"{reason} (CI must run this test, not skip it)")
-    pytest.skip(reason)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests_root = Path(__file__).resolve().parent
+    for item in items:
+        relative = item.path.resolve().relative_to(tests_root)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if relative.parts[0] == "browser" or relative.name in SLOW_FILES or fixtures & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -45,12 +60,41 @@ def mnist(mnist_dir: Path):
     return load_mnist(mnist_dir)
 
 
+@pytest.fixture
+def trainer(mnist_dir: Path) -> Path:
+    """For a test that trains a real network with TensorFlow (in the worker or in-process): seconds to minutes.
+
+    Training needs MNIST, so this is `mnist_dir`; asking for it by this name marks the test slow.
+    """
+    return mnist_dir
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _point_the_app_at_real_data() -> None:
     """Let the app under test (AppTest in-process, or a server we start) find the real MNIST offline."""
     folder = real_data_dir()
     if folder is not None:
         os.environ.setdefault("NNVIZ_DATA_DIR", str(folder))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scan_streamlit_components_once() -> Iterator[None]:
+    """Every AppTest would scan all installed packages for Streamlit components again: scan once per run."""
+    with components_scanned_once():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_spare_trainer_in_fast_tests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside slow tests, the trainer pool starts no spare worker ahead of need.
+
+    Opening the Train page makes the server's pool keep a spare worker ready (a process that imports
+    TensorFlow and loads MNIST: seconds of CPU), so that Train answers at once. A test that does not
+    train would pay for it on the other core. Slow tests, which train or test the pool itself, keep
+    the real behaviour; a run that is submitted still starts its worker on demand.
+    """
+    if request.node.get_closest_marker("slow") is None:
+        monkeypatch.setattr(TrainerPool, "_top_up_spares", lambda self: None)
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,13 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit.app_kit import open_page, tiny_settings, wait_for_training
 from devkit.app_state import concern, session_network
 from nnviz.classroom.rooms import BoardEntry
 from nnviz.session.settings import PRESETS
 from nnviz.session.state.board import BoardState
 from nnviz.session.state.training import TrainingState
 from pages.ui.resources import room_store
-from tests.app_kit import open_page
-from tests.test_app_train import tiny_settings, wait_for_training
 
 HOSTILE_NICKNAME = "**x** [a](//ev.il) <b>"
 
@@ -73,7 +72,7 @@ def test_bad_and_unknown_room_codes_get_a_plain_message() -> None:
     assert concern(student, BoardState).membership is None
 
 
-def test_a_students_run_is_posted_and_shown_as_plain_text_and_the_teacher_can_remove_it(mnist_dir) -> None:
+def test_a_students_run_is_posted_and_shown_as_plain_text_and_the_teacher_can_remove_it(trainer) -> None:
     board, code = new_board()
     student = join(open_page("pages/screens/train.py"), code.lower(), HOSTILE_NICKNAME)
     assert any(HOSTILE_NICKNAME in t.value for t in student.text)
@@ -157,7 +156,7 @@ def test_the_board_polls_gently_and_redraws_only_when_the_room_changed() -> None
 
 
 @pytest.fixture
-def two_runs(mnist_dir) -> AppTest:
+def two_runs(trainer) -> AppTest:
     train = open_page("pages/screens/train.py")
     tiny_settings(train)
     train.button(key="train_start").click().run()

@@ -9,9 +9,8 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from devkit.app_kit import APP_PATH, mnist_image
 from devkit.canvas_injection import blank_rgba, canvas_rgba, inject_drawing
-from tests.app_kit import mnist_image
-from tests.conftest import APP_PATH
 
 TIMEOUT = 30
 
@@ -117,7 +116,7 @@ def test_the_sections_are_numbered_in_reading_order(app: AppTest, mnist) -> None
 def test_the_photo_uploader_says_the_upload_limit_in_words(app: AppTest) -> None:
     import tomllib
 
-    from tests.conftest import PROJECT_ROOT
+    from devkit.data_dir import PROJECT_ROOT
 
     limit = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
     assert any(f"up to {limit} MB" in c.value for c in app.caption)

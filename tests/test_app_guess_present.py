@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from devkit.app_state import concern
+from devkit.app_kit import APP_PATH, wait_for_training
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.figures.style import PRESENTER_HEIGHT_SCALE
-from nnviz.session.state.training import TrainingState
-from tests.conftest import APP_PATH
 
 TIMEOUT = 60
-TRAINING_DEADLINE_S = 240  # a cold worker imports TensorFlow first
 
 
 def app(query: dict[str, str]) -> AppTest:
@@ -75,7 +70,7 @@ def test_the_guess_first_switch_puts_itself_in_the_link(mnist) -> None:
     assert prediction(at) is None  # this drawing now waits for a guess
 
 
-def test_guess_first_on_train_waits_for_a_curve_then_marks_it(mnist_dir) -> None:
+def test_guess_first_on_train_waits_for_a_curve_then_marks_it(trainer) -> None:
     at = app({"guess": "1", "layers": "16", "epochs": "1", "images": "1000"})
     at.switch_page("pages/screens/train.py").run()
     assert at.button(key="train_start").disabled  # guess first
@@ -84,12 +79,7 @@ def test_guess_first_on_train_waits_for_a_curve_then_marks_it(mnist_dir) -> None
     assert not at.button(key="train_start").disabled, "a picked shape lets the class train"
     at.button(key="train_start").click().run()
     assert not at.exception
-    deadline = time.monotonic() + TRAINING_DEADLINE_S
-    while concern(at, TrainingState).history.finished is None:
-        assert time.monotonic() < deadline, "training did not finish in time"
-        time.sleep(0.3)
-        at.run()
-    at.run()
+    wait_for_training(at)
     assert not at.exception
     verdicts = [info.value for info in at.info if info.value.startswith("You guessed “falls fast”")]
     assert verdicts, [info.value for info in at.info]

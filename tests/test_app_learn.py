@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from devkit import app_state
 from devkit.anatomy import random_arrays
+from devkit.app_kit import array, chart, mnist_image, open_learn_tab, open_page, trace
 from devkit.app_state import concern, put_concern, session_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from devkit.fake_run import FakeRun
@@ -26,8 +27,7 @@ from nnviz.session.state.training import TrainingState, with_network
 from nnviz.training.events import ExperimentEvent, FinishedEvent
 from nnviz.training.experiment_job import ExperimentJob
 from nnviz.training.learn_experiments import DATA_SIZES, METHODS, STARTING_WEIGHTS
-from pages.ui.learn_parts import RATE_KEY, TABS_KEY, TRUE_DIGIT_KEY, experiments
-from tests.app_kit import array, chart, mnist_image, open_page, trace
+from pages.ui.learn_parts import RATE_KEY, TRUE_DIGIT_KEY, experiments
 
 PAGE = "pages/screens/learn.py"
 
@@ -35,13 +35,6 @@ PAGE = "pages/screens/learn.py"
 def metric(at: AppTest, label: str) -> str | None:
     values = [m.value for m in at.metric if m.label == label]
     return values[0] if values else None
-
-
-def open_tab(at: AppTest, name: str) -> AppTest:
-    at.session_state[TABS_KEY] = name
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def drawn(app: AppTest, mnist, digit: int) -> AppTest:
@@ -94,7 +87,7 @@ def test_a_test_digit_brings_its_own_label(app: AppTest) -> None:
 
 
 def test_the_curve_passes_through_the_forward_pass_loss(app: AppTest, mnist, default_network: Network) -> None:
-    open_tab(app, "2 · Gradient descent")
+    open_learn_tab(app, "2 · Gradient descent")
     figure = chart(app, "learn_weight_curve")
     assert figure is not None
     now = next(t for t in figure["data"] if t["name"].startswith("now:"))
@@ -110,7 +103,7 @@ def test_the_curve_passes_through_the_forward_pass_loss(app: AppTest, mnist, def
 
 
 def test_picking_a_weight_by_numbers(app: AppTest, default_network: Network) -> None:
-    open_tab(app, "2 · Gradient descent")
+    open_learn_tab(app, "2 · Gradient descent")
     layer_box = next(s for s in app.selectbox if s.label == "Weight layer")
     layer_box.set_value(0).run()
     next(n for n in app.number_input if n.label.startswith("From neuron")).set_value(28 * 14 + 14).run()
@@ -133,7 +126,7 @@ def trained_session(at: AppTest) -> tuple[Network, list, list]:
 
 def test_a_trained_model_shows_the_weight_after_each_epoch(app: AppTest, mnist) -> None:
     network, start, _ = trained_session(app)
-    open_tab(app, "2 · Gradient descent")
+    open_learn_tab(app, "2 · Gradient descent")
     epochs = trace(chart(app, "learn_weight_curve"), "after each epoch (0 = start)")
     assert epochs["text"] == ["0", "1", "2", "3"]
     ref_text = next(m.value for m in app.markdown if m.value.startswith("**The weight on show:**"))
@@ -154,7 +147,7 @@ def test_a_trained_model_shows_the_weight_after_each_epoch(app: AppTest, mnist) 
 
 def test_the_2d_slice_shows_the_path(app: AppTest) -> None:
     trained_session(app)
-    open_tab(app, "2 · Gradient descent")
+    open_learn_tab(app, "2 · Gradient descent")
     app.toggle(key="learn_slice").set_value(True).run()
     assert not app.exception
     figure = chart(app, "learn_slice_chart")
@@ -170,7 +163,7 @@ def test_the_2d_slice_shows_the_path(app: AppTest) -> None:
 def test_three_steps_teach_a_3_to_be_an_8_on_a_copy(app: AppTest, mnist, default_network: Network) -> None:
     drawn(app, mnist, 3)
     app.radio(key=TRUE_DIGIT_KEY).set_value(8).run()
-    open_tab(app, "3 · One step")
+    open_learn_tab(app, "3 · One step")
     assert app.dataframe, "the steepest weights and their gradients"
     losses = []
     for _ in range(3):
@@ -191,7 +184,7 @@ def test_three_steps_teach_a_3_to_be_an_8_on_a_copy(app: AppTest, mnist, default
 def test_a_huge_learning_rate_is_called_out(app: AppTest, mnist) -> None:
     drawn(app, mnist, 3)
     app.radio(key=TRUE_DIGIT_KEY).set_value(8).run()
-    open_tab(app, "3 · One step")
+    open_learn_tab(app, "3 · One step")
     app.select_slider(key=RATE_KEY).set_value(1.0).run()
     app.button(key="learn_take_step").click().run()
     assert not app.exception
@@ -242,7 +235,7 @@ def starting_result(name: str) -> dict:
 
 
 def test_starting_weights_results_are_shown_from_the_server_cache(app: AppTest, default_network: Network) -> None:
-    open_tab(app, "4 · Starting weights")
+    open_learn_tab(app, "4 · Starting weights")
     assert app.button(key="learn_start_experiment").disabled is False
     put_job(STARTING_WEIGHTS, default_network.config, {name: starting_result(name) for name in INITIALIZERS})
     app.run()
@@ -264,7 +257,7 @@ def test_data_size_results_plot_and_say_what_happened(app: AppTest) -> None:
         for n, a in zip(sizes, values)
     }
     put_job(DATA_SIZES, NetworkConfig(), results)
-    open_tab(app, "5 · More data?")
+    open_learn_tab(app, "5 · More data?")
     figure = chart(app, "learn_data_sizes")
     assert figure["layout"]["xaxis"]["type"] == "log"
     assert [t["name"] for t in figure["data"]] == list(METHODS)
@@ -280,7 +273,7 @@ def test_loss_and_one_step_work_on_a_trained_model_too(app: AppTest, mnist) -> N
     assert (
         metric(app, "Mean loss (cross-entropy)") == f"{loss_and_gradients(network, x, labels, 'crossentropy').loss:.3f}"
     )
-    open_tab(app, "3 · One step")
+    open_learn_tab(app, "3 · One step")
     app.button(key="learn_take_step").click().run()
     assert not app.exception
     assert float(metric(app, "Loss after")) < float(metric(app, "Loss before"))
@@ -291,7 +284,7 @@ def test_loss_and_one_step_work_on_a_trained_model_too(app: AppTest, mnist) -> N
 def test_a_running_experiment_shows_its_progress_and_its_results_so_far(app: AppTest, default_network: Network) -> None:
     arrived = {name: starting_result(name) for name in ("zeros", "glorot")}
     put_job(STARTING_WEIGHTS, default_network.config, arrived, parts=len(INITIALIZERS))
-    open_tab(app, "4 · Starting weights")
+    open_learn_tab(app, "4 · Starting weights")
     assert app.button(key="learn_start_experiment").disabled is True, "running: a second click would start it again"
     assert [p.proto.text for p in app.get("progress")] == ["Training in the trainer… 2 of 5 runs done."]
     assert [t["name"] for t in chart(app, "learn_init_curves")["data"]] == ["All zeros: 11% right", "Glorot: 90% right"]
@@ -300,7 +293,7 @@ def test_a_running_experiment_shows_its_progress_and_its_results_so_far(app: App
 
 def test_a_failed_experiment_says_so_and_can_be_started_again(app: AppTest, default_network: Network) -> None:
     put_job(STARTING_WEIGHTS, default_network.config, {}, end="failed")
-    open_tab(app, "4 · Starting weights")
+    open_learn_tab(app, "4 · Starting weights")
     assert any("did not finish: The run failed." in w.value for w in app.warning)
     assert app.button(key="learn_start_experiment").disabled is False
     assert chart(app, "learn_init_curves") is None

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit import app_state
+from devkit.app_kit import APP_PATH
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.lesson.glossary import TERMS, explain
 from nnviz.lesson.steps import STEP_COUNT, STEPS, step_experiment
@@ -17,7 +18,6 @@ from nnviz.session.address import Address, query, tab_label
 from nnviz.session.settings import ViewConfig
 from nnviz.session.state.input import InputState
 from nnviz.session.state.view import ViewState
-from tests.conftest import APP_PATH
 
 TIMEOUT = 30
 PAGE_TITLES = {  # each page's st.title, to know which page ran

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from devkit import app_state
 from devkit.anatomy import random_arrays, random_network
+from devkit.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.explain.features import latent_map, layer_activations
 from nnviz.model.forward import forward_pass
@@ -17,7 +18,6 @@ from nnviz.model.network import Network, NetworkConfig
 from nnviz.session.state.input import InputState
 from nnviz.session.state.view import ViewState
 from pages.ui import resources
-from tests.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 
 PAGE = "pages/screens/network.py"
 LAYER_PICKER, NEURON_PICKER = "network_pick_layer", "network_pick_neuron"  # the page's widget keys

@@ -14,14 +14,26 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
+from devkit.app_kit import array, chart, mnist_image, open_learn_tab, open_page, trace
+from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.explain.loss_landscape import WeightRef
 from nnviz.figures.diagram import TRACE_EDGE_HOVER
 from nnviz.model.default_model import load_default_network
 from nnviz.model.network import Network
-from tests.test_app_learn import open_tab
-from tests.test_app_network import PAGE, app, array, chart, draw, mnist_image, trace  # noqa: F401 (app: a fixture)
 
+PAGE = "pages/screens/network.py"
 DIAGRAM_KEY = "network_diagram"
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return open_page(PAGE)
+
+
+def draw(at: AppTest, image28: np.ndarray) -> AppTest:
+    inject_drawing(at, "network", canvas_rgba(image28))
+    assert not at.exception
+    return at
 
 
 def select_points(at: AppTest, key: str, points: list[dict]) -> AppTest:
@@ -63,7 +75,7 @@ def the_edge_line(at: AppTest) -> str | None:
 
 @pytest.mark.parametrize("gap", [0, 1])
 def test_an_edge_click_picks_its_weight_for_the_learn_page(
-    app: AppTest,  # noqa: F811 (the fixture)
+    app: AppTest,
     mnist,
     default_network: Network,
     gap: int,
@@ -85,7 +97,7 @@ def test_an_edge_click_picks_its_weight_for_the_learn_page(
     assert (rings["x"][-1], rings["y"][-1]) == pytest.approx((array(edges["x"])[index], array(edges["y"])[index]))
 
     app.switch_page("pages/screens/learn.py").run()
-    open_tab(app, "2 · Gradient descent")
+    open_learn_tab(app, "2 · Gradient descent")
     assert any(m.value == f"**The weight on show:** {ref.describe(config)}." for m in app.markdown)
     now = next(t for t in chart(app, "learn_weight_curve")["data"] if t["name"].startswith("now:"))
     assert array(now["x"])[0] == pytest.approx(value)
@@ -95,14 +107,14 @@ def test_an_edge_click_picks_its_weight_for_the_learn_page(
     app.switch_page(PAGE).run()
     assert the_edge_line(app) is not None
     app.switch_page("pages/screens/learn.py").run()
-    open_tab(app, "2 · Gradient descent")
+    open_learn_tab(app, "2 · Gradient descent")
     next(n for n in app.number_input if n.label == "To neuron").set_value((ref.column + 1) % 10).run()
     app.switch_page(PAGE).run()
     assert not app.exception
     assert the_edge_line(app) is None
 
 
-def test_a_node_click_still_follows_the_neuron(app: AppTest, mnist) -> None:  # noqa: F811 (the fixture)
+def test_a_node_click_still_follows_the_neuron(app: AppTest, mnist) -> None:
     draw(app, mnist_image(mnist, 2))
     hidden = trace(chart(app, DIAGRAM_KEY), "hidden neurons")
     clicked = [int(v) for v in array(hidden["customdata"])[5]]  # [layer, neuron, kind tag]
@@ -114,5 +126,5 @@ def test_a_node_click_still_follows_the_neuron(app: AppTest, mnist) -> None:  # 
     assert app.button(key="network_most_active") is not None, "a clicked neuron, not the automatic pick"
     assert the_edge_line(app) is None
     app.switch_page("pages/screens/learn.py").run()
-    open_tab(app, "2 · Gradient descent")
+    open_learn_tab(app, "2 · Gradient descent")
     assert any("Picked for you" in c.value for c in app.caption), "a neuron click picks no weight for Learn"

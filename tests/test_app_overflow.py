@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devkit.app_kit import APP_PATH
 from devkit.app_state import put_concern
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.explain.features import latent_map
 from nnviz.model.forward import OVERFLOW_MESSAGE, forward_pass
 from nnviz.model.network import Network, NetworkConfig
 from nnviz.session.state.training import TrainingState, with_network
-from tests.conftest import APP_PATH
 
 HUGE = 3e38  # finite in float32, but a sum of a few of them is inf
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from devkit.app_kit import APP_PATH
 from nnviz.session.settings import PRESETS, to_query
-from tests.conftest import APP_PATH
 
 TIMEOUT = 60
 EVIL_KEY = "[Log in here](//ev.il)"

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from devkit import app_state
 from devkit.anatomy import random_network
+from devkit.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.classroom.collection import EMPTY, collection_to_bytes
 from nnviz.explain.evaluation import cell_examples, evaluate
@@ -18,7 +19,6 @@ from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network, NetworkConfig
 from nnviz.session.state.input import CurrentInput, InputState
 from nnviz.session.state.test import TestState
-from tests.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 
 PAGE = "pages/screens/test.py"
 TEST_TABS = "test_tabs"  # the tabs' widget key

@@ -9,16 +9,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays
-from devkit.app_state import concern, session_network
+from devkit.app_kit import APP_PATH, TRAINING_DEADLINE_S, tiny_settings, training_history, wait_for_training
+from devkit.app_state import session_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.model.network import Network, NetworkConfig, network_to_bytes
 from nnviz.session.plain_text import escape_markdown
 from nnviz.session.settings import PRESETS, to_query
-from nnviz.session.state.training import TrainingState
-from tests.conftest import APP_PATH
 
 TIMEOUT = 60
-TRAINING_DEADLINE_S = 240  # a cold worker imports TensorFlow first
 
 
 @pytest.fixture
@@ -27,30 +25,6 @@ def train_page(mnist_dir) -> AppTest:
     at.switch_page("pages/screens/train.py").run()
     assert not at.exception
     return at
-
-
-def tiny_settings(at: AppTest, epochs: int = 1) -> AppTest:
-    at.slider(key="train_layers").set_value(1).run()
-    at.number_input(key="train_size_1").set_value(16)
-    at.slider(key="train_epochs").set_value(epochs)
-    at.select_slider(key="train_images").set_value(1_000)
-    return at.run()
-
-
-def history(at: AppTest):
-    return concern(at, TrainingState).history
-
-
-def wait_for_training(at: AppTest) -> AppTest:
-    """Rerun the page (as the browser's polling does) until the run has finished."""
-    deadline = time.monotonic() + TRAINING_DEADLINE_S
-    while time.monotonic() < deadline:
-        at.run()
-        assert not at.exception
-        if history(at).finished is not None:
-            return at.run()
-        time.sleep(0.3)
-    raise AssertionError("training did not finish in time")
 
 
 def test_the_page_shows_the_parameter_arithmetic(train_page: AppTest) -> None:
@@ -67,12 +41,12 @@ def test_an_invalid_digit_choice_is_explained_and_blocks_training(train_page: Ap
     assert train_page.button(key="train_start").disabled
 
 
-def test_training_live_then_the_model_is_used_everywhere(train_page: AppTest, mnist) -> None:
+def test_training_live_then_the_model_is_used_everywhere(train_page: AppTest, mnist, trainer) -> None:
     tiny_settings(train_page, epochs=2)
     train_page.button(key="train_start").click().run()
     assert not train_page.exception
     wait_for_training(train_page)
-    done = history(train_page)
+    done = training_history(train_page)
     assert done.finished.status == "completed"
     assert len(done.snapshots) == 2 and len(done.val_losses) == 2 and len(done.batch_losses) >= 2
     assert any("Done!" in s.value for s in train_page.success)
@@ -95,7 +69,7 @@ def test_training_live_then_the_model_is_used_everywhere(train_page: AppTest, mn
     assert "Default model" in " ".join(c.value for c in train_page.caption)
 
 
-def test_lab_example_trains_a_three_digit_network_that_must_choose(train_page: AppTest, mnist) -> None:
+def test_lab_example_trains_a_three_digit_network_that_must_choose(train_page: AppTest, mnist, trainer) -> None:
     # A preset is a complete experiment: a diverging learning rate in the form is not inherited (item 4).
     train_page.select_slider(key="train_lr").set_value(10.0)
     train_page.radio(key="train_optimizer").set_value("sgd").run()
@@ -104,7 +78,7 @@ def test_lab_example_trains_a_three_digit_network_that_must_choose(train_page: A
     assert train_page.radio(key="train_optimizer").value == PRESETS["lab"].experiment.training.optimizer
     assert train_page.query_params == to_query(PRESETS["lab"].experiment)
     wait_for_training(train_page)
-    assert history(train_page).finished.status == "completed"
+    assert training_history(train_page).finished.status == "completed"
     network = session_network(train_page)
     assert network.config == PRESETS["lab"].experiment.network
     train_page.switch_page("pages/screens/draw.py").run()
@@ -114,7 +88,7 @@ def test_lab_example_trains_a_three_digit_network_that_must_choose(train_page: A
     assert any("only knows 7, 8, 9" in i.value for i in train_page.info)
 
 
-def test_stop_keeps_the_model_of_the_last_complete_epoch_and_says_so(train_page: AppTest) -> None:
+def test_stop_keeps_the_model_of_the_last_complete_epoch_and_says_so(train_page: AppTest, trainer) -> None:
     tiny_settings(train_page, epochs=50)
     # Epochs of a second or more (5,000 images in steps of 8), so 50 of them outlast the polling below however
     # busy the machine is: Stop always finds the run still going. A seed no other test uses: no shared run.
@@ -123,12 +97,12 @@ def test_stop_keeps_the_model_of_the_last_complete_epoch_and_says_so(train_page:
     train_page.select_slider(key="train_images").set_value(5_000).run()
     train_page.button(key="train_start").click().run()
     deadline = time.monotonic() + TRAINING_DEADLINE_S
-    while not history(train_page).epoch_numbers and time.monotonic() < deadline:
+    while not training_history(train_page).epoch_numbers and time.monotonic() < deadline:
         time.sleep(0.3)
         train_page.run()
     train_page.button(key="train_stop").click().run()
     wait_for_training(train_page)
-    finished = history(train_page).finished
+    finished = training_history(train_page).finished
     assert finished.status == "stopped"
     assert 1 <= finished.epochs_done < 50
     k = finished.epochs_done
@@ -136,7 +110,7 @@ def test_stop_keeps_the_model_of_the_last_complete_epoch_and_says_so(train_page:
     assert any(f"Stopped after epoch {k} of 50" in w.value for w in train_page.warning)
 
 
-def test_stop_before_the_first_epoch_ends_keeps_the_previous_model(train_page: AppTest) -> None:
+def test_stop_before_the_first_epoch_ends_keeps_the_previous_model(train_page: AppTest, trainer) -> None:
     tiny_settings(train_page, epochs=3)
     # An epoch of several seconds (20,000 images in steps of 8 through 512 neurons), so Stop lands inside the
     # first one; a seed no other test uses, so this run cannot join another test's identical training.
@@ -147,14 +121,14 @@ def test_stop_before_the_first_epoch_ends_keeps_the_previous_model(train_page: A
     train_page.button(key="train_start").click().run()
     train_page.button(key="train_stop").click().run()
     wait_for_training(train_page)
-    finished = history(train_page).finished
+    finished = training_history(train_page).finished
     assert finished.status == "stopped" and finished.epochs_done == 0
     assert session_network(train_page) is None, "the default model stays the session's model"
     assert "Default model" in " ".join(c.value for c in train_page.caption)
     assert any("Your previous model is kept" in w.value for w in train_page.warning)
 
 
-def test_a_diverging_loss_is_explained_and_the_old_model_kept(train_page: AppTest) -> None:
+def test_a_diverging_loss_is_explained_and_the_old_model_kept(train_page: AppTest, trainer) -> None:
     train_page.select_slider(key="train_images").set_value(1_000)
     train_page.select_slider(key="train_lr").set_value(10.0)
     train_page.radio(key="train_optimizer").set_value("sgd")
@@ -162,7 +136,7 @@ def test_a_diverging_loss_is_explained_and_the_old_model_kept(train_page: AppTes
     train_page.run()
     train_page.button(key="train_start").click().run()
     wait_for_training(train_page)
-    done = history(train_page)
+    done = training_history(train_page)
     assert done.finished.status == "diverged"
     assert any("learning rate is too high" in e.value for e in train_page.error)
     assert len(train_page.get("plotly_chart")) >= 2, "the curves so far stay on screen"
@@ -184,7 +158,7 @@ def test_a_saved_model_can_be_loaded_and_a_corrupt_one_is_refused(train_page: Ap
     assert any(escape_markdown("Uploaded model (lab.npz)") in c.value for c in train_page.caption)
 
 
-def test_a_run_that_ends_while_the_student_draws_is_adopted_on_the_draw_page(train_page: AppTest) -> None:
+def test_a_run_that_ends_while_the_student_draws_is_adopted_on_the_draw_page(train_page: AppTest, trainer) -> None:
     tiny_settings(train_page)
     train_page.button(key="train_start").click().run()
     train_page.switch_page("pages/screens/draw.py").run()

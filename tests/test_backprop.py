@@ -11,9 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
-tf = pytest.importorskip("tensorflow")
+from devkit.ci import require_module
 
+keras = require_module("keras")
+tf = require_module("tensorflow")
+
+from devkit.anatomy import oracle_network, random_inputs  # noqa: E402
 from nnviz.model.backprop import (  # noqa: E402
     LOSSES,
     loss_and_gradients,
@@ -26,7 +29,6 @@ from nnviz.model.forward import forward_pass  # noqa: E402
 from nnviz.model.keras_model import network_to_model  # noqa: E402
 from nnviz.model.network import ACTIVATIONS, Network, NetworkConfig  # noqa: E402
 from nnviz.training.fit import evaluate  # noqa: E402
-from tests.test_forward_vs_keras import random_inputs, random_network  # noqa: E402
 
 HIDDEN_BY_DEPTH = {0: (), 1: (12,), 2: (10, 6), 3: (9, 5, 7)}
 RTOL = 1e-5
@@ -78,7 +80,7 @@ def assert_close(ours: np.ndarray, theirs: np.ndarray, what: str) -> None:
 
 
 def network_for(activation: str, depth: int, digits=tuple(range(10))) -> Network:
-    return random_network(NetworkConfig(hidden_sizes=HIDDEN_BY_DEPTH[depth], activation=activation, digits=digits), 3)
+    return oracle_network(NetworkConfig(hidden_sizes=HIDDEN_BY_DEPTH[depth], activation=activation, digits=digits), 3)
 
 
 def labels_for(network: Network, n: int) -> np.ndarray:

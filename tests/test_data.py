@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from devkit.ci import skip_or_fail
 from nnviz.model import mnist as data
 from nnviz.model.mnist import DataUnavailableError, MnistData, load_mnist, load_mnist_test
 
@@ -382,10 +383,10 @@ def test_download_source_matches_keras() -> None:
     # Oracle: the URL's file and checksum are the ones keras.datasets.mnist uses (read, never imported).
     spec = importlib.util.find_spec("keras")
     if spec is None or not spec.submodule_search_locations:
-        pytest.skip("keras is not installed")
+        skip_or_fail("keras is not installed: pip install -r requirements.txt")
     source = Path(next(iter(spec.submodule_search_locations))) / "src" / "datasets" / "mnist.py"
     if not source.exists():
-        pytest.skip(f"keras's MNIST loader is not at {source}")
+        skip_or_fail(f"keras's MNIST loader is not at {source}")
     text = source.read_text()
     assert data.MNIST_SHA256 in text
     assert "https://storage.googleapis.com/tensorflow/tf-keras-datasets/" in text and "mnist.npz" in text

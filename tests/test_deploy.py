@@ -25,11 +25,12 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from devkit.browser import PROJECT_ROOT, StreamlitServer, free_port
-from tests.conftest import skip_or_fail
+from devkit.ci import skip_or_fail
 
 SESSIONS = 12  # with random routes, all 12 on one of two replicas would happen once in 2,000 runs
 GUARD_S = 90.0  # only so a broken setup fails instead of hanging; never a speed check
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
+NGINX_ATTEMPTS = 5  # new ports to try when another process took the one picked for nginx
 
 
 def nginx_binary() -> str | None:
@@ -70,17 +71,42 @@ http {{
 """
 
 
-def wait_http(url: str) -> None:
+def answers(url: str, process: subprocess.Popen) -> bool:
+    """Wait until `url` answers 200 (True) or `process`, the server behind it, has exited (False)."""
     deadline = time.monotonic() + GUARD_S
-    while True:
+    while process.poll() is None:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
-                    return
+                    return True
         except OSError:
             if time.monotonic() > deadline:
                 raise
-        time.sleep(0.1)
+        time.sleep(0.1)  # polling a server process: there is no event to wait on
+    return False
+
+
+def start_nginx(nginx: str, prefix: Path, ports: list[int]) -> tuple[subprocess.Popen, str]:
+    """nginx in front of `ports`, listening on a free port: (the process, its base URL).
+
+    The port is picked before nginx binds it, so another process may take it first: then nginx
+    exits with "Address already in use" and another port is tried.
+    """
+    for _ in range(NGINX_ATTEMPTS):
+        listen_port = free_port()
+        site = prefix / "nnviz.conf"
+        site.write_text(render_site(ports, listen_port))
+        (prefix / "nginx.conf").write_text(main_config(prefix, site))
+        command = [nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")]
+        check = subprocess.run([*command, "-t"], capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+        proxy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        base = f"http://127.0.0.1:{listen_port}"
+        if answers(base + "/_stcore/health", proxy):
+            return proxy, base
+        error = (proxy.stderr.read() if proxy.stderr else "") + (prefix / "error.log").read_text(errors="replace")
+        assert "Address already in use" in error, f"nginx did not start:\n{error[-2000:]}"
+    raise AssertionError(f"nginx found no free port in {NGINX_ATTEMPTS} attempts")
 
 
 @pytest.fixture(scope="module")
@@ -94,18 +120,8 @@ def school() -> Iterator[tuple[str, list[int]]]:
         second.wait_ready()
         ports = [first.port, second.port]
         with tempfile.TemporaryDirectory(prefix="nnviz-nginx-") as folder:
-            prefix = Path(folder)
-            listen_port = free_port()
-            site = prefix / "nnviz.conf"
-            site.write_text(render_site(ports, listen_port))
-            (prefix / "nginx.conf").write_text(main_config(prefix, site))
-            command = [nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")]
-            check = subprocess.run([*command, "-t"], capture_output=True, text=True)
-            assert check.returncode == 0, check.stderr
-            proxy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            proxy, base = start_nginx(nginx, Path(folder), ports)
             try:
-                base = f"http://127.0.0.1:{listen_port}"
-                wait_http(base + "/_stcore/health")
                 yield base, ports
             finally:
                 proxy.terminate()

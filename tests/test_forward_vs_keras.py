@@ -6,13 +6,14 @@ activation, 0 to 4 hidden layers, subset outputs, one input and a batch.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
+from devkit.ci import require_module
 
+keras = require_module("keras")
+
+from devkit.anatomy import oracle_network, random_inputs  # noqa: E402
 from nnviz.model.forward import forward_pass  # noqa: E402
 from nnviz.model.keras_model import (  # noqa: E402
     SMALL_RANDOM_STDDEV,
@@ -27,28 +28,6 @@ from nnviz.model.network import ACTIVATIONS, INITIALIZERS, Network, NetworkConfi
 
 HIDDEN_BY_DEPTH = {0: (), 1: (24,), 2: (32, 16), 3: (40, 1, 12), 4: (64, 32, 16, 8)}
 TOLERANCE = 1e-5
-
-
-def random_network(config: NetworkConfig, seed: int) -> Network:
-    """Random weights scaled like Glorot (so activations neither vanish nor saturate) and non-zero biases."""
-    rng = np.random.default_rng(seed)
-    sizes = config.layer_sizes
-    arrays = [
-        (
-            rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), (n_in, n_out)).astype(np.float32),
-            rng.normal(0.0, 0.3, n_out).astype(np.float32),
-        )
-        for n_in, n_out in itertools.pairwise(sizes)
-    ]
-    return Network.from_arrays(config, arrays, label="random")
-
-
-def random_inputs(n: int, seed: int) -> np.ndarray:
-    """(n, 784) in 0..1, mostly dark like MNIST."""
-    rng = np.random.default_rng(seed)
-    x = rng.random((n, 784), dtype=np.float32)
-    x[rng.random((n, 784)) < 0.8] = 0.0
-    return x
 
 
 def assert_matches_keras(network: Network, x: np.ndarray) -> None:
@@ -70,21 +49,21 @@ def assert_matches_keras(network: Network, x: np.ndarray) -> None:
 @pytest.mark.parametrize("depth", sorted(HIDDEN_BY_DEPTH))
 def test_every_layer_matches_keras(activation: str, depth: int) -> None:
     config = NetworkConfig(hidden_sizes=HIDDEN_BY_DEPTH[depth], activation=activation)
-    network = random_network(config, seed=depth)
+    network = oracle_network(config, seed=depth)
     assert_matches_keras(network, random_inputs(16, seed=depth))
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_subset_outputs_match_keras(activation: str) -> None:
     config = NetworkConfig(hidden_sizes=(20, 10), activation=activation, digits=(7, 8, 9))
-    network = random_network(config, seed=7)
+    network = oracle_network(config, seed=7)
     assert network.config.layer_sizes[-1] == 3
     assert_matches_keras(network, random_inputs(8, seed=1))
 
 
 def test_single_input_matches_keras_and_batch_row() -> None:
     config = NetworkConfig(hidden_sizes=(128, 64), activation="relu")
-    network = random_network(config, seed=3)
+    network = oracle_network(config, seed=3)
     batch = random_inputs(5, seed=4)
     single = forward_pass(network, batch[2])
     assert single.probabilities.shape == (1, 10)
@@ -96,7 +75,7 @@ def test_single_input_matches_keras_and_batch_row() -> None:
 
 def test_largest_layers_match_keras() -> None:
     config = NetworkConfig(hidden_sizes=(512, 512), activation="tanh")
-    assert_matches_keras(random_network(config, seed=11), random_inputs(4, seed=12))
+    assert_matches_keras(oracle_network(config, seed=11), random_inputs(4, seed=12))
 
 
 def test_build_model_names_shapes_and_outputs() -> None:

@@ -7,13 +7,13 @@ import re
 import numpy as np
 import pytest
 
+from devkit.app_kit import APP_PATH
 from nnviz.lesson.glossary import TERMS, explain
 from nnviz.lesson.steps import STEP_COUNT, STEPS, check_answer, clamp_step, step_experiment
 from nnviz.model.default_model import load_default_network
 from nnviz.model.forward import forward_pass
 from nnviz.session.address import PAGE_FILES, TABS, Address, Place, to_url
 from nnviz.session.settings import PRESETS, SETTINGS_BY_LINK, Experiment, ViewConfig, from_query, to_query
-from tests.conftest import APP_PATH
 
 NAVIGATION = set(re.findall(r'st\.Page\("([^"]+)"', open(APP_PATH, encoding="utf-8").read()))  # noqa: SIM115
 

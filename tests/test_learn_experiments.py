@@ -9,9 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
-pytest.importorskip("sklearn")
+from devkit.ci import require_module
 
+keras = require_module("keras")
+require_module("sklearn")
+
+from devkit.synthetic import make_synthetic  # noqa: E402
 from nnviz.model.keras_model import build_model, model_weights  # noqa: E402
 from nnviz.model.network import INITIALIZERS, NetworkConfig  # noqa: E402
 from nnviz.training import learn_experiments  # noqa: E402
@@ -26,7 +29,6 @@ from nnviz.training.learn_experiments import (  # noqa: E402
     compare_training_sizes,
 )
 from nnviz.training.pool import TrainerPool  # noqa: E402
-from tests.test_training import make_synthetic  # noqa: E402
 
 TINY = NetworkConfig(hidden_sizes=(8,), activation="tanh")
 QUICK = TrainingConfig(epochs=1, batch_size=32, learning_rate=0.1, optimizer="sgd", train_size=300)

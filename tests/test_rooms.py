@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from devkit.redis_server import redis_server
 from nnviz.classroom import rooms
 from nnviz.classroom.rooms import (
     BadNickname,
@@ -19,7 +20,6 @@ from nnviz.classroom.rooms import (
     clean_nickname,
     normalise_room_code,
 )
-from tests.redis_kit import redis_server
 
 ENTRY = BoardEntry(
     architecture="784-16-10",
@@ -47,7 +47,8 @@ def redis_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["memory", "redis"])
+# The Redis half starts a redis-server (requested by name below, so conftest cannot see it): slow by hand.
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.slow)])
 def store_and_clock(request: pytest.FixtureRequest) -> Iterator[tuple[rooms.RoomStore, FakeClock]]:
     clock = FakeClock()
     if request.param == "memory":

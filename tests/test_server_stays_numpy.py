@@ -12,7 +12,7 @@ import subprocess
 import sys
 import textwrap
 
-from tests.conftest import PROJECT_ROOT
+from devkit.data_dir import PROJECT_ROOT
 
 PAGES = ("pages/screens/draw.py", "pages/screens/train.py", "pages/screens/network.py", "pages/screens/learn.py")
 

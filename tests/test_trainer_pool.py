@@ -21,13 +21,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from devkit.data_dir import PROJECT_ROOT
 from nnviz.model.network import NetworkConfig
 from nnviz.training import pool as trainer_pool
 from nnviz.training.config import TrainingConfig
 from nnviz.training.events import BatchEvent, EpochEvent, FinishedEvent, QueuedEvent, StartedEvent
 from nnviz.training.pool import TrainerPool, TrainingRun
 from nnviz.training.protocol import ProtocolError, encode, read_frame
-from tests.conftest import PROJECT_ROOT
 
 TINY_NET = NetworkConfig(hidden_sizes=(16,))
 TINY_RUN = TrainingConfig(epochs=2, batch_size=64, train_size=1000, seed=3)

@@ -7,13 +7,15 @@ noise) so they run in a fraction of a second each; one uses the real MNIST.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
+from devkit.ci import require_module
 
+keras = require_module("keras")
+
+from devkit.synthetic import SyntheticData, make_synthetic  # noqa: E402
 from nnviz.model.forward import predict_digits  # noqa: E402
 from nnviz.model.keras_model import network_to_model  # noqa: E402
 from nnviz.model.network import Network, NetworkConfig  # noqa: E402
@@ -23,30 +25,6 @@ from nnviz.training.events import BatchEvent, EpochEvent, FinishedEvent  # noqa:
 from nnviz.training.fit import MAX_CHUNK_STEPS, evaluate, make_optimizer, train  # noqa: E402
 
 SMALL_NET = NetworkConfig(hidden_sizes=(32,), activation="relu")
-
-
-@dataclass(frozen=True)
-class SyntheticData:
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-
-
-def make_synthetic(n_train: int = 1200, n_test: int = 300, seed: int = 0) -> SyntheticData:
-    """Ten noisy clusters in 0..1 pixel space, one per digit; pixel 0 holds label/10 so rows can be traced."""
-    rng = np.random.default_rng(seed)
-    prototypes = (rng.random((10, 784)) < 0.15).astype(np.float32)
-
-    def sample(n: int) -> tuple[np.ndarray, np.ndarray]:
-        y = rng.integers(0, 10, n)
-        x = np.clip(prototypes[y] + rng.normal(0, 0.3, (n, 784)), 0, 1).astype(np.float32)
-        x[:, 0] = y / 10
-        return x, y.astype(np.int64)
-
-    x_train, y_train = sample(n_train)
-    x_test, y_test = sample(n_test)
-    return SyntheticData(x_train, y_train, x_test, y_test)
 
 
 @pytest.fixture(scope="module")

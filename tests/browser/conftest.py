@@ -19,8 +19,8 @@ from devkit.browser import (
     StreamlitServer,
     chromium_executable,
 )
+from devkit.ci import skip_or_fail
 from devkit.data_dir import real_data_dir
-from tests.conftest import skip_or_fail
 
 
 @pytest.fixture(scope="session")

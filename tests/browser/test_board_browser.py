@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from devkit.browser import VIEWPORT, StreamlitServer, open_app_page, read_metric, wait_idle
-from tests.conftest import real_data_dir
-from tests.redis_kit import redis_server
+from devkit.data_dir import real_data_dir
+from devkit.redis_server import redis_server
 
 pytestmark = pytest.mark.browser
 

@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
 from devkit.browser import (
+    PROMPT,
     canvas_surface,
     draw_digit,
     draw_speck,
     drawn_pixel_count,
-    open_app_page,
+    nav_link,
+    open_draw_page,
     read_metric,
     rerun_expected,
+    wait_for_ink,
     wait_for_metric,
     wait_idle,
 )
 
 pytestmark = pytest.mark.browser
-
-PROMPT = re.compile(r"draw a digit", re.IGNORECASE)
-NAV_LINKS = 'a[data-testid="stSidebarNavLink"], [data-testid="stTopNavLink"] a, a[data-testid="stTopNavLink"]'
-
-
-def open_draw_page(page: Any, url: str) -> Any:
-    """Load the app (the Draw page is the default) and return the canvas's drawing surface, ready to draw on."""
-    open_app_page(page, url)
-    surface = canvas_surface(page)
-    surface.wait_for(state="visible", timeout=30_000)
-    wait_idle(page)
-    return surface
 
 
 def test_blank_canvas_prompts_to_draw_and_predicts_nothing(page: Any, app_url: str) -> None:
@@ -65,16 +55,6 @@ def test_a_seven_drawn_with_the_mouse_is_predicted_seven(page: Any, app_url: str
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def nav_link(page: Any, want_draw: bool) -> Any:
-    """The first navigation link to the Draw page (url "/" or "/draw"), or to any other page; None if none."""
-    links = page.locator(NAV_LINKS)
-    for i in range(links.count()):
-        path = links.nth(i).evaluate("a => new URL(a.href).pathname.replace(/^\\/+|\\/+$/g, '')")
-        if (path in ("", "draw")) == want_draw:
-            return links.nth(i)
-    return None
-
-
 def test_the_drawing_survives_a_visit_to_another_page(page: Any, app_url: str) -> None:
     surface = open_draw_page(page, app_url)
     other = nav_link(page, want_draw=False)
@@ -90,9 +70,5 @@ def test_the_drawing_survives_a_visit_to_another_page(page: Any, app_url: str) -
     surface.wait_for(state="visible", timeout=30_000)
 
     assert wait_for_metric(page, "Prediction") == "7"
-    # The canvas redraws the saved strokes asynchronously after it mounts: give it a moment.
-    for _ in range(50):
-        if drawn_pixel_count(surface) > 500:
-            break
-        page.wait_for_timeout(100)
-    assert drawn_pixel_count(surface) > 500, "the canvas should show the drawing again"
+    # The canvas redraws the saved strokes asynchronously after it mounts: wait for its pixels.
+    assert wait_for_ink(page, at_least=501) > 500, "the canvas should show the drawing again"

@@ -11,26 +11,17 @@ from devkit.browser import (
     canvas_surface,
     drag_through,
     draw_digit,
+    nav_link,
     open_app_page,
+    shown_input,
     wait_for_metric,
     wait_idle,
 )
-from tests.browser.test_draw_browser import nav_link
 
 pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1024, "height": 768}
 TRAINING_TIMEOUT_S = 240  # a cold trainer imports TensorFlow before the first step
-# JS: the 28 × 28 input the Pixels figure shows (plotly's heatmap z, rows top to bottom), or null.
-READ_INPUT_JS = """
-() => {
-  const plot = document.querySelector('.st-key-draw_input .js-plotly-plot');
-  // calcdata holds the heatmap's z as rows of numbers, whatever encoding the server sent.
-  const z = plot && plot.calcdata && plot.calcdata[0] && plot.calcdata[0][0] && plot.calcdata[0][0].z;
-  if (!z || z.length !== 28) return null;
-  return Array.from(z, (row) => Array.from(row));
-}
-"""
 
 
 @pytest.fixture
@@ -40,11 +31,6 @@ def projector_page(chromium: Any, app_url: str) -> Any:
         yield context.new_page()
     finally:
         context.close()
-
-
-def shown_input(page: Any) -> list[list[float]]:
-    page.wait_for_function(f"() => ({READ_INPUT_JS})() !== null", timeout=30_000)
-    return page.evaluate(READ_INPUT_JS)
 
 
 def test_at_1024_the_whole_canvas_can_be_drawn_on(projector_page: Any, app_url: str) -> None:
