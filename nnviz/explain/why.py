@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.explain.maps import gradient_times_input, occlusion
+from nnviz.lesson.wording import percent, sure
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network
 
@@ -42,8 +43,8 @@ def why_answer(network: Network, pixels: np.ndarray, input_caption: str) -> WhyA
     winner, runner_up = (int(i) for i in np.argsort(-probabilities)[:2])
     said, other = network.digits[winner], network.digits[runner_up]
     headline = (
-        f"The network says **{said}** ({probabilities[winner]:.0%} sure); its runner-up is **{other}** "
-        f"({probabilities[runner_up]:.0%}). Which pixels made it say {said}?"
+        f"The network says **{said}** ({sure(probabilities[winner])}); its runner-up is **{other}** "
+        f"({percent(probabilities[runner_up])}). Which pixels made it say {said}?"
     )
     toward = (f"toward {said}", f"away from {said}")
     panels = (

@@ -27,6 +27,7 @@ from nnviz.figures.style import (
     figure_title,
     image_axes,
 )
+from nnviz.lesson.wording import percent
 from nnviz.model.network import IMAGE_SIDE
 
 BEFORE_COLOR = POSITIVE  # blue
@@ -265,7 +266,7 @@ def before_after_figure(
             y=np.asarray(probs, dtype=np.float64),
             name=name,
             marker={"color": color, "pattern": {"shape": pattern}},
-            text=[f"{p:.0%}" if p >= 0.01 else "" for p in probs],
+            text=[percent(p) if p >= 0.01 else "" for p in probs],
             textposition="outside",
             textfont={"size": SMALL_FONT_SIZE},
             cliponaxis=False,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nnviz.lesson.wording import sure
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network
 from nnviz.session.settings import PRESETS, SETTINGS_BY_LINK, Experiment
@@ -129,7 +130,7 @@ def switched_off(network: Network, pixels: np.ndarray | None) -> str:
 def winner_and_confidence(network: Network, pixels: np.ndarray | None) -> str:
     probabilities = forward_pass(network, pixels).probabilities[0]
     winner = int(probabilities.argmax())
-    return f"Output neuron {winner} wins: the network says {network.digits[winner]}, {probabilities[winner]:.0%} sure."
+    return f"Output neuron {winner} wins: the network says {network.digits[winner]}, {sure(probabilities[winner])}."
 
 
 def output_count(network: Network, _: np.ndarray | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from nnviz.lesson.wording import percent
 from nnviz.model.network import Network
 from nnviz.session.settings import SETTINGS, Experiment
 from nnviz.training.history import TrainingHistory
@@ -91,7 +92,7 @@ class CompareRow:
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None or not math.isfinite(value) else f"{value:.1%}"
+    return "—" if value is None or not math.isfinite(value) else percent(value, 1)
 
 
 def compare_rows(runs: tuple[KeptRun, ...]) -> list[CompareRow]:

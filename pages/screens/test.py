@@ -17,7 +17,7 @@ from nnviz.explain.why import why_answer
 from nnviz.figures.draw import input_figure, output_figure
 from nnviz.figures.style import PLOT_CONFIG
 from nnviz.figures.test import confusion_figure, explanation_figure, gallery_figure, per_digit_figure
-from nnviz.lesson import captions
+from nnviz.lesson import captions, wording
 from nnviz.lesson.glossary import explain
 from nnviz.model.forward import forward_pass
 from nnviz.model.mnist import DataUnavailableError
@@ -173,7 +173,7 @@ def _step_previews(network: Network, source: str, pixels: np.ndarray) -> None:
             continue
         column.image(np.clip(np.kron(variant.pixels.reshape(IMAGE_SIDE, IMAGE_SIDE), zoom), 0.0, 1.0), clamp=True)
         probabilities = forward_pass(network, variant.pixels).probabilities[0]
-        column.markdown(f"→ **{network.digits[int(probabilities.argmax())]}** · {probabilities.max():.0%}")
+        column.markdown(f"→ **{network.digits[int(probabilities.argmax())]}** · {wording.percent(probabilities.max())}")
     st.caption(captions.preparation_caption(ink is not None))
 
 
@@ -198,7 +198,7 @@ def fooled(network: Network) -> None:
     with output_col:
         st.metric("It says", str(network.digits[winner]), help=explain("forced_choice"))
         chart(output_figure(probabilities, network.digits, height=240), **PLOT, key="test_fool_output")
-        st.caption(f"{probabilities[winner]:.0%} sure. One bar per digit; the bars always add up to 100 %.")
+        st.caption(f"{wording.sure(probabilities[winner])}. One bar per digit; the bars always add up to 100 %.")
     if current.source in FOOLING_SOURCES:
         st.info(NO_DONT_KNOW, icon=":material/psychology_alt:")
     _step_previews(network, current.source, current.pixels)
