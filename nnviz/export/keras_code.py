@@ -231,3 +231,13 @@ def keras_script(experiment: Experiment) -> str:
     )
     sections = [f"# --- {section.heading} ---\n{section.code}" for section in keras_sections(experiment, script=True)]
     return f"{header}\n\n{IMPORTS}\n\n" + "\n\n\n".join(sections) + "\n"
+
+
+def code_caption(experiment: Experiment) -> str:
+    """Markdown: what the Keras code is, computed from the experiment (its weight count, its run time switches)."""
+    count = experiment.network.param_count
+    return (
+        f"The network of your settings in Keras, the library nnviz trains with: the same layers and "
+        f"{count:,} weights and biases, trained the same way. Its random numbers come from Keras, so its "
+        f"score differs a little from yours. For a quick try: `python {SCRIPT_NAME} --epochs 1 --images 2000`."
+    )

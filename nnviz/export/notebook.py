@@ -10,7 +10,7 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from nnviz.export.keras_code import IMPORTS, keras_sections, title
+from nnviz.export.keras_code import IMPORTS, NOTEBOOK_NAME, SCRIPT_NAME, keras_script, keras_sections, title
 from nnviz.session.settings import Experiment
 
 NOTEBOOK_IMPORTS = "\n".join(line for line in IMPORTS.splitlines() if line != "import argparse")
@@ -35,3 +35,10 @@ def keras_notebook(experiment: Experiment) -> str:
     )
     nbformat.validate(notebook)
     return nbformat.writes(notebook)
+
+
+# The Train page's downloads: (button label, file name, widget key, the text for an experiment).
+CODE_FILES = (
+    ("Download .py", SCRIPT_NAME, "train_code_script", keras_script),
+    ("Download notebook (.ipynb)", NOTEBOOK_NAME, "train_code_notebook", keras_notebook),
+)

@@ -252,7 +252,8 @@ STEPS: tuple[Step, ...] = (
     Step(
         "Starting weights",
         "Before learning, the weights need some starting values. If they all start at zero, every neuron "
-        "is the same and stays the same; if they start too large, neurons saturate. "
+        "is the same and stays the same. If they start too large, the sums are huge: sigmoid and tanh neurons "
+        "saturate (stuck at their ends, they hardly learn) and ReLU neurons' values explode. "
         "Random numbers of the right size let every neuron learn something different.",
         "Train with “All zeros”, then with “Glorot”, and compare the curves.",
         "learn",
@@ -274,7 +275,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         "Explainability",
         "A network can be right for the wrong reasons. Explainability means asking it why: which pixels pushed "
-        "it towards its answer, and which pushed against. That is how we learn to trust it, or catch it cheating.",
+        "it towards its answer, and which pushed against. That is how we learn to trust it, or catch it cheating. "
+        "Where to go next: this is the code — the Train page's “Keras code” is your network in Python, "
+        "TensorFlow and Keras, to download and run yourself.",
         "Find a test digit the network gets wrong and see which pixels misled it.",
         "test",
         "Open Test",

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from nnviz.export.keras_code import code_caption, keras_script
+from nnviz.export.notebook import CODE_FILES
 from nnviz.figures.style import PLOT_CONFIG
 from nnviz.figures.train import accuracy_figure, architecture_figure, loss_figure
 from nnviz.lesson.glossary import explain
@@ -76,6 +78,14 @@ def _save_and_load() -> None:
         save(state)
         if error:  # next to the upload, not at the top
             st.error(error, icon=":material/error:")
+
+
+def _keras_code(exp: Experiment) -> None:
+    with st.expander("Keras code", icon=":material/code:"):
+        st.caption(code_caption(exp))
+        st.code(keras_script(exp), language="python")
+        for label, name, key, text in CODE_FILES:
+            st.download_button(label, lambda text=text: text(exp), file_name=name, key=key, on_click="ignore")
 
 
 def _setting(link: str, term: str, **kwargs) -> dict:
@@ -209,3 +219,5 @@ save(trained := training.with_poll_set_up(trained))
 st.fragment(_live_training, run_every=trained.poll_interval)()
 _form(exp, problem)
 compare_panel()
+if problem is None:
+    _keras_code(exp)
