@@ -90,10 +90,14 @@ def overshoot(stepped: SteppedModel) -> str | None:
     )
 
 
-def starting_curves(config: NetworkConfig, training: TrainingConfig) -> str:
-    """Under the starting-weights loss curves of a `config` network trained like `training`."""
-    return (
+def starting_curves(config: NetworkConfig, training: TrainingConfig, story: str = "") -> str:
+    """Under the starting-weights loss curves of a `config` network trained like `training`.
+
+    story: what happened, computed from the runs (`nnviz.training.experiment_results.what_happened`).
+    """
+    text = (
         f"What am I looking at: the training loss of the same {config.describe()} network, started five ways "
         f"({training.train_size:,} images, {training.epochs} epochs of plain gradient descent); "
         "the legend gives each one's accuracy on the test digits."
     )
+    return f"{text} **What happened:** {story}" if story else text

@@ -25,8 +25,9 @@ STARTING_WEIGHTS = "nnviz.training.learn_experiments:compare_starting_weights"
 DATA_SIZES = "nnviz.training.learn_experiments:compare_training_sizes"
 EXPERIMENTS = (STARTING_WEIGHTS, DATA_SIZES)  # the only functions a worker will run as an experiment
 
-# Starting weights: plain gradient descent, so nothing rescues a bad start; a few thousand images, a few epochs.
-STARTING_TRAINING = TrainingConfig(epochs=3, batch_size=32, learning_rate=0.1, optimizer="sgd", train_size=3_000)
+# Starting weights: plain gradient descent, so nothing rescues a bad start; a few thousand images. Ten epochs:
+# small random weights sit on a plateau for several epochs before they learn, and the class should see them leave it.
+STARTING_TRAINING = TrainingConfig(epochs=10, batch_size=32, learning_rate=0.1, optimizer="sgd", train_size=3_000)
 TILES_SENT = 6  # first-layer tiles per starting choice: enough to see whether they all look the same
 ACTIVATION_SAMPLE_IMAGES = 200  # images whose first-hidden-layer values make the "at the start" histogram
 ACTIVATION_VALUES_SENT = 5_000
@@ -104,7 +105,8 @@ def compare_starting_weights(
         if should_stop():  # a part cut short by Stop is not a result
             yield _finished(started, done, stopped=True)
             return
-        end = finished.weights[0][0] if finished is not None and finished.weights is not None else first_w
+        trained = finished.weights if finished is not None and finished.weights is not None else None
+        end = trained[0][0] if trained is not None else first_w
         yield ExperimentEvent(
             part=initializer,
             result={
@@ -119,9 +121,39 @@ def compare_starting_weights(
                 "tiles_start": np.ascontiguousarray(first_w[:, :TILES_SENT].T).reshape(-1, 28, 28),
                 "tiles_end": np.ascontiguousarray(end[:, :TILES_SENT].T).reshape(-1, 28, 28),
                 "activations_start": values.ravel()[:ACTIVATION_VALUES_SENT].astype(np.float32),
+                **_what_it_learned(config, start, trained, split.x_test, split.y_test),
             },
         )
     yield _finished(started, len(INITIALIZERS), stopped=False)
+
+
+def _what_it_learned(config: NetworkConfig, start: list, trained: list | None, x_test, y_test) -> dict:
+    """What a trained run answers and which of its parameters moved at all.
+
+    "answers": (n_outputs,) how often it gave each answer on the test digits; "truths": (n_outputs,) how
+    often each is the true answer; "moved": {"weights", "output_bias", "hidden_bias"} the largest change
+    from the start (0.0 = that kind of parameter got exactly zero gradient). Empty without trained weights.
+    """
+    if trained is None:
+        return {}
+    from nnviz.model.forward import forward_pass
+    from nnviz.model.network import Network
+
+    said = forward_pass(Network.from_arrays(config, trained), x_test).probabilities.argmax(axis=1)
+    n = len(config.digits)
+
+    def largest_change(pairs) -> float:
+        return max((float(np.abs(new - old).max()) for new, old in pairs), default=0.0)
+
+    return {
+        "answers": np.bincount(said, minlength=n),
+        "truths": np.bincount(y_test, minlength=n),
+        "moved": {
+            "weights": largest_change((w, w0) for (w, _), (w0, _) in zip(trained, start)),
+            "output_bias": largest_change([(trained[-1][1], start[-1][1])]),
+            "hidden_bias": largest_change((b, b0) for (_, b), (_, b0) in zip(trained[:-1], start[:-1])),
+        },
+    }
 
 
 def mlp_epochs(n_images: int, batch_size: int) -> int:

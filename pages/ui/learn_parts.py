@@ -23,7 +23,7 @@ from nnviz.model.network import Network, NetworkConfig
 from nnviz.session.state.learn import LearnState
 from nnviz.training import learn_experiments as lab
 from nnviz.training.experiment_job import ExperimentJob, ExperimentRegistry
-from nnviz.training.experiment_results import read_starting_weights, zero_tiles_sentence
+from nnviz.training.experiment_results import read_starting_weights, what_happened, zero_tiles_sentence
 from pages.ui import resources, session, state
 from pages.ui.view import chart
 
@@ -102,7 +102,7 @@ def _experiment_tab(plan: lab.Plan, config: NetworkConfig, label: str, key: str,
 def _starting_weights_results(job: ExperimentJob, config: NetworkConfig) -> None:
     reading = read_starting_weights(job.results)
     show(curves_figure(reading.curves(), "epoch", "training loss", log_y=True), "learn_init_curves")
-    st.caption(words.starting_curves(config, lab.STARTING_TRAINING))
+    st.caption(words.starting_curves(config, lab.STARTING_TRAINING, what_happened(reading, config)))
     tiles_col, hist_col = st.columns(2, gap="medium")
     if rows := reading.tile_rows():
         with tiles_col:
