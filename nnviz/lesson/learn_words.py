@@ -53,7 +53,7 @@ def pixel_picker(neuron: int, layer_title: str) -> str:
     """Under the weight tile of `neuron` of the first hidden layer, titled `layer_title` ("Hidden layer 1")."""
     return (
         f"What am I looking at: the 784 weights into neuron {neuron} of {layer_title.lower()}, one per pixel "
-        "(blue pushes the neuron up, red down). **Click a pixel** to see the loss against that pixel's weight."
+        "(blue pushes the neuron up, orange down). **Click a pixel** to see the loss against that pixel's weight."
     )
 
 

@@ -122,7 +122,7 @@ def zero_tiles_sentence(rows: list[np.ndarray]) -> str:
     if len(rows) > 1:
         differ = float(np.abs(rows[1] - rows[1][0]).max()) >= SAME_TILES
         bottom = f" Bottom row: Glorot's neurons{', each different' if differ else ''}. Blue: ink there pushes the "
-        bottom += "neuron up, red: down."
+        bottom += "neuron up, orange: down."
     return f"What am I looking at: {top}{bottom}"
 
 

@@ -105,7 +105,7 @@ def how_good(network: Network, model_id: str) -> None:
         st.caption("How often each true digit is read right; the green bar is its weakest digit.")
     matrix = confusion_figure(evaluation.confusion, evaluation.digits)
     chart(matrix, **PLOT, key=MATRIX_KEY, on_select=_on_matrix_click, selection_mode="points")
-    st.caption(captions.MATRIX, help=explain("confusion_matrix"))
+    st.caption(captions.matrix_caption(evaluation.confusion, evaluation.digits), help=explain("confusion_matrix"))
     if evaluation.other_digits:  # a subset model: what it does with the digits it was never taught
         st.info(captions.subset_model(evaluation.digits), icon=":material/info:")
         st.dataframe(scores.others_table(evaluation), hide_index=True, width="stretch")
