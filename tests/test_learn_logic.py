@@ -14,10 +14,12 @@ from devkit.fake_run import FakeRun
 from nnviz.explain.descent import downhill_sentence, epoch_path, no_valley_sentence, weight_story
 from nnviz.explain.loss_landscape import WeightRef, weight_curve
 from nnviz.explain.loss_reading import (
+    StepEffect,
     accuracy_and_loss_sentence,
     batch_reading,
     evaluation_batch,
     input_loss,
+    step_effect,
     step_effect_sentence,
 )
 from nnviz.lesson import learn_words
@@ -317,10 +319,21 @@ def test_the_update_table_lists_the_steepest_weights_and_their_step() -> None:
 
 
 def test_the_step_sentences_follow_the_numbers() -> None:
-    assert step_effect_sentence(0.95, 0.94, 1000).endswith("made it worse at other digits.")
-    assert "**95.0%** before, **94.0%** after" in step_effect_sentence(0.95, 0.94, 1000)
-    assert step_effect_sentence(0.95, 0.95, 1000).endswith("did not hurt the other digits.")
-    assert step_effect_sentence(0.95, 0.96, 1000).endswith("did not hurt the other digits.")
+    x = np.random.default_rng(0).random((1000, 784)).astype(np.float32)
+    before = np.arange(1000) < 977  # 97.7 % right
+    one_worse = before.copy()
+    one_worse[0] = False
+    text = step_effect_sentence(step_effect(before, one_worse, x, None))
+    assert "**97.7%** before, **97.6%** after" in text and "1 answer went wrong and 0 went right" in text
+    assert "happens by chance" in text and "worse at others" not in text
+    many_worse = before.copy()
+    many_worse[:30] = False
+    assert step_effect_sentence(step_effect(before, many_worse, x, None)).endswith("made it worse at others.")
+    assert step_effect_sentence(step_effect(before, before, x, None)).startswith("Accuracy on 1,000 test digits:")
+    assert "No answer changed" in step_effect_sentence(step_effect(before, before, x, None))
+    taught = step_effect(before, one_worse, x, x[0])  # the taught image is test digit 0: it is left out
+    assert (taught.images, taught.left_out, taught.worse) == (999, 1, 0)
+    assert "your drawing is one of them: left out" in step_effect_sentence(taught)
     network = random_network((4,), seed=0)
     assert overshoot(SteppedModel("id", network, ((2.0, 1.0),))) is None
     warning = overshoot(SteppedModel("id", network, ((2.0, 1.0), (1.0, 1.5))))
@@ -354,3 +367,11 @@ def test_a_class_pressing_the_button_at_once_starts_one_run() -> None:
     for student in students:
         student.join()
     assert submitted == [1] and registry.job("exp", "config").running
+
+
+@pytest.mark.parametrize(("worse", "better"), [(1, 0), (5, 1), (12, 2), (3, 3), (0, 9), (40, 25)])
+def test_within_chance_is_a_sign_test(worse: int, better: int) -> None:
+    from scipy.stats import binomtest
+
+    effect = StepEffect(1000, 0.9, 0.9, worse, better, 0)
+    assert effect.chance == pytest.approx(binomtest(worse, worse + better, 0.5).pvalue, rel=1e-9)

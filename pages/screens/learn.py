@@ -216,10 +216,10 @@ def _step_results(network: Network, stepped: gd.SteppedModel, current: Input, tr
     show(figure, "learn_before_after")
     st.caption(words.BEFORE_AFTER)
     if (batch := parts.evaluation(network.digits)) is not None:
-        acc_before = _batch_reading(network, stepped.base_id, batch).accuracy
-        acc_after = _batch_reading(stepped.network, stepped.version, batch).accuracy
-        st.markdown(reading.step_effect_sentence(acc_before, acc_after, len(batch[1])))
-        if acc_after < acc_before - BIG_DROP:
+        models = ((network, stepped.base_id), (stepped.network, stepped.version))
+        effect = reading.step_effect(*(_batch_reading(*m, batch).right for m in models), batch[0], current.pixels)
+        st.markdown(reading.step_effect_sentence(effect))
+        if effect.after < effect.before - BIG_DROP:
             st.warning(words.TOO_BIG, icon=":material/trending_down:")
     st.caption("The other pages still use the old model until you press **Keep this model**.")
 
