@@ -89,7 +89,9 @@ def test_training_sizes_every_method_at_every_size(synthetic, monkeypatch: pytes
     events = list(compare_training_sizes(TINY, TrainingConfig(batch_size=32), synthetic))
     results = [e.result for e in events if isinstance(e, ExperimentEvent)]
     assert isinstance(events[-1], FinishedEvent) and events[-1].status == "completed"
-    assert [(r["method"], r["size"]) for r in results] == [(m, n) for n in (100, 720) for m in METHODS]
+    expected = [(m, 100, k) for k in range(learn_experiments.SUBSETS) for m in METHODS] + [(m, 720, 0) for m in METHODS]
+    assert [(r["method"], r["size"], r["subset"]) for r in results] == expected
+    assert {r["available"] for r in results} == {len(synthetic.y_train)}
     for r in results:
         assert 0.3 < r["accuracy"] <= 1.0, r  # ten well-separated clusters: far above chance (0.1)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from nnviz.model.gradient_step import SteppedModel
 from nnviz.model.network import NetworkConfig
 from nnviz.training.config import TrainingConfig
+from nnviz.training.learn_experiments import SUBSETS
 
 INTRO = (
     "Learning means finding the right weights. The **loss** says how wrong the network is; **gradient descent** "
@@ -45,7 +46,8 @@ DATA_INTRO = (
 )
 DATA_SIZES = (
     "What am I looking at: how often each method is right on the same test digits, against how many "
-    "training images it learned from. Each step to the right is about three times more data."
+    "training images it learned from. Each step to the right is about three times more data. Each dot is the "
+    f"average of {SUBSETS} different random sets of that many images; its bar goes from the worst to the best."
 )
 
 

@@ -123,11 +123,11 @@ def starting_weights_tab(config: NetworkConfig) -> None:
 
 
 def _data_size_results(job: ExperimentJob) -> None:
-    table = lab.accuracy_by_method(job.results)
+    table, spread = lab.accuracy_by_method(job.results), lab.accuracy_spread(job.results)
     axes = ("training images (log scale)", "accuracy on 2,000 test digits")
-    show(curves_figure(table, *axes, log_x=True, percent_y=True), "learn_data_sizes")
+    show(curves_figure(table, *axes, log_x=True, percent_y=True, spread=spread), "learn_data_sizes")
     st.caption(words.DATA_SIZES)
-    if not job.running and (sentence := lab.data_size_sentence(table)):
+    if not job.running and (sentence := lab.data_size_sentence(job.results)):
         st.markdown(f"**What happened:** {sentence}")
 
 
