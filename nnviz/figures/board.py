@@ -75,9 +75,10 @@ def class_scatter(entries: tuple[BoardEntry, ...], height: int = 460) -> go.Figu
 
 
 def leaderboard_table(rows: list[LeaderboardRow]) -> list[dict[str, object]]:
-    """One table row per student (their best run), in rank order; nicknames stay plain text in a table."""
+    """One table row per student and task (their best run), ranked within the task; nicknames stay plain text."""
     return [
         {
+            "Task": row.task,
             "#": row.rank,
             "Nickname": row.best.nickname,
             "Accuracy": f"{row.best.test_accuracy:.1%}",

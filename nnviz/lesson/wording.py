@@ -31,3 +31,11 @@ def percent(share: float, decimals: int = 0) -> str:
 def sure(share: float) -> str:
     """ "97% sure", "99.98% sure": how sure the network is of an answer with probability `share`."""
     return f"{percent(share)} sure"
+
+
+ALL_DIGITS = tuple(range(10))
+
+
+def task_name(digits: tuple[int, ...]) -> str:
+    """The task a network learns, from its digits: "all 10 digits" or "7, 8, 9"."""
+    return "all 10 digits" if tuple(digits) == ALL_DIGITS else ", ".join(str(d) for d in digits)
