@@ -86,3 +86,8 @@ def test_board_ticks_never_repeat(accuracies: list[float]) -> None:
 def test_pca_is_described_without_labels() -> None:
     text = TERMS["pca"].text
     assert "between digits" not in text and "never sees the labels" in text
+
+
+def test_unknown_drawings_are_counted() -> None:
+    assert captions.unknown_drawings(1) == "1 drawing shows a digit this model does not know; it is left out."
+    assert captions.unknown_drawings(12) == "12 drawings show digits this model does not know; they are left out."

@@ -48,6 +48,7 @@ class LeaderboardRow:
 
 
 UNKNOWN_TASK = "not recorded"
+NO_RUNS = "No runs yet. When students finish training on the Train page, their runs appear here."
 LEADERBOARD_NOTE = (
     "Each student's best run on each task, ranked within its task: telling 3 digits apart is easier than "
     "telling 10, so their scores are not compared. Highest test accuracy first; with a tie, fewer weights win."

@@ -148,3 +148,9 @@ def preparation_caption(drawn: bool) -> str:
         f"The same ink of {what}, prepared the MNIST way (crop to the ink, fit it in 20 px, centre it), then with "
         "one step left out, then with none: the network only knows digits that look like its training data."
     )
+
+
+def unknown_drawings(count: int) -> str:
+    """Under "Our drawings": how many of the class's drawings show digits the model never learned."""
+    drawings = "1 drawing shows a digit" if count == 1 else f"{count:,} drawings show digits"
+    return f"{drawings} this model does not know; {'it is' if count == 1 else 'they are'} left out."

@@ -87,12 +87,8 @@ def _descent_tab(network: Network, model_id: str) -> None:
     loss = learning.trained_loss(state.load(TrainingState).trained_settings)
     steepest = once(f"learn_steepest_{loss}", model_id, network, lambda net: descent.steepest_weight(net, *batch, loss))
     ref = learning.weight_on_show(state.load(LearnState), model_id, network.config, steepest)
-    trained = not training.is_default_network()
-    path = (
-        descent.epoch_path(state.load(TrainingState).snapshots, state.load(TrainingState).start_weights)
-        if trained
-        else None
-    )
+    runs = state.load(TrainingState)
+    path = None if training.is_default_network() else descent.epoch_path(runs.snapshots, runs.start_weights)
     st.markdown(f"**The weight on show:** {ref.describe(network.config)}.")
     if ref == steepest:
         st.caption("Picked for you: the weight whose gradient is largest on the 1,000 digits. Pick any other below.")

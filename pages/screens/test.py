@@ -71,9 +71,8 @@ def _on_our_drawing_click() -> None:
 
 def _test_gallery(evaluation: Evaluation, indices: np.ndarray, key: str, show_truth: bool) -> None:
     """A clickable gallery of test images, captioned with the answer (and the truth) and the confidence."""
-    figure = gallery_figure(
-        resources.test_digits()[0][indices], scores.gallery_captions(evaluation, indices, show_truth), indices
-    )
+    images = resources.test_digits()[0][indices]
+    figure = gallery_figure(images, scores.gallery_captions(evaluation, indices, show_truth), indices)
     chart(figure, **PLOT, key=key, on_select=lambda: _on_image_click(key), selection_mode="points")
 
 
@@ -135,9 +134,8 @@ def why(network: Network) -> None:
     current = state.load(InputState).current
     if current is None:
         st.info(captions.NO_INPUT_TO_EXPLAIN, icon=":material/draw:")
-        st.button(
-            "Use a random test digit", key="test_random_digit", icon=":material/casino:", on_click=random_test_digit
-        )
+        random_digit = {"icon": ":material/casino:", "on_click": random_test_digit}
+        st.button("Use a random test digit", key="test_random_digit", **random_digit)
         input_error()
         return
     answer = why_answer(network, current.pixels, caption(current))
@@ -180,10 +178,8 @@ def _step_previews(network: Network, source: str, pixels: np.ndarray) -> None:
 def fooled(network: Network) -> None:
     st.markdown("Give it something that is **not** a digit, and watch it answer anyway.")
     for column, (source, label, icon) in zip(st.columns(len(FOOL_BUTTONS)), FOOL_BUTTONS):
-        help_text = explain("not_a_digit")
-        column.button(
-            label, key=f"test_fool_{source}", icon=icon, on_click=_fool, args=(source,), width="stretch", help=help_text
-        )
+        opts = {"icon": icon, "on_click": _fool, "args": (source,), "width": "stretch", "help": explain("not_a_digit")}
+        column.button(label, key=f"test_fool_{source}", **opts)
     input_error()
     current = state.load(InputState).current
     if current is None:
@@ -220,17 +216,14 @@ def ours(network: Network, model_id: str) -> None:
         st.caption(captions.TRAINING_VS_REAL_USE)
         if (wrong := scores.confident_mistakes(mine, scores.GALLERY_SIZE)).size:
             st.subheader("Our drawings it gets wrong")
-            figure = gallery_figure(
-                drawings.images[wrong], scores.gallery_captions(mine, wrong, show_truth=True), wrong
-            )
+            labels = scores.gallery_captions(mine, wrong, show_truth=True)
+            figure = gallery_figure(drawings.images[wrong], labels, wrong)
             chart(figure, **PLOT, key=OURS_KEY, on_select=_on_our_drawing_click, selection_mode="points")
             st.caption("True digit → what the network said · how sure. **Click one** to make it the input.")
         else:
             st.success("It reads every one of our drawings right.", icon=":material/celebration:")
         if mine.other_digits and len(mine.labels) > mine.total:
-            st.caption(
-                f"{len(mine.labels) - mine.total} drawings show digits this model does not know; they are left out."
-            )
+            st.caption(captions.unknown_drawings(len(mine.labels) - mine.total))
     else:
         st.info(captions.NO_DRAWINGS_YET, icon=":material/library_add:")
     collection_files("test")
