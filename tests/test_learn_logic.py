@@ -138,12 +138,12 @@ def test_data_size_sentence_reports_a_crossover_and_its_absence() -> None:
     results = size_results({net: [0.5, 0.8, 0.97], logistic: [0.7, 0.85, 0.9], knn: [0.6, 0.8, 0.95]})
     assert accuracy_by_method(results)[net] == ([100, 1_000, 20_000], [0.5, 0.8, 0.97])
     text = data_size_sentence(results)
-    assert "With 100 images the best is logistic regression (70% on average)" in text
-    assert "with 20,000 it is neural network (97%)" in text
+    assert "With 100 images the highest average is logistic regression's (70%)" in text
+    assert "with 20,000 it is neural network's (97%)" in text
     assert "gained +47 percentage points from 100 to 20,000 images" in text
-    assert "it was behind the best other method, and it leads from 20,000 images on" in text
+    assert "it was behind at 100 and 1,000; ahead at 20,000: it started behind and caught up, as the lab says" in text
     never_behind = data_size_sentence(size_results({net: [0.72, 0.88, 0.95], logistic: [0.7, 0.84, 0.9]}))
-    assert "led the other methods at every size, even with 100 images" in never_behind
+    assert "ahead at 100, 1,000 and 20,000: with 100 images it was not behind" in never_behind
 
 
 def subset_results(accuracies: dict[str, list[list[float]]], sizes=(100, 300, 21_911)) -> dict[str, dict]:
@@ -171,8 +171,8 @@ def test_one_lucky_subset_does_not_make_a_lead() -> None:
     spread = accuracy_spread(results)
     assert spread[net] == ([100, 300, 21_911], [0.66, 0.85, 0.97], [0.74, 0.87, 0.97])
     text = data_size_sentence(results)
-    assert "(70% on average over 3 random subsets)" in text
-    assert "with 100 images it was level with the best other method, and it leads from 300 images on" in text
+    assert "(70% over 3 random subsets)" in text
+    assert "it was level at 100; ahead at 300 and 21,911 (one set of 21,911 images only: no spread)" in text
     assert "never fell behind" not in text
     assert text.endswith(
         "The largest size, 21,911 images, is all there is: the offline folder holds 24,345 of MNIST's 60,000 "
@@ -180,14 +180,14 @@ def test_one_lucky_subset_does_not_make_a_lead() -> None:
     )
     # Contrary: the network's subsets all beat logistic regression's at 100 too.
     results[f"{net}@100#1"]["accuracy"] = results[f"{net}@100#2"]["accuracy"] = 0.73
-    assert "led the other methods at every size" in data_size_sentence(results)
+    assert "it was ahead at 100, 300 and 21,911" in data_size_sentence(results)
 
 
 def test_a_gain_of_one_point_is_singular() -> None:
     net, logistic, _ = METHODS
     text = data_size_sentence(size_results({net: [0.90, 0.905, 0.91], logistic: [0.95, 0.95, 0.95]}))
     assert "gained +1 percentage point from" in text
-    assert "does not lead the other methods beyond their spread" in text
+    assert "it was behind at 100, 1,000 and 20,000." in text
 
 
 def test_experiment_job_gathers_results_until_finished() -> None:

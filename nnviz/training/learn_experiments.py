@@ -272,6 +272,12 @@ def _short(method: str) -> str:
     return method.split(" (")[0].lower()
 
 
+def _and(numbers: list[int]) -> str:
+    """ "300", "300 and 1,000", "300, 1,000 and 3,000"."""
+    texts = [f"{n:,}" for n in numbers]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
 def _points(share: float) -> str:
     """A difference of two accuracies (0..1) in percentage points: "+23 percentage points"."""
     return f"{100 * share:+.0f} percentage point{'' if round(abs(100 * share)) == 1 else 's'}"
@@ -301,8 +307,8 @@ def data_size_sentence(results: dict[str, dict]) -> str:
     subsets = max(len(_by_size(results, small)[sizes[0]]), 1)
     over = f" over {subsets} random subsets" if subsets > 1 else ""
     text = (
-        f"With {sizes[0]:,} images the best is {_short(small)} ({mean(small, sizes[0]):.0%} on average{over}); "
-        f"with {sizes[-1]:,} it is {_short(big)} ({mean(big, sizes[-1]):.0%})."
+        f"With {sizes[0]:,} images the highest average is {_short(small)}'s ({mean(small, sizes[0]):.0%}{over}); "
+        f"with {sizes[-1]:,} it is {_short(big)}'s ({mean(big, sizes[-1]):.0%})."
     )
     net = METHODS[0]
     if net not in table or any(size not in table[net][0] for size in sizes):
@@ -318,18 +324,26 @@ def data_size_sentence(results: dict[str, dict]) -> str:
 
     standings = [standing(size) for size in sizes]
     gain = mean(net, sizes[-1]) - mean(net, sizes[0])
-    text += f" The neural network gained {_points(gain)} from {sizes[0]:,} to {sizes[-1]:,} images"
-    leads_from = next((i for i in range(len(sizes)) if all(s == "leads" for s in standings[i:])), None)
-    if leads_from == 0:
-        text += f" and led the other methods at every size, even with {sizes[0]:,} images."
-    elif leads_from is not None:
-        first = "level with" if standings[0] == "level" else "behind"
-        text += (
-            f"; with {sizes[0]:,} images it was {first} the best other method, and it leads "
-            f"from {sizes[leads_from]:,} images on."
-        )
+    text += f" The neural network gained {_points(gain)} from {sizes[0]:,} to {sizes[-1]:,} images."
+    groups: list[tuple[str, list[int]]] = []
+    for size, where in zip(sizes, standings):
+        if groups and groups[-1][0] == where:
+            groups[-1][1].append(size)
+        else:
+            groups.append((where, [size]))
+    words = {"leads": "ahead", "level": "level", "behind": "behind"}
+    text += " Against the best other method it was " + "; ".join(
+        f"{words[where]} at {_and(group)}" for where, group in groups
+    )
+    single = [size for size in sizes if len(_by_size(results, net)[size]) == 1]
+    if single and subsets > 1:
+        text += f" (one set of {_and(single)} images only: no spread)"
+    if standings[0] == "behind" and standings[-1] == "leads":
+        text += ": it started behind and caught up, as the lab says."
+    elif standings[0] != "behind":
+        text += f": with {sizes[0]:,} images it was not behind, so here it did not need more data to start."
     else:
-        text += f", but with {sizes[-1]:,} images it does not lead the other methods beyond their spread."
+        text += "."
     return text + all_images_note(results)
 
 
