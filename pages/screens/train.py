@@ -129,6 +129,8 @@ def _form(exp: Experiment, problem: str | None) -> None:
         right.number_input(**_setting("seed", "seed", min_value=0, max_value=2**31 - 1))
         _save_and_load()
         join_room_panel()
+    if not problem:  # full width: a line of code needs it
+        _keras_code(exp)
 
 
 def _live_training() -> None:
@@ -219,5 +221,3 @@ save(trained := training.with_poll_set_up(trained))
 st.fragment(_live_training, run_every=trained.poll_interval)()
 _form(exp, problem)
 compare_panel()
-if problem is None:
-    _keras_code(exp)
