@@ -13,7 +13,7 @@ from devkit.canvas_injection import canvas_rgba, inject_drawing
 from nnviz.classroom.collection import EMPTY, collection_to_bytes
 from nnviz.explain.evaluation import cell_examples, evaluate
 from nnviz.explain.fooling import NO_DONT_KNOW
-from nnviz.explain.maps import gradient_times_input, occlusion
+from nnviz.explain.maps import gradient_times_input, occlusion, occlusion_measure
 from nnviz.model.default_model import load_default_network
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network, NetworkConfig
@@ -129,7 +129,8 @@ def test_why_shows_the_explanation_maps_of_the_current_input(app: AppTest, mnist
         return array(chart(app, f"test_map_{number}")["data"][0]["z"]).ravel()
 
     np.testing.assert_allclose(shown(1), gradient_times_input(network, current.pixels, winner), atol=1e-6)
-    np.testing.assert_allclose(shown(2), occlusion(network, current.pixels, winner), atol=1e-6)
+    measure = occlusion_measure(float(probabilities[winner]))
+    np.testing.assert_allclose(shown(2), occlusion(network, current.pixels, winner, measure), atol=1e-6)
     np.testing.assert_allclose(
         shown(3), gradient_times_input(network, current.pixels, winner, versus=runner_up), atol=1e-6
     )
@@ -202,9 +203,11 @@ def test_every_tab_works_for_other_shapes_of_model(app: AppTest, mnist, hidden, 
     assert counts.sum() == np.isin(mnist.y_test, digits).sum()
     app_state.put_concern(app, InputState(current=CurrentInput(mnist.x_test[0], "test digit", 7, 0)))
     open_tab(app, "Why that answer?")
-    winner = int(forward_pass(network, mnist.x_test[0]).probabilities[0].argmax())
+    probabilities = forward_pass(network, mnist.x_test[0]).probabilities[0]
+    winner = int(probabilities.argmax())
     shown = array(chart(app, "test_map_2")["data"][0]["z"]).ravel()
-    np.testing.assert_allclose(shown, occlusion(network, mnist.x_test[0], winner), atol=1e-6)
+    measure = occlusion_measure(float(probabilities[winner]))
+    np.testing.assert_allclose(shown, occlusion(network, mnist.x_test[0], winner, measure), atol=1e-6)
     open_tab(app, "It answers anyway")
     app.button(key="test_fool_letter").click().run()
     assert not app.exception

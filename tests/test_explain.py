@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from devkit.anatomy import digit_like_input, random_network
-from nnviz.explain.maps import PATCH, STRIDE, gradient_times_input, occlusion
+from nnviz.explain.maps import PATCH, SATURATED, STRIDE, gradient_times_input, occlusion, occlusion_measure
 from nnviz.model.forward import ACTIVATION_FUNCTIONS, forward_pass
 from nnviz.model.network import IMAGE_SIDE
 
@@ -59,6 +59,37 @@ def test_occlusion_matches_a_direct_loop_over_patches() -> None:
             count[top : top + PATCH, left : left + PATCH] += 1
     expected = (total / count).ravel()
     np.testing.assert_allclose(occlusion(network, x, output), expected, atol=1e-6)
+
+
+def test_occlusion_in_log_odds_matches_a_direct_loop_in_float64() -> None:
+    network = random_network(hidden=(32,), seed=7)
+    x = digit_like_input(seed=4)
+    output = int(forward_pass(network, x).probabilities[0].argmax())
+
+    def log_odds(image: np.ndarray) -> float:  # the oracle: log(p / (1 - p)) from float64 softmax sums
+        a = image.astype(np.float64)
+        for layer in network.layers[:-1]:
+            a = ACTIVATION_FUNCTIONS[layer.activation](a @ layer.weights.astype(np.float64) + layer.bias)
+        z = a @ network.layers[-1].weights.astype(np.float64) + network.layers[-1].bias
+        others = np.delete(z, output)
+        return float(z[output] - np.log(np.exp(others).sum()))
+
+    base = log_odds(x)
+    total = np.zeros((IMAGE_SIDE, IMAGE_SIDE))
+    count = np.zeros((IMAGE_SIDE, IMAGE_SIDE))
+    for top in range(0, IMAGE_SIDE - PATCH + 1, STRIDE):
+        for left in range(0, IMAGE_SIDE - PATCH + 1, STRIDE):
+            erased = x.reshape(IMAGE_SIDE, IMAGE_SIDE).copy()
+            erased[top : top + PATCH, left : left + PATCH] = 0.0
+            total[top : top + PATCH, left : left + PATCH] += base - log_odds(erased.ravel())
+            count[top : top + PATCH, left : left + PATCH] += 1
+    np.testing.assert_allclose(occlusion(network, x, output, "log_odds"), (total / count).ravel(), atol=1e-4)
+
+
+def test_a_saturated_answer_is_occluded_in_log_odds() -> None:
+    assert occlusion_measure(0.9999999) == "log_odds"
+    assert occlusion_measure(SATURATED) == "log_odds"
+    assert occlusion_measure(0.97) == "probability"
 
 
 def test_occlusion_of_a_blank_image_is_zero_everywhere() -> None:

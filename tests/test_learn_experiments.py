@@ -71,6 +71,19 @@ def test_starting_weights_one_result_per_choice_with_the_reasons(synthetic) -> N
     assert glorot["accuracy"] > zeros["accuracy"]
 
 
+@pytest.mark.parametrize(("activation", "weights_move"), [("relu", False), ("sigmoid", True)])
+def test_all_zeros_moves_only_the_output_biases_when_every_hidden_value_is_zero(
+    synthetic, activation: str, weights_move: bool
+) -> None:
+    # relu(0) = 0: no hidden value, so no weight gets a gradient; sigmoid(0) = 0.5 feeds the output weights.
+    config = NetworkConfig(hidden_sizes=(8,), activation=activation)
+    events = list(compare_starting_weights(config, QUICK, synthetic))
+    zeros = next(e.result for e in events if isinstance(e, ExperimentEvent) and e.part == "zeros")
+    assert (zeros["moved"]["weights"] > 0) == weights_move
+    assert zeros["moved"]["output_bias"] > 0
+    assert zeros["answers"].sum() == zeros["truths"].sum() == len(synthetic.y_test)
+
+
 def test_training_sizes_every_method_at_every_size(synthetic, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(learn_experiments, "TRAINING_SIZES", (100, None))
     monkeypatch.setattr(learn_experiments, "TEST_IMAGES", 150)
@@ -78,7 +91,9 @@ def test_training_sizes_every_method_at_every_size(synthetic, monkeypatch: pytes
     events = list(compare_training_sizes(TINY, TrainingConfig(batch_size=32), synthetic))
     results = [e.result for e in events if isinstance(e, ExperimentEvent)]
     assert isinstance(events[-1], FinishedEvent) and events[-1].status == "completed"
-    assert [(r["method"], r["size"]) for r in results] == [(m, n) for n in (100, 720) for m in METHODS]
+    expected = [(m, 100, k) for k in range(learn_experiments.SUBSETS) for m in METHODS] + [(m, 720, 0) for m in METHODS]
+    assert [(r["method"], r["size"], r["subset"]) for r in results] == expected
+    assert {r["available"] for r in results} == {len(synthetic.y_train)}
     for r in results:
         assert 0.3 < r["accuracy"] <= 1.0, r  # ten well-separated clusters: far above chance (0.1)
 

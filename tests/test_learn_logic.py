@@ -14,10 +14,12 @@ from devkit.fake_run import FakeRun
 from nnviz.explain.descent import downhill_sentence, epoch_path, no_valley_sentence, weight_story
 from nnviz.explain.loss_landscape import WeightRef, weight_curve
 from nnviz.explain.loss_reading import (
+    StepEffect,
     accuracy_and_loss_sentence,
     batch_reading,
     evaluation_batch,
     input_loss,
+    step_effect,
     step_effect_sentence,
 )
 from nnviz.lesson import learn_words
@@ -33,6 +35,7 @@ from nnviz.training.learn_experiments import (
     METHODS,
     STARTING_TRAINING,
     accuracy_by_method,
+    accuracy_spread,
     data_size_sentence,
     mlp_epochs,
 )
@@ -132,17 +135,59 @@ def size_results(accuracies: dict[str, list[float]], sizes=(100, 1_000, 20_000))
 
 def test_data_size_sentence_reports_a_crossover_and_its_absence() -> None:
     net, logistic, knn = METHODS
-    crossover = accuracy_by_method(
-        size_results({net: [0.5, 0.8, 0.97], logistic: [0.7, 0.85, 0.9], knn: [0.6, 0.8, 0.95]})
+    results = size_results({net: [0.5, 0.8, 0.97], logistic: [0.7, 0.85, 0.9], knn: [0.6, 0.8, 0.95]})
+    assert accuracy_by_method(results)[net] == ([100, 1_000, 20_000], [0.5, 0.8, 0.97])
+    text = data_size_sentence(results)
+    assert "With 100 images the highest average is logistic regression's (70%)" in text
+    assert "with 20,000 it is neural network's (97%)" in text
+    assert "gained +47 percentage points from 100 to 20,000 images" in text
+    assert "it was behind at 100 and 1,000; ahead at 20,000: it started behind and caught up, as the lab says" in text
+    never_behind = data_size_sentence(size_results({net: [0.72, 0.88, 0.95], logistic: [0.7, 0.84, 0.9]}))
+    assert "ahead at 100, 1,000 and 20,000: with 100 images it was not behind" in never_behind
+
+
+def subset_results(accuracies: dict[str, list[list[float]]], sizes=(100, 300, 21_911)) -> dict[str, dict]:
+    """Results of several random subsets per size: accuracies[method][size index] = one value per subset."""
+    return {
+        f"{method}@{size}#{k}": {
+            "method": method,
+            "size": size,
+            "subset": k,
+            "accuracy": acc,
+            "seconds": 1.0,
+            "available": 24_345,
+        }
+        for method, per_size in accuracies.items()
+        for size, values in zip(sizes, per_size)
+        for k, acc in enumerate(values)
+    }
+
+
+def test_one_lucky_subset_does_not_make_a_lead() -> None:
+    net, logistic, _ = METHODS
+    # At 100 images the network's subsets overlap logistic regression's: level, not ahead.
+    network_runs = [[0.74, 0.66, 0.70], [0.86, 0.85, 0.87], [0.97]]
+    results = subset_results({net: network_runs, logistic: [[0.69, 0.71, 0.68], [0.80, 0.82, 0.81], [0.91]]})
+    spread = accuracy_spread(results)
+    assert spread[net] == ([100, 300, 21_911], [0.66, 0.85, 0.97], [0.74, 0.87, 0.97])
+    text = data_size_sentence(results)
+    assert "(70% over 3 random subsets)" in text
+    assert "it was level at 100; ahead at 300 and 21,911 (one set of 21,911 images only: no spread)" in text
+    assert "never fell behind" not in text
+    assert text.endswith(
+        "The largest size, 21,911 images, is all there is: the offline folder holds 24,345 of MNIST's 60,000 "
+        "training images, and 2,434 are kept aside for validation."
     )
-    assert crossover[net] == ([100, 1_000, 20_000], [0.5, 0.8, 0.97])
-    text = data_size_sentence(crossover)
-    assert "With 100 images the best is logistic regression (70%)" in text
-    assert "with 20,000 it is neural network (97%)" in text and "caught up" in text
-    never_behind = data_size_sentence(
-        accuracy_by_method(size_results({net: [0.72, 0.88, 0.95], logistic: [0.7, 0.84, 0.9]}))
-    )
-    assert "never fell behind" in never_behind
+    # Contrary: the network's subsets all beat logistic regression's at 100 too.
+    results[f"{net}@100#1"]["accuracy"] = results[f"{net}@100#2"]["accuracy"] = 0.73
+    assert "it was ahead at 100, 300 and 21,911" in data_size_sentence(results)
+
+
+def test_a_gain_of_one_point_is_singular() -> None:
+    net, logistic, _ = METHODS
+    text = data_size_sentence(size_results({net: [0.90, 0.905, 0.91], logistic: [0.95, 0.95, 0.95]}))
+    assert "gained +1 percentage point from" in text
+    assert "it was behind at 100, 1,000 and 20,000." in text
 
 
 def test_experiment_job_gathers_results_until_finished() -> None:
@@ -317,10 +362,21 @@ def test_the_update_table_lists_the_steepest_weights_and_their_step() -> None:
 
 
 def test_the_step_sentences_follow_the_numbers() -> None:
-    assert step_effect_sentence(0.95, 0.94, 1000).endswith("made it worse at other digits.")
-    assert "**95.0%** before, **94.0%** after" in step_effect_sentence(0.95, 0.94, 1000)
-    assert step_effect_sentence(0.95, 0.95, 1000).endswith("did not hurt the other digits.")
-    assert step_effect_sentence(0.95, 0.96, 1000).endswith("did not hurt the other digits.")
+    x = np.random.default_rng(0).random((1000, 784)).astype(np.float32)
+    before = np.arange(1000) < 977  # 97.7 % right
+    one_worse = before.copy()
+    one_worse[0] = False
+    text = step_effect_sentence(step_effect(before, one_worse, x, None))
+    assert "**97.7%** before, **97.6%** after" in text and "1 answer went wrong and 0 went right" in text
+    assert "happens by chance" in text and "worse at others" not in text
+    many_worse = before.copy()
+    many_worse[:30] = False
+    assert step_effect_sentence(step_effect(before, many_worse, x, None)).endswith("made it worse at others.")
+    assert step_effect_sentence(step_effect(before, before, x, None)).startswith("Accuracy on 1,000 test digits:")
+    assert "No answer changed" in step_effect_sentence(step_effect(before, before, x, None))
+    taught = step_effect(before, one_worse, x, x[0])  # the taught image is test digit 0: it is left out
+    assert (taught.images, taught.left_out, taught.worse) == (999, 1, 0)
+    assert "your drawing is one of them: left out" in step_effect_sentence(taught)
     network = random_network((4,), seed=0)
     assert overshoot(SteppedModel("id", network, ((2.0, 1.0),))) is None
     warning = overshoot(SteppedModel("id", network, ((2.0, 1.0), (1.0, 1.5))))
@@ -354,3 +410,11 @@ def test_a_class_pressing_the_button_at_once_starts_one_run() -> None:
     for student in students:
         student.join()
     assert submitted == [1] and registry.job("exp", "config").running
+
+
+@pytest.mark.parametrize(("worse", "better"), [(1, 0), (5, 1), (12, 2), (3, 3), (0, 9), (40, 25)])
+def test_within_chance_is_a_sign_test(worse: int, better: int) -> None:
+    from scipy.stats import binomtest
+
+    effect = StepEffect(1000, 0.9, 0.9, worse, better, 0)
+    assert effect.chance == pytest.approx(binomtest(worse, worse + better, 0.5).pvalue, rel=1e-9)

@@ -122,6 +122,7 @@ def test_the_board_tables_show_each_students_best_and_each_mix_tried(store: InMe
     table = leaderboard_table(leaderboard(entries))
     assert [row["Nickname"] for row in table] == ["Ada", "Bob"]
     assert table[0] == {
+        "Task": "not recorded",  # posted without a task
         "#": 1,
         "Nickname": "Ada",
         "Accuracy": "93.0%",

@@ -251,7 +251,7 @@ def test_the_progress_text_counts_from_the_history() -> None:
 @pytest.mark.parametrize(
     ("status", "accuracy", "tone", "shown"),
     [
-        ("completed", 0.9997, "success", "**99.9%**"),  # never rounded up to a perfect score
+        ("completed", 0.9997, "success", "**99.97%**"),  # never rounded up to a perfect score
         ("completed", 1.0, "success", "**100.0%**"),
         ("completed", 0.5, "success", "**50.0%**"),
         ("stopped", 0.8123, "warning", "It gets 81.2% of test images right."),

@@ -190,7 +190,7 @@ def test_huge_learning_rate_diverges(synthetic: SyntheticData) -> None:
     events = run(network, TrainingConfig(epochs=3, learning_rate=10, optimizer="sgd", batch_size=32), synthetic)
     finished = events[-1]
     assert finished.status == "diverged"
-    assert finished.message.startswith("The learning rate is too high: the steps overshoot")
+    assert "two settings can do that here" in finished.message  # too-large start and a huge step
     assert_no_bad_numbers(events)
     assert finished.weights is None or all(np.isfinite(w).all() for w, _ in finished.weights)
     assert finished.epochs_done == len(of_type(events, EpochEvent))

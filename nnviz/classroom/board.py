@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from nnviz.classroom.rooms import BoardEntry
+from nnviz.lesson.wording import ALL_DIGITS, task_name
 from nnviz.model.network import ACTIVATION_LABELS, INITIALIZER_LABELS, NetworkConfig
 from nnviz.training.history import TrainingHistory
 
@@ -28,29 +29,53 @@ def entry_for_run(history: TrainingHistory) -> BoardEntry | None:
         epochs=finished.epochs_done,
         test_accuracy=finished.test_accuracy,
         seconds=history.seconds,
+        task=task_name(config.digits),
     )
 
 
 @dataclass(frozen=True)
 class LeaderboardRow:
-    """A student's best run (highest accuracy; fewer parameters break a tie) and how many runs they posted."""
+    """A student's best run on one task (highest accuracy; fewer parameters break a tie), its rank within
+    that task (1 = best), and how many runs they posted on it."""
 
     rank: int
     best: BoardEntry
     runs: int
 
+    @property
+    def task(self) -> str:
+        return self.best.task or UNKNOWN_TASK
+
+
+UNKNOWN_TASK = "not recorded"
+NO_RUNS = "No runs yet. When students finish training on the Train page, their runs appear here."
+LEADERBOARD_NOTE = (
+    "Each student's best run on each task, ranked within its task: telling 3 digits apart is easier than "
+    "telling 10, so their scores are not compared. Highest test accuracy first; with a tie, fewer weights win."
+)
+
+
+def _task_order(task: str) -> tuple[int, str]:
+    """All ten digits first (the lab's main task), then the other tasks by name, unknown last."""
+    return (0 if task == task_name(ALL_DIGITS) else 2 if task == UNKNOWN_TASK else 1, task)
+
 
 def leaderboard(entries: tuple[BoardEntry, ...]) -> list[LeaderboardRow]:
-    """One row per nickname, best first."""
-    by_student: dict[str, list[BoardEntry]] = defaultdict(list)
+    """One row per nickname and task, ranked within the task: telling 3 digits apart is easier than 10,
+    so a 7/8/9 score never outranks a ten-digit one. Tasks in `_task_order`, best first within each."""
+    by_student: dict[tuple[str, str], list[BoardEntry]] = defaultdict(list)
     for entry in entries:
-        by_student[entry.nickname].append(entry)
-    best = [
-        (min(runs, key=lambda e: (-e.test_accuracy, e.param_count, e.seconds)), len(runs))
-        for runs in by_student.values()
-    ]
-    best.sort(key=lambda pair: (-pair[0].test_accuracy, pair[0].param_count, pair[0].seconds))
-    return [LeaderboardRow(rank, entry, runs) for rank, (entry, runs) in enumerate(best, start=1)]
+        by_student[(entry.task or UNKNOWN_TASK, entry.nickname)].append(entry)
+    rows = []
+    for task in sorted({task for task, _ in by_student}, key=_task_order):
+        best = [
+            (min(runs, key=lambda e: (-e.test_accuracy, e.param_count, e.seconds)), len(runs))
+            for (run_task, _), runs in by_student.items()
+            if run_task == task
+        ]
+        best.sort(key=lambda pair: (-pair[0].test_accuracy, pair[0].param_count, pair[0].seconds))
+        rows += [LeaderboardRow(rank, entry, runs) for rank, (entry, runs) in enumerate(best, start=1)]
+    return rows
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,8 @@ class BoardEntry:
 
     architecture: e.g. "784-32-10"; activation and initializer: their labels ("ReLU", "He");
     param_count: weights and biases; epochs: completed; test_accuracy: 0..1;
-    seconds: training time. entry_id, nickname and posted_at are set by the store.
+    seconds: training time; task: the digits it learned (scores compare only within a task).
+    entry_id, nickname and posted_at are set by the store.
     """
 
     architecture: str
@@ -126,6 +127,7 @@ class BoardEntry:
     nickname: str = ""
     entry_id: str = ""
     posted_at: float = 0.0
+    task: str = ""  # the digits it learned ("all 10 digits", "7, 8, 9"); "" on entries posted before tasks
 
     def checked(self) -> BoardEntry:
         """The same entry with every field coerced to its type and range (entries come from JSON)."""
@@ -142,6 +144,7 @@ class BoardEntry:
             nickname=clean_text(self.nickname, MAX_NICKNAME),
             entry_id=clean_text(self.entry_id, 32),
             posted_at=float(self.posted_at),
+            task=clean_text(self.task, MAX_TEXT),
         )
 
     def to_json(self) -> str:

@@ -5,6 +5,7 @@ Numbers only (the page words them); the losses are the training's (`nnviz.model.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,15 +113,76 @@ def accuracy_and_loss_sentence(reading: BatchReading) -> str:
     )
 
 
-def step_effect_sentence(accuracy_before: float, accuracy_after: float, images: int) -> str:
-    """Accuracy (0..1) on `images` test digits before and after steps on one drawing, and what that means.
+# A change is "within chance" when a fair coin deciding each changed answer's direction would give one at
+# least this lopsided this often (a two-sided sign test on the answers that changed).
+CHANCE_LEVEL = 0.05
+
+
+@dataclass(frozen=True)
+class StepEffect:
+    """Test digits answered before and after steps on one drawing, the drawing itself left out.
+
+    images: how many were compared; before, after: accuracy (0..1); worse, better: answers that went
+    from right to wrong and from wrong to right; left_out: copies of the taught image removed (0 or 1).
+    """
+
+    images: int
+    before: float
+    after: float
+    worse: int
+    better: int
+    left_out: int
+
+    @property
+    def chance(self) -> float:
+        """Two-sided sign-test p-value: how often a coin would split the changed answers this unevenly."""
+        changed = self.worse + self.better
+        if changed == 0:
+            return 1.0
+        tail = sum(math.comb(changed, k) for k in range(min(self.worse, self.better) + 1)) / 2**changed
+        return min(1.0, 2 * tail)
+
+
+def step_effect(
+    right_before: np.ndarray, right_after: np.ndarray, x: np.ndarray, taught: np.ndarray | None
+) -> StepEffect:
+    """Compare (n,) bool right-answers before and after on images x (n, 784), leaving out `taught` (784,).
+
+    The taught image may be one of the test digits (a student can teach a test digit): measured on itself
+    it would flatter the steps, so every copy of it is dropped.
+    """
+    keep = np.ones(len(x), dtype=bool)
+    if taught is not None:
+        keep = ~np.all(np.asarray(x) == np.asarray(taught, dtype=np.asarray(x).dtype).reshape(1, -1), axis=1)
+    before, after = np.asarray(right_before)[keep], np.asarray(right_after)[keep]
+    return StepEffect(
+        images=int(keep.sum()),
+        before=float(before.mean()) if before.size else math.nan,
+        after=float(after.mean()) if after.size else math.nan,
+        worse=int((before & ~after).sum()),
+        better=int((~before & after).sum()),
+        left_out=int((~keep).sum()),
+    )
+
+
+def step_effect_sentence(effect: StepEffect) -> str:
+    """Accuracy before and after steps on one drawing, and whether the change is more than chance.
 
     With 1,000 images one digit is 0.1 %, so the one-decimal percentages show every change.
     """
-    verdict = (
-        "Teaching it your drawing made it worse at other digits."
-        if accuracy_after < accuracy_before
-        else "Your drawing did not hurt the other digits."
-    )
-    numbers = f"**{accuracy_before:.1%}** before, **{accuracy_after:.1%}** after"
-    return f"Accuracy on {images:,} test digits: {numbers}. {verdict}"
+    left_out = " (your drawing is one of them: left out)" if effect.left_out else ""
+    numbers = f"**{effect.before:.1%}** before, **{effect.after:.1%}** after"
+    worse = f"{effect.worse:,} answer{'' if effect.worse == 1 else 's'} went wrong"
+    better = f"{effect.better:,} went right"
+    if effect.worse == effect.better == 0:
+        verdict = "No answer changed: your drawing did not change how it reads the other digits."
+    elif effect.chance >= CHANCE_LEVEL:
+        verdict = (
+            f"{worse} and {better}: a difference this small happens by chance, so it does not show "
+            "that teaching your drawing made it better or worse at other digits."
+        )
+    elif effect.after < effect.before:
+        verdict = f"{worse} and only {better}: more than chance, so teaching your drawing made it worse at others."
+    else:
+        verdict = f"{worse} and {better}: more than chance, so it also got better at other digits."
+    return f"Accuracy on {effect.images:,} test digits{left_out}: {numbers}. {verdict}"

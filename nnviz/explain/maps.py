@@ -5,7 +5,8 @@
   pixels get 0. With `versus`, the same for z_winner − z_runner_up: "7 rather than 9".
   The gradient comes from the one backpropagation in `nnviz.model.backprop`.
 - Occlusion: slide a 4 × 4 patch of "no ink" over the image (stride 2) and record how
-  much the winning probability drops each time; a pixel gets the mean drop of the
+  much the winning probability (or, for a saturated answer, its log-odds) drops each
+  time; a pixel gets the mean drop of the
   patches that cover it. The 169 patched images go through the network as one batch
   (only those that cover some ink: erasing blank pixels changes nothing).
 
@@ -13,6 +14,8 @@ Both maps are (784,) floats, positive = pushes toward the answer, negative = awa
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import numpy as np
 
@@ -22,6 +25,8 @@ from nnviz.model.network import IMAGE_SIDE, INPUT_SIZE, Network
 
 PATCH = 4  # occlusion patch side in pixels: about a stroke's width in MNIST
 STRIDE = 2
+SATURATED = 0.999  # from this probability up, occlusion measures log-odds (see `occlusion_measure`)
+Measure = Literal["probability", "log_odds"]
 
 
 def gradient_times_input(network: Network, x: np.ndarray, output: int, versus: int | None = None) -> np.ndarray:
@@ -53,11 +58,22 @@ _COVER = _MASKS.sum(axis=0)  # how many patches cover each pixel (every pixel: a
 _PATCH_PIXELS = np.array([np.flatnonzero(mask) for mask in _MASKS])  # (169, 16) pixel indices of each patch
 
 
-def occlusion(network: Network, x: np.ndarray, output: int) -> np.ndarray:
-    """(784,) mean drop of output `output`'s probability when a 4 × 4 patch around the pixel loses its ink.
+def occlusion_measure(probability: float) -> Measure:
+    """What occlusion should measure for an answer given with `probability` (0..1).
 
-    x: (784,) in 0..1; output: an output-neuron position. A patch over blank pixels changes
-    nothing (drop 0); a negative drop means the ink there held the answer back.
+    Past SATURATED the probability hardly moves whatever is covered (99.9999 % → 99.998 % is a
+    drop of 0.002): the log-odds, log(p / (1 − p)), still show which ink mattered.
+    """
+    return "log_odds" if probability >= SATURATED else "probability"
+
+
+def occlusion(network: Network, x: np.ndarray, output: int, measure: Measure = "probability") -> np.ndarray:
+    """(784,) mean drop of output `output`'s probability (or log-odds) when a 4 × 4 patch around the pixel
+    loses its ink.
+
+    x: (784,) in 0..1; output: an output-neuron position. measure: "probability" (0..1) or "log_odds"
+    (log(p / (1 − p)), computed from the output sums without rounding p). A patch over blank pixels
+    changes nothing (drop 0); a negative drop means the ink there held the answer back.
     """
     x = np.asarray(x, dtype=np.float32).reshape(INPUT_SIZE)
     # Only patches over some ink change the image; the others drop nothing and are not run.
@@ -69,10 +85,22 @@ def occlusion(network: Network, x: np.ndarray, output: int) -> np.ndarray:
     # matrix product (169 × 784 × n_hidden) out of a multi-threaded BLAS, which stalls on a busy server.
     pixels = _PATCH_PIXELS[inked]
     z_erased = z - np.einsum("pk,pkh->ph", x[pixels], first.weights[pixels])
-    values = ACTIVATION_FUNCTIONS[first.activation](np.vstack([z, z_erased]))
-    for layer in network.layers[1:]:
-        values = ACTIVATION_FUNCTIONS[layer.activation](values @ layer.weights + layer.bias)
-    probabilities = values[:, output]
+    stacked = np.vstack([z, z_erased])
+    if len(network.layers) == 1:
+        logits = stacked
+    else:
+        values = ACTIVATION_FUNCTIONS[first.activation](stacked)
+        for layer in network.layers[1:-1]:
+            values = ACTIVATION_FUNCTIONS[layer.activation](values @ layer.weights + layer.bias)
+        logits = values @ network.layers[-1].weights + network.layers[-1].bias
+    logits = logits.astype(np.float64)
+    if measure == "log_odds":
+        # log(p / (1 - p)) = z_output - log Σ_{others} exp(z): exact even when p rounds to 1.
+        others = np.delete(logits, output, axis=1)
+        top = others.max(axis=1)
+        scores = logits[:, output] - (top + np.log(np.exp(others - top[:, None]).sum(axis=1)))
+    else:
+        scores = ACTIVATION_FUNCTIONS["softmax"](logits)[:, output]
     drops = np.zeros(len(_MASKS), dtype=np.float32)
-    drops[inked] = probabilities[0] - probabilities[1:]
+    drops[inked] = scores[0] - scores[1:]
     return (drops @ _MASKS) / _COVER

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import html
+import math
 
 import plotly.graph_objects as go
 
 from nnviz.classroom.board import LeaderboardRow, TriedRow
 from nnviz.classroom.rooms import BoardEntry
 from nnviz.figures.style import RUN_COLORS, RUN_SYMBOLS, SMALL_FONT_SIZE, axis, base_layout
+
+
+def percent_tick_format(values: list[float]) -> str:
+    """A d3 percent format with just enough decimals that the axis ticks over `values` (0..1) never repeat.
+
+    On a tall chart Plotly may put up to about ten ticks across the range, so a tick step can be a tenth
+    of the spread: a spread of 2 points needs one decimal ("97.5%"), a spread of 0.2 points two.
+    """
+    spread = max(values, default=0.0) - min(values, default=0.0)
+    if spread <= 0:
+        return ".1%"
+    step_in_points = 100 * spread / 10
+    return f".{min(3, max(0, math.ceil(-math.log10(step_in_points))))}%"
 
 
 def class_scatter(entries: tuple[BoardEntry, ...], height: int = 460) -> go.Figure:
@@ -46,7 +60,9 @@ def class_scatter(entries: tuple[BoardEntry, ...], height: int = 460) -> go.Figu
         layout={
             **base_layout(height, show_legend=True),
             "xaxis": axis("weights and biases to learn (log scale)", type="log"),
-            "yaxis": axis("correct on unseen test images", tickformat=".0%"),
+            "yaxis": axis(
+                "correct on unseen test images", tickformat=percent_tick_format([e.test_accuracy for e in entries])
+            ),
             "legend": {
                 "orientation": "h",
                 "y": 1.1,
@@ -59,9 +75,10 @@ def class_scatter(entries: tuple[BoardEntry, ...], height: int = 460) -> go.Figu
 
 
 def leaderboard_table(rows: list[LeaderboardRow]) -> list[dict[str, object]]:
-    """One table row per student (their best run), in rank order; nicknames stay plain text in a table."""
+    """One table row per student and task (their best run), ranked within the task; nicknames stay plain text."""
     return [
         {
+            "Task": row.task,
             "#": row.rank,
             "Nickname": row.best.nickname,
             "Accuracy": f"{row.best.test_accuracy:.1%}",

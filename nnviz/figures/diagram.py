@@ -41,6 +41,7 @@ from nnviz.figures.style import (
     trace,
     unvalidated_figure,
 )
+from nnviz.lesson.wording import percent
 from nnviz.model.network import BOUNDED_ACTIVATION_RANGES, IMAGE_SIDE
 from nnviz.model.neuron import source_label
 
@@ -204,7 +205,7 @@ def _output_trace(layout: DiagramLayout) -> dict:
     view = layout.output
     x, y, values, _, custom, sizes = _node_arrays([view])
     labels = [
-        f"  <b>{digit}   {p:.0%}</b>" if slot == layout.winner else f"  {digit}   {p:.0%}"
+        f"  <b>{digit}   {percent(p)}</b>" if slot == layout.winner else f"  {digit}   {percent(p)}"
         for slot, (digit, p) in enumerate(zip(layout.digits, values.tolist()))
     ]
     return trace(

@@ -23,6 +23,7 @@ from nnviz.figures.style import (
     trace,
     unvalidated_figure,
 )
+from nnviz.lesson.wording import percent
 from nnviz.model.network import BOUNDED_ACTIVATION_RANGES, IMAGE_SIDE
 
 # Activations whose values are bounded, so the colour scale can be fixed.
@@ -128,7 +129,7 @@ def output_figure(
             x=labels,
             y=probabilities,
             marker={"color": [ACCENT if i == winner else BAR for i in range(len(labels))]},
-            text=[f"{p:.0%}" if p >= 0.005 else "" for p in probabilities],
+            text=[percent(p) if p >= 0.005 else "" for p in probabilities],
             textposition="outside",
             textfont={"size": 15},
             constraintext="none",

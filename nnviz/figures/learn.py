@@ -27,6 +27,7 @@ from nnviz.figures.style import (
     figure_title,
     image_axes,
 )
+from nnviz.lesson.wording import percent
 from nnviz.model.network import IMAGE_SIDE
 
 BEFORE_COLOR = POSITIVE  # blue
@@ -265,7 +266,7 @@ def before_after_figure(
             y=np.asarray(probs, dtype=np.float64),
             name=name,
             marker={"color": color, "pattern": {"shape": pattern}},
-            text=[f"{p:.0%}" if p >= 0.01 else "" for p in probs],
+            text=[percent(p) if p >= 0.01 else "" for p in probs],
             textposition="outside",
             textfont={"size": SMALL_FONT_SIZE},
             cliponaxis=False,
@@ -295,12 +296,26 @@ def curves_figure(
     log_y: bool = False,
     percent_y: bool = False,
     title: str = "",
+    spread: Mapping[str, tuple[Sequence[float], Sequence[float], Sequence[float]]] | None = None,
 ) -> go.Figure:
-    """One line per series {name: (x, y)}, each with its own colour and dash."""
+    """One line per series {name: (x, y)}, each with its own colour and dash.
+
+    spread: {name: (x, lowest, highest)} drawn as a bar from lowest to highest at each point
+    (e.g. over several random subsets); series without one have no bars.
+    """
+
+    def bars(name: str, y: Sequence[float]) -> dict | None:
+        if spread is None or name not in spread:
+            return None
+        _, low, high = spread[name]
+        above, below = np.subtract(high, y), np.subtract(y, low)
+        return {"type": "data", "array": above.tolist(), "arrayminus": below.tolist(), "thickness": 1.5, "width": 5}
+
     traces = [
         go.Scatter(
             x=list(x),
             y=list(y),
+            error_y=bars(name, y),
             mode="lines+markers",
             name=name,
             line={"color": SERIES_STYLES[i % len(SERIES_STYLES)][0], "dash": SERIES_STYLES[i % len(SERIES_STYLES)][1]},

@@ -1,6 +1,7 @@
 """Presenter mode's page style: the CSS that goes with `nnviz.figures.style.for_presenter`'s figures."""
 
-# Presenter mode: bigger type, black text instead of grey, thicker focus rings, wide enough for 1024 px.
+# Presenter mode: bigger type (input boxes too), black text instead of grey, thicker focus rings, wide enough
+# for 1024 px. Disabled buttons are faded and dashed: the black text alone would make them look pressable.
 PRESENTER_CSS = """
 <style>
 .stApp, .stApp p, .stApp li { color: #000000; }
@@ -14,6 +15,9 @@ PRESENTER_CSS = """
 [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
 .stButton button p, .stDownloadButton button p { font-size: 1.15rem; font-weight: 600; }
 .stApp button:focus-visible { outline: 3px solid #000000; }
+.stApp input, .stApp textarea, .stApp [data-baseweb="select"] { font-size: 1.15rem; }
+.stApp button:disabled { opacity: 0.45; border-style: dashed; cursor: not-allowed; }
+.stApp button:disabled p { color: #6b6b6b; }
 .stApp .block-container { padding-left: 1.5rem; padding-right: 1.5rem; max-width: 100%; }
 </style>
 """

@@ -31,6 +31,9 @@ GALLERY_TARGETS = "images"  # name of a gallery's click-target trace
 GALLERY_COLUMNS = 6  # six captions such as "8→7 · 100%" fit side by side in a 1024 px page
 DIAGONAL_COLOR = "#dfe9f3"  # right answers: a calm pale blue, never on the mistakes' scale
 DIAGONAL_EDGE = POSITIVE  # frames the right answers, in the blue at the end of TOWARD_AWAY_SCALE
+# Mistakes: from a pale blush (few) to a dark red (many), so the eye goes to the biggest mistakes; lightness
+# falls steadily along the scale, so it reads the same without colour vision.
+MISTAKES_SCALE = [[0.0, "#fde0d2"], [0.35, "#fb8a6a"], [0.7, "#d32020"], [1.0, "#67000d"]]
 # Blue–orange diverging scale (PuOr-like, colour-blind safe): orange pushes away, blue toward.
 TOWARD_AWAY_SCALE = [
     [0.0, "#b35806"],
@@ -48,7 +51,7 @@ def confusion_figure(confusion: np.ndarray, digits: tuple[int, ...], height: int
 
     confusion: (k, k) counts from `nnviz.explain.evaluation.Evaluation.confusion`. The diagonal (right
     answers) is pale blue with a blue frame; the mistakes are coloured by how many there
-    are (cividis, light = few, dark = many) and zero mistakes stay white. Traces: "right",
+    are (MISTAKES_SCALE, pale = few, dark red = many) and zero mistakes stay white. Traces: "right",
     "mistakes", and the invisible click targets named MATRIX_TARGETS with customdata
     [true digit, predicted digit, Click.CELL].
     """
@@ -96,8 +99,7 @@ def confusion_figure(confusion: np.ndarray, digits: tuple[int, ...], height: int
                 y=positions,
                 zmin=0,
                 zmax=max(most, 1.0),
-                colorscale="Cividis",
-                reversescale=True,
+                colorscale=MISTAKES_SCALE,
                 text=text,
                 texttemplate="%{text}",
                 textfont=cell_font,

@@ -7,6 +7,8 @@ user text ever goes in.
 
 from __future__ import annotations
 
+import numpy as np
+
 from nnviz.model.network import NetworkConfig
 
 # --- Network page ---------------------------------------------------------------------------------------------
@@ -82,10 +84,24 @@ def latent_caption(n_digits: int, config: NetworkConfig, layer: int, star_label:
 
 # --- Test page ------------------------------------------------------------------------------------------------
 
-MATRIX = (
-    "Row: the true digit. Column: what the network said. Framed diagonal = right; "
-    "**click a number** to see those test digits."
-)
+
+def matrix_caption(confusion: np.ndarray, digits: tuple[int, ...]) -> str:
+    """Under the confusion matrix (k, k) counts, rows = true digit: how to read it, and its biggest mistake."""
+    counts = np.asarray(confusion, dtype=np.int64)
+    mistakes = np.where(np.eye(len(digits), dtype=bool), 0, counts)
+    how = (
+        "**Confusion matrix.** Row: the true digit. Column: what the network said. Framed diagonal = right; "
+        "the darker a mistake's cell, the more often it happened"
+    )
+    click = "**click a number** to see those test digits."
+    if mistakes.max() == 0:
+        return f"{how}. No mistakes at all; {click}"
+    true, said = np.unravel_index(int(mistakes.argmax()), mistakes.shape)
+    count = int(mistakes[true, said])
+    image = "image" if count == 1 else "images"
+    return f"{how}: the biggest is a true {digits[true]} read as {digits[said]} ({count:,} {image}). Then {click}"
+
+
 MISTAKES = (
     "Wrong answers given with the most certainty: true digit → what the network said · how sure. "
     "Would you have read them right? **Click one** to make it the input."
@@ -132,3 +148,9 @@ def preparation_caption(drawn: bool) -> str:
         f"The same ink of {what}, prepared the MNIST way (crop to the ink, fit it in 20 px, centre it), then with "
         "one step left out, then with none: the network only knows digits that look like its training data."
     )
+
+
+def unknown_drawings(count: int) -> str:
+    """Under "Our drawings": how many of the class's drawings show digits the model never learned."""
+    drawings = "1 drawing shows a digit" if count == 1 else f"{count:,} drawings show digits"
+    return f"{drawings} this model does not know; {'it is' if count == 1 else 'they are'} left out."

@@ -281,8 +281,9 @@ _TERMS = (
     Term(
         "pca",
         "PCA map",
-        "PCA (principal component analysis) finds the two directions in which these neurons' values differ most "
-        "between digits, and places every digit along them: a flat map of a many-dimensional space.",
+        "PCA (principal component analysis) finds the two directions in which these neurons' values spread out "
+        "the most, and places every image along them: a flat map of a many-dimensional space. PCA never sees "
+        "the labels: if the digits still fall into groups, the network's features separated them.",
         "network",
         "The tab “Hidden layers as features”.",
         tab="features",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from nnviz.model.gradient_step import SteppedModel
 from nnviz.model.network import NetworkConfig
 from nnviz.training.config import TrainingConfig
+from nnviz.training.learn_experiments import SUBSETS
 
 INTRO = (
     "Learning means finding the right weights. The **loss** says how wrong the network is; **gradient descent** "
@@ -45,7 +46,8 @@ DATA_INTRO = (
 )
 DATA_SIZES = (
     "What am I looking at: how often each method is right on the same test digits, against how many "
-    "training images it learned from. Each step to the right is about three times more data."
+    "training images it learned from. Each step to the right is about three times more data. Each dot is the "
+    f"average of {SUBSETS} different random sets of that many images; its bar goes from the worst to the best."
 )
 
 
@@ -53,7 +55,7 @@ def pixel_picker(neuron: int, layer_title: str) -> str:
     """Under the weight tile of `neuron` of the first hidden layer, titled `layer_title` ("Hidden layer 1")."""
     return (
         f"What am I looking at: the 784 weights into neuron {neuron} of {layer_title.lower()}, one per pixel "
-        "(blue pushes the neuron up, red down). **Click a pixel** to see the loss against that pixel's weight."
+        "(blue pushes the neuron up, orange down). **Click a pixel** to see the loss against that pixel's weight."
     )
 
 
@@ -90,10 +92,14 @@ def overshoot(stepped: SteppedModel) -> str | None:
     )
 
 
-def starting_curves(config: NetworkConfig, training: TrainingConfig) -> str:
-    """Under the starting-weights loss curves of a `config` network trained like `training`."""
-    return (
+def starting_curves(config: NetworkConfig, training: TrainingConfig, story: str = "") -> str:
+    """Under the starting-weights loss curves of a `config` network trained like `training`.
+
+    story: what happened, computed from the runs (`nnviz.training.experiment_results.what_happened`).
+    """
+    text = (
         f"What am I looking at: the training loss of the same {config.describe()} network, started five ways "
         f"({training.train_size:,} images, {training.epochs} epochs of plain gradient descent); "
         "the legend gives each one's accuracy on the test digits."
     )
+    return f"{text} **What happened:** {story}" if story else text

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from nnviz.lesson.wording import sure
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network
 from nnviz.session.address import Place
@@ -104,7 +105,7 @@ def switched_off(network: Network, pixels: np.ndarray | None) -> str:
 def winner_and_confidence(network: Network, pixels: np.ndarray | None) -> str:
     probabilities = forward_pass(network, pixels).probabilities[0]
     winner = int(probabilities.argmax())
-    return f"Output neuron {winner} wins: the network says {network.digits[winner]}, {probabilities[winner]:.0%} sure."
+    return f"Output neuron {winner} wins: the network says {network.digits[winner]}, {sure(probabilities[winner])}."
 
 
 def output_count(network: Network, _: np.ndarray | None) -> str:
@@ -238,7 +239,8 @@ STEPS: tuple[Step, ...] = (
     Step(
         "Starting weights",
         "Before learning, the weights need some starting values. If they all start at zero, every neuron "
-        "is the same and stays the same; if they start too large, neurons saturate. "
+        "is the same and stays the same. If they start too large, the sums are huge: sigmoid and tanh neurons "
+        "saturate (stuck at their ends, they hardly learn) and ReLU neurons' values explode. "
         "Random numbers of the right size let every neuron learn something different.",
         "Train one network per starting choice, then compare the “All zeros” curve with the “Glorot” one.",
         "learn",
@@ -264,7 +266,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         "Explainability",
         "A network can be right for the wrong reasons. Explainability means asking it why: which pixels pushed "
-        "it towards its answer, and which pushed against. That is how we learn to trust it, or catch it cheating.",
+        "it towards its answer, and which pushed against. That is how we learn to trust it, or catch it cheating. "
+        "Where to go next: this is the code — the Train page's “Keras code” is your network in Python, "
+        "TensorFlow and Keras, to download and run yourself.",
         "Find a test digit the network gets wrong and see which pixels misled it.",
         "test",
         "Open Test",

@@ -13,12 +13,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from nnviz.model.network import INPUT_SIZE, Network, NetworkConfig
-
-SMALL_RANDOM_STDDEV = 0.01
-# Big enough that the first weighted sums are in the hundreds: sigmoid/tanh saturate,
-# ReLU outputs explode and the softmax is certain and wrong, so training visibly stalls or diverges.
-TOO_LARGE_STDDEV = 3.0
+from nnviz.model.network import INPUT_SIZE, SMALL_RANDOM_STDDEV, TOO_LARGE_STDDEV, Network, NetworkConfig
 
 
 def layer_seed(seed: int, layer_index: int) -> int:

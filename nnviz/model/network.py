@@ -31,6 +31,11 @@ INITIALIZER_LABELS = {
     "he": "He",
     "too_large": "Too large",
 }
+# The spread (standard deviation) of the "small_random" and "too_large" starting weights. The latter is
+# big enough that the first weighted sums are in the hundreds: sigmoid/tanh saturate,
+# ReLU outputs explode and the softmax is certain and wrong, so training visibly stalls or diverges.
+SMALL_RANDOM_STDDEV = 0.01
+TOO_LARGE_STDDEV = 3.0
 MAX_HIDDEN_LAYERS = 4
 MAX_LAYER_SIZE = 512
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.model.network import INITIALIZER_LABELS
+from nnviz.model.network import INITIALIZER_LABELS, NetworkConfig
 
 SAME_TILES = 1e-6  # first-layer tiles that differ by less than this (float32 noise) are "all the same"
 
@@ -44,6 +44,9 @@ class StartRun:
     accuracy: float
     tiles_end: np.ndarray
     activations_start: np.ndarray
+    answers: np.ndarray | None = None
+    truths: np.ndarray | None = None
+    moved: Mapping[str, float] | None = None
 
     @property
     def name(self) -> str:
@@ -92,6 +95,9 @@ def read_starting_weights(results: Mapping[str, Mapping]) -> StartingWeights:
                 accuracy=float(r["accuracy"]),
                 tiles_end=np.asarray(r["tiles_end"], np.float32),
                 activations_start=np.asarray(r["activations_start"], np.float32),
+                answers=None if r.get("answers") is None else np.asarray(r["answers"], np.int64),
+                truths=None if r.get("truths") is None else np.asarray(r["truths"], np.int64),
+                moved=r.get("moved"),
             )
             for r in results.values()
         )
@@ -116,5 +122,78 @@ def zero_tiles_sentence(rows: list[np.ndarray]) -> str:
     if len(rows) > 1:
         differ = float(np.abs(rows[1] - rows[1][0]).max()) >= SAME_TILES
         bottom = f" Bottom row: Glorot's neurons{', each different' if differ else ''}. Blue: ink there pushes the "
-        bottom += "neuron up, red: down."
+        bottom += "neuron up, orange: down."
     return f"What am I looking at: {top}{bottom}"
+
+
+# The loss has left its plateau once it is below this share of where it started; a curve that takes
+# longer than PLATEAU_MIN_EPOCHS to get there sat on a plateau (a good start gets there within an epoch).
+PLATEAU_LEFT = 0.9
+PLATEAU_MIN_EPOCHS = 1.5
+
+
+def plateau_end(run: StartRun) -> float | None:
+    """The epoch (x of the loss curve) at which the loss first fell below PLATEAU_LEFT of its first value.
+
+    None if it never did (still on the plateau at the end); a small number if it learned from the start.
+    """
+    if len(run.losses) == 0 or not np.isfinite(run.losses[0]):
+        return None
+    below = np.flatnonzero(run.losses < PLATEAU_LEFT * run.losses[0])
+    return float(run.epochs[below[0]]) if below.size else None
+
+
+def plateau_sentence(run: StartRun) -> str | None:
+    """ "Small random: stuck on a plateau for 3.4 epochs (loss near 2.30), then learns — slowly: 87% right after
+    10 epochs." None for a run that learned within its first epoch, blew up or did not finish."""
+    if run.status != "completed" or len(run.epochs) == 0:
+        return None
+    end, last = plateau_end(run), float(run.epochs[-1])
+    near = f"the loss stayed near {run.losses[0]:.2f}"
+    if end is None:
+        return f"{run.name}: stuck on a plateau for all {last:.0f} epochs ({near}); it has not started to learn."
+    if end < PLATEAU_MIN_EPOCHS:
+        return None
+    return (
+        f"{run.name}: stuck on a plateau for {end:.1f} epochs ({near}), then learns — slowly: "
+        f"{share_text(run.accuracy)} right after {last:.0f} epochs."
+    )
+
+
+def constant_answer_sentence(run: StartRun, digits: tuple[int, ...], activation: str) -> str | None:
+    """Why a run that answers (almost) one digit scores what it does, and which of its parameters learned.
+
+    "All zeros: 11% right, because it answers 1 for 100% of the test digits and 11% of them are 1s." Then,
+    from the run's measured changes: "Only the output biases learned: with ReLU every hidden neuron starts at
+    exactly 0, so every weight got exactly zero gradient." None if it gives no single answer most of the time.
+    """
+    if run.answers is None or run.truths is None or run.answers.sum() == 0:
+        return None
+    top = int(run.answers.argmax())
+    said_share = run.answers[top] / run.answers.sum()
+    if said_share < 0.9:
+        return None
+    truth_share = run.truths[top] / run.truths.sum()
+    text = (
+        f"{run.name}: {share_text(run.accuracy)} right, because it answers {digits[top]} for "
+        f"{share_text(said_share)} of the test digits, and {share_text(truth_share)} of them are {digits[top]}s."
+    )
+    moved = run.moved or {}
+    if moved.get("weights", 1.0) == 0.0 and moved.get("output_bias", 0.0) > 0.0:
+        reason = (
+            "with ReLU every hidden neuron starts at exactly 0, so every weight got exactly zero gradient"
+            if activation == "relu"
+            else "every weight got exactly zero gradient"
+        )
+        text += f" Only the output biases learned: {reason}."
+    return text
+
+
+def what_happened(reading: StartingWeights, config: NetworkConfig) -> str:
+    """The starting-weights runs' stories for `config`'s network, from their curves and answers; "" if none."""
+    sentences = []
+    for run in reading.runs:
+        sentence = constant_answer_sentence(run, config.digits, config.activation) or plateau_sentence(run)
+        if sentence:
+            sentences.append(sentence)
+    return " ".join(sentences)

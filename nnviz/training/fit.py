@@ -33,11 +33,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from nnviz.lesson.wording import percent
 from nnviz.model.forward import ACTIVATION_FUNCTIONS
 from nnviz.model.keras_model import build_model
 from nnviz.model.network import NetworkConfig
 from nnviz.training.config import TrainingConfig
 from nnviz.training.data import Dataset, SplitData, split_data
+from nnviz.training.divergence import diverged_message
 from nnviz.training.events import PREVIOUS_MODEL_KEPT, BatchEvent, EpochEvent, FinishedEvent, WeightArrays
 
 TrainingEvent = BatchEvent | EpochEvent | FinishedEvent
@@ -56,11 +58,6 @@ EXPLODE_FLOOR = 1e2  # ...but a loss below this never counts as exploded (MSE is
 # (the worker's setting) XLA gains only ~10% and delays the first loss point by ~1 s: never used there.
 # Decided from the settings and the process's thread setting, never from timing.
 XLA_MIN_STEPS = 1_000
-
-DIVERGED_MESSAGE = (
-    "The learning rate is too high: the steps overshoot and the loss blew up (at epoch {epoch}). "
-    "Try a smaller learning rate."
-)
 
 
 def _kept(epochs_done: int) -> str:
@@ -239,6 +236,7 @@ class _Run:
                 and tf.config.threading.get_intra_op_parallelism_threads() != 1
             )
         self.jit_compile = jit_compile
+        self.start_weights: WeightArrays = []  # set when the run starts
         self.last_good: WeightArrays | None = None  # the latest finite end-of-epoch snapshot
 
     def events(self) -> Iterator[TrainingEvent]:
@@ -246,7 +244,7 @@ class _Run:
         steps = self.steps_per_epoch
         started = time.perf_counter()
         runner = _ChunkRunner(self.network_config, self.training_config, self.split, self.jit_compile)
-        start_weights = runner.weights()  # the "epoch 0" snapshot: where gradient descent started
+        start_weights = self.start_weights = runner.weights()  # "epoch 0": where gradient descent started
         shuffle_rng = np.random.default_rng(np.random.SeedSequence([self.training_config.seed, 2]))
         point_steps = max(1, min(math.ceil(steps / MIN_POINTS_PER_EPOCH), round(SAMPLES_PER_POINT / self.batch_size)))
         chunk = 1  # the first call mostly traces: keep it short so the first loss point comes early
@@ -319,7 +317,9 @@ class _Run:
         return self._finished(status, epochs_done, self.last_good, message)
 
     def _diverged(self, epoch: int) -> FinishedEvent:
-        message = DIVERGED_MESSAGE.format(epoch=epoch)
+        training = self.training_config
+        activation = self.network_config.activation
+        message = diverged_message(epoch, self.start_weights, activation, training.optimizer, training.learning_rate)
         if self.last_good is None:
             message += f" No epoch finished before that. {PREVIOUS_MODEL_KEPT}"
         else:
@@ -334,5 +334,5 @@ class _Run:
                 weights, self.network_config.activation, self.training_config.loss, self.split.x_test, self.split.y_test
             )[1]
             if status == "completed":
-                message += f" Test accuracy: {accuracy:.1%} on {len(self.split.x_test):,} test images."
+                message += f" Test accuracy: {percent(accuracy, 1)} on {len(self.split.x_test):,} test images."
         return FinishedEvent(status, epochs_done, weights, accuracy, message)

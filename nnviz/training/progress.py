@@ -1,13 +1,14 @@
 """What the Train page says about a run: where it is, how far it got, and how it ended, from its history.
 
 Every sentence is computed from the run's own numbers. A score is never rounded up to a
-perfect one: 99.97 % is shown as 99.9 %, not 100.0 %.
+perfect one: 99.97 % is shown as 99.97 %, not 100.0 % (`nnviz.lesson.wording`).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+from nnviz.lesson.wording import percent
 from nnviz.model.network import NetworkConfig
 from nnviz.training.history import TrainingHistory
 
@@ -15,12 +16,6 @@ Tone = Literal["success", "warning", "error"]
 
 SHARED_TRAINING = "Classmates chose exactly the same settings and seed, so you all watch one shared training."
 STARTING = "Starting a trainer for you: the first one takes about 10 seconds to get ready."
-
-
-def percent(share: float) -> str:
-    """`share` (0..1) as a percentage with one decimal, never shown as 100.0 % unless it is exactly 1."""
-    text = f"{share:.1%}"
-    return "99.9%" if text == "100.0%" and share < 1 else text
 
 
 def waiting_sentence(queue_position: int | None, waiting_for_trainer_start: bool) -> str | None:
@@ -47,11 +42,11 @@ def outcome(history: TrainingHistory) -> tuple[Tone, str] | None:
     if finished.status == "completed" and score is not None:
         return (
             "success",
-            f"Done! Your network gets **{percent(score)}** of the 'unseen' test images right. "
+            f"Done! Your network gets **{percent(score, 1)}** of the 'unseen' test images right. "
             "It is now your model on every page.",
         )
     if finished.status in ("stopped", "timeout"):
-        accuracy = "" if score is None else f" It gets {percent(score)} of test images right."
+        accuracy = "" if score is None else f" It gets {percent(score, 1)} of test images right."
         return "warning", f"{finished.message}{accuracy}"
     return "error", finished.message
 

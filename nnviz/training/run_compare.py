@@ -7,8 +7,10 @@ them side by side, one row per setting of the settings table plus the results. P
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from nnviz.lesson.wording import ALL_DIGITS, percent, task_name
 from nnviz.model.network import Network
 from nnviz.session.settings import SETTINGS, Experiment
 from nnviz.training.history import TrainingHistory
@@ -49,12 +51,33 @@ class KeptRun:
         epochs = self.history.epochs_done
         return self.history.seconds / epochs if epochs else None
 
+    @property
+    def task(self) -> str:
+        return task_name(self.history.network_config.digits)
+
     def label(self) -> str:
-        """A legend label: "Run 3 · 96.1 %" (or the run's outcome when it has no score)."""
+        """A legend label: "Run 3 · 96.1%", "Run 4 · 99.2% on 7, 8, 9" (or the run's outcome without a score)."""
         score = self.test_accuracy
+        on = "" if self.task == task_name(ALL_DIGITS) else f" on {self.task}"
         if score is not None and math.isfinite(score):
-            return f"{self.title} · {score:.1%}"
-        return f"{self.title} · {self.history.finished.status if self.history.finished else 'running'}"
+            return f"{self.title} · {percent(score, 1)}{on}"
+        return f"{self.title} · {self.history.finished.status if self.history.finished else 'running'}{on}"
+
+
+def task_note(runs: Sequence[KeptRun]) -> str:
+    """ " Runs 2 and 4 learned only 7, 8, 9: ..." when the shown runs learned different digits; "" otherwise."""
+    tasks = {run.task for run in runs}
+    if len(tasks) < 2:
+        return ""
+    parts = []
+    for task in sorted(tasks, key=lambda t: (t != task_name(ALL_DIGITS), t)):
+        numbers = [str(run.number) for run in runs if run.task == task]
+        names = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        parts.append(f"{'Run' if len(numbers) == 1 else 'Runs'} {names}: {task}")
+    return (
+        f" They learned different digits ({'; '.join(parts)}): fewer digits are easier to tell apart, "
+        "so compare scores only between runs of the same digits."
+    )
 
 
 def snapshot_bytes(snapshots: tuple) -> int:
@@ -91,7 +114,7 @@ class CompareRow:
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None or not math.isfinite(value) else f"{value:.1%}"
+    return "—" if value is None or not math.isfinite(value) else percent(value, 1)
 
 
 def compare_rows(runs: tuple[KeptRun, ...]) -> list[CompareRow]:

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from nnviz.classroom import actions
-from nnviz.classroom.board import leaderboard, tried_what
+from nnviz.classroom.board import LEADERBOARD_NOTE, NO_RUNS, leaderboard, tried_what
 from nnviz.classroom.rooms import ROOM_TTL_S, BadRoomCode, Room, RoomError, normalise_room_code
 from nnviz.classroom.sharing import LINK_CHOICE, share_choices
 from nnviz.figures.board import class_scatter, leaderboard_table, tried_table
@@ -112,15 +112,12 @@ def _results(room: Room) -> None:
     runs_col.metric("Runs posted", len(room.entries))
     best_col.metric("Best test accuracy", f"{rows[0].best.test_accuracy:.1%}" if rows else "—")
     if not rows:
-        st.info(
-            "No runs yet. When students finish training on the Train page, their runs appear here.",
-            icon=":material/hourglass:",
-        )
+        st.info(NO_RUNS, icon=":material/hourglass:")
         return
     # Stacked, not side by side: on a 1024 × 768 projector each needs the full width.
     st.subheader("Leaderboard")
     st.dataframe(pd.DataFrame(leaderboard_table(rows)), hide_index=True, key="board_leaderboard")
-    st.caption("Each student's best run: the highest test accuracy; with a tie, fewer weights win.")
+    st.caption(LEADERBOARD_NOTE)
     st.subheader("Size against score")
     chart(class_scatter(room.entries), config=PLOT_CONFIG, key="board_scatter")
     st.caption("Every run of the class: more weights (right) does not always mean more correct (up).")

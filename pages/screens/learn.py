@@ -82,12 +82,8 @@ def _descent_tab(network: Network, model_id: str) -> None:
     loss = learning.trained_loss(state.load(TrainingState).trained_settings)
     steepest = once(f"learn_steepest_{loss}", model_id, network, lambda net: descent.steepest_weight(net, *batch, loss))
     ref = learning.weight_on_show(state.load(LearnState), model_id, network.config, steepest)
-    trained = not training.is_default_network()
-    path = (
-        descent.epoch_path(state.load(TrainingState).snapshots, state.load(TrainingState).start_weights)
-        if trained
-        else None
-    )
+    runs = state.load(TrainingState)
+    path = None if training.is_default_network() else descent.epoch_path(runs.snapshots, runs.start_weights)
     st.markdown(f"**The weight on show:** {ref.describe(network.config)}.")
     if ref == steepest:
         st.caption("Picked for you: the weight whose gradient is largest on the 1,000 digits. Pick any other below.")
@@ -211,10 +207,10 @@ def _step_results(network: Network, stepped: gd.SteppedModel, current: Input, tr
     show(figure, "learn_before_after")
     st.caption(words.BEFORE_AFTER)
     if (batch := parts.evaluation(network.digits)) is not None:
-        acc_before = _batch_reading(network, stepped.base_id, batch).accuracy
-        acc_after = _batch_reading(stepped.network, stepped.version, batch).accuracy
-        st.markdown(reading.step_effect_sentence(acc_before, acc_after, len(batch[1])))
-        if acc_after < acc_before - BIG_DROP:
+        models = ((network, stepped.base_id), (stepped.network, stepped.version))
+        effect = reading.step_effect(*(_batch_reading(*m, batch).right for m in models), batch[0], current.pixels)
+        st.markdown(reading.step_effect_sentence(effect))
+        if effect.after < effect.before - BIG_DROP:
             st.warning(words.TOO_BIG, icon=":material/trending_down:")
     st.caption("The other pages still use the old model until you press **Keep this model**.")
 

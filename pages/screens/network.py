@@ -249,9 +249,8 @@ def follow_the_signal() -> None:
                 forward = None  # an overflowed pass: nothing below can be drawn from it
     activations = None if forward is None else forward.activations
     config = network.config
-    layer, neuron, automatic = views.followed_neuron(
-        state.load(ViewState), config.layer_names, config.layer_sizes, activations
-    )
+    view = state.load(ViewState)
+    layer, neuron, automatic = views.followed_neuron(view, config.layer_names, config.layer_sizes, activations)
     with diagram_slot:
         if current is None:
             st.info(captions.NETWORK_START, icon=":material/draw:")

@@ -17,7 +17,7 @@ from nnviz.explain.why import why_answer
 from nnviz.figures.draw import input_figure, output_figure
 from nnviz.figures.style import PLOT_CONFIG
 from nnviz.figures.test import confusion_figure, explanation_figure, gallery_figure, per_digit_figure
-from nnviz.lesson import captions
+from nnviz.lesson import captions, wording
 from nnviz.lesson.glossary import explain
 from nnviz.model.forward import forward_pass
 from nnviz.model.mnist import DataUnavailableError
@@ -69,9 +69,8 @@ def _on_our_drawing_click() -> None:
 
 def _test_gallery(evaluation: Evaluation, indices: np.ndarray, key: str, show_truth: bool) -> None:
     """A clickable gallery of test images, captioned with the answer (and the truth) and the confidence."""
-    figure = gallery_figure(
-        resources.test_digits()[0][indices], scores.gallery_captions(evaluation, indices, show_truth), indices
-    )
+    images = resources.test_digits()[0][indices]
+    figure = gallery_figure(images, scores.gallery_captions(evaluation, indices, show_truth), indices)
     chart(figure, **PLOT, key=key, on_select=lambda: _on_image_click(key), selection_mode="points")
 
 
@@ -103,7 +102,7 @@ def how_good(network: Network, model_id: str) -> None:
         st.caption("How often each true digit is read right; the green bar is its weakest digit.")
     matrix = confusion_figure(evaluation.confusion, evaluation.digits)
     chart(matrix, **PLOT, key=MATRIX_KEY, on_select=_on_matrix_click, selection_mode="points")
-    st.caption(captions.MATRIX, help=explain("confusion_matrix"))
+    st.caption(captions.matrix_caption(evaluation.confusion, evaluation.digits), help=explain("confusion_matrix"))
     if evaluation.other_digits:  # a subset model: what it does with the digits it was never taught
         st.info(captions.subset_model(evaluation.digits), icon=":material/info:")
         st.dataframe(scores.others_table(evaluation), hide_index=True, width="stretch")
@@ -133,9 +132,8 @@ def why(network: Network) -> None:
     current = state.load(InputState).current
     if current is None:
         st.info(captions.NO_INPUT_TO_EXPLAIN, icon=":material/draw:")
-        st.button(
-            "Use a random test digit", key="test_random_digit", icon=":material/casino:", on_click=random_test_digit
-        )
+        random_digit = {"icon": ":material/casino:", "on_click": random_test_digit}
+        st.button("Use a random test digit", key="test_random_digit", **random_digit)
         input_error()
         return
     answer = why_answer(network, current.pixels, caption(current))
@@ -171,17 +169,15 @@ def _step_previews(network: Network, source: str, pixels: np.ndarray) -> None:
             continue
         column.image(np.clip(np.kron(variant.pixels.reshape(IMAGE_SIDE, IMAGE_SIDE), zoom), 0.0, 1.0), clamp=True)
         probabilities = forward_pass(network, variant.pixels).probabilities[0]
-        column.markdown(f"→ **{network.digits[int(probabilities.argmax())]}** · {probabilities.max():.0%}")
+        column.markdown(f"→ **{network.digits[int(probabilities.argmax())]}** · {wording.percent(probabilities.max())}")
     st.caption(captions.preparation_caption(ink is not None))
 
 
 def fooled(network: Network) -> None:
     st.markdown("Give it something that is **not** a digit, and watch it answer anyway.")
     for column, (source, label, icon) in zip(st.columns(len(FOOL_BUTTONS)), FOOL_BUTTONS):
-        help_text = explain("not_a_digit")
-        column.button(
-            label, key=f"test_fool_{source}", icon=icon, on_click=_fool, args=(source,), width="stretch", help=help_text
-        )
+        opts = {"icon": icon, "on_click": _fool, "args": (source,), "width": "stretch", "help": explain("not_a_digit")}
+        column.button(label, key=f"test_fool_{source}", **opts)
     input_error()
     current = state.load(InputState).current
     if current is None:
@@ -196,7 +192,7 @@ def fooled(network: Network) -> None:
     with output_col:
         st.metric("It says", str(network.digits[winner]), help=explain("forced_choice"))
         chart(output_figure(probabilities, network.digits, height=240), **PLOT, key="test_fool_output")
-        st.caption(f"{probabilities[winner]:.0%} sure. One bar per digit; the bars always add up to 100 %.")
+        st.caption(f"{wording.sure(probabilities[winner])}. One bar per digit; the bars always add up to 100 %.")
     if current.source in FOOLING_SOURCES:
         st.info(NO_DONT_KNOW, icon=":material/psychology_alt:")
     _step_previews(network, current.source, current.pixels)
@@ -218,17 +214,14 @@ def ours(network: Network, model_id: str) -> None:
         st.caption(captions.TRAINING_VS_REAL_USE)
         if (wrong := scores.confident_mistakes(mine, scores.GALLERY_SIZE)).size:
             st.subheader("Our drawings it gets wrong")
-            figure = gallery_figure(
-                drawings.images[wrong], scores.gallery_captions(mine, wrong, show_truth=True), wrong
-            )
+            labels = scores.gallery_captions(mine, wrong, show_truth=True)
+            figure = gallery_figure(drawings.images[wrong], labels, wrong)
             chart(figure, **PLOT, key=OURS_KEY, on_select=_on_our_drawing_click, selection_mode="points")
             st.caption("True digit → what the network said · how sure. **Click one** to make it the input.")
         else:
             st.success("It reads every one of our drawings right.", icon=":material/celebration:")
         if mine.other_digits and len(mine.labels) > mine.total:
-            st.caption(
-                f"{len(mine.labels) - mine.total} drawings show digits this model does not know; they are left out."
-            )
+            st.caption(captions.unknown_drawings(len(mine.labels) - mine.total))
     else:
         st.info(captions.NO_DRAWINGS_YET, icon=":material/library_add:")
     collection_files("test")

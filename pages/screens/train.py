@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from nnviz.export.keras_code import code_caption, keras_script
+from nnviz.export.notebook import CODE_FILES
 from nnviz.figures.style import PLOT_CONFIG
 from nnviz.figures.train import accuracy_figure, architecture_figure, loss_figure
 from nnviz.lesson.glossary import explain
@@ -78,6 +80,14 @@ def _save_and_load() -> None:
             st.error(error, icon=":material/error:")
 
 
+def _keras_code(exp: Experiment) -> None:
+    with st.expander("Keras code", icon=":material/code:"):
+        st.caption(code_caption(exp))
+        st.code(keras_script(exp), language="python")
+        for label, name, key, text in CODE_FILES:
+            st.download_button(label, lambda text=text: text(exp), file_name=name, key=key, on_click="ignore")
+
+
 def _setting(link: str, term: str, **kwargs) -> dict:
     """A widget's label, key and options (if it has some) from the settings table, its help from the glossary."""
     setting = SETTINGS_BY_LINK[link]
@@ -119,6 +129,8 @@ def _form(exp: Experiment, problem: str | None) -> None:
         right.number_input(**_setting("seed", "seed", min_value=0, max_value=2**31 - 1))
         _save_and_load()
         join_room_panel()
+    if not problem:  # full width: a line of code needs it
+        _keras_code(exp)
 
 
 def _live_training() -> None:

@@ -23,7 +23,7 @@ from nnviz.model.network import Network, NetworkConfig
 from nnviz.session.state.learn import LearnState
 from nnviz.training import learn_experiments as lab
 from nnviz.training.experiment_job import ExperimentJob, ExperimentRegistry
-from nnviz.training.experiment_results import read_starting_weights, zero_tiles_sentence
+from nnviz.training.experiment_results import read_starting_weights, what_happened, zero_tiles_sentence
 from pages.ui import links, resources, session, state
 from pages.ui.view import chart
 
@@ -102,7 +102,7 @@ def _experiment_tab(plan: lab.Plan, config: NetworkConfig, label: str, key: str,
 def _starting_weights_results(job: ExperimentJob, config: NetworkConfig) -> None:
     reading = read_starting_weights(job.results)
     show(curves_figure(reading.curves(), "epoch", "training loss", log_y=True), "learn_init_curves")
-    st.caption(words.starting_curves(config, lab.STARTING_TRAINING))
+    st.caption(words.starting_curves(config, lab.STARTING_TRAINING, what_happened(reading, config)))
     tiles_col, hist_col = st.columns(2, gap="medium")
     if rows := reading.tile_rows():
         with tiles_col:
@@ -123,11 +123,11 @@ def starting_weights_tab(config: NetworkConfig) -> None:
 
 
 def _data_size_results(job: ExperimentJob) -> None:
-    table = lab.accuracy_by_method(job.results)
+    table, spread = lab.accuracy_by_method(job.results), lab.accuracy_spread(job.results)
     axes = ("training images (log scale)", "accuracy on 2,000 test digits")
-    show(curves_figure(table, *axes, log_x=True, percent_y=True), "learn_data_sizes")
+    show(curves_figure(table, *axes, log_x=True, percent_y=True, spread=spread), "learn_data_sizes")
     st.caption(words.DATA_SIZES)
-    if not job.running and (sentence := lab.data_size_sentence(table)):
+    if not job.running and (sentence := lab.data_size_sentence(job.results)):
         st.markdown(f"**What happened:** {sentence}")
 
 

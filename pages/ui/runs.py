@@ -10,7 +10,7 @@ from nnviz.figures.style import ACCENT, PLOT_CONFIG
 from nnviz.lesson.glossary import explain
 from nnviz.session.state import training
 from nnviz.session.state.training import TrainingState
-from nnviz.training.run_compare import MAX_KEPT_RUNS, CompareRow, KeptRun, compare_rows
+from nnviz.training.run_compare import MAX_KEPT_RUNS, CompareRow, KeptRun, compare_rows, task_note
 from pages.ui import training as session_training
 from pages.ui.state import load, save, set_widget_value, widget_value
 from pages.ui.view import chart
@@ -65,7 +65,7 @@ def compare_panel() -> None:
         st.caption("After each epoch: how many unseen validation images each run gets right.")
     rows = compare_rows(shown)
     st.dataframe(_table(rows, shown), hide_index=True, key="compare_table", height=int(ROW_PX * (len(rows) + 1.5)))
-    st.caption(f"Rows marked {DIFFERS} are the settings and results in which the shown runs differ.")
+    st.caption(f"Rows marked {DIFFERS} are the settings and results in which the shown runs differ." + task_note(shown))
     if usable := [run.number for run in runs if run.model is not None]:
         # The picker always shows the model in use (a new run or the Back-to-default button may have changed it).
         set_widget_value(PICK, state.active_run if state.active_run in usable else None)

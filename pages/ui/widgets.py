@@ -11,6 +11,7 @@ from streamlit_drawable_canvas import st_canvas
 from nnviz.figures.draw import output_figure
 from nnviz.figures.style import PLOT_CONFIG
 from nnviz.lesson.glossary import explain
+from nnviz.lesson.wording import sure
 from nnviz.model.forward import OVERFLOW_MESSAGE, ForwardPass
 from nnviz.model.network import Network
 from nnviz.session.plain_text import escape_markdown
@@ -137,7 +138,7 @@ def prediction_block(
     winner = int(probabilities.argmax())
     st.metric("Prediction", str(network.digits[winner]), help=explain("prediction"))
     bars = " One bar per output neuron: the tallest wins." if bars_key else ""
-    st.caption(f"{probabilities[winner]:.0%} sure.{bars} {note}".strip())
+    st.caption(f"{sure(probabilities[winner])}.{bars} {note}".strip())
     if bars_key:
         figure = output_figure(probabilities, network.digits, height=bars_height, narrow=narrow_bars)
         chart(figure, config=PLOT_CONFIG, key=bars_key)

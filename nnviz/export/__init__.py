@@ -1,0 +1,1 @@
+"""Code to take home: the Keras script and notebook of an experiment."""
