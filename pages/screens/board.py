@@ -18,7 +18,7 @@ from nnviz.figures.board import class_scatter, leaderboard_table, tried_table
 from nnviz.figures.style import PLOT_CONFIG
 from nnviz.session.state import board
 from nnviz.session.state.board import BoardState
-from pages.ui.resources import room_store
+from pages.ui.board_widgets import rooms
 from pages.ui.state import load, save, widget_value
 from pages.ui.view import chart
 
@@ -26,7 +26,7 @@ BOARD_POLL_S = 4.0  # the board asks the room "anything new?" this often; it red
 
 
 def _act(action: Callable[..., BoardState], *args: object) -> None:
-    save(action(load(BoardState), room_store(), *args))
+    save(action(load(BoardState), rooms(), *args))
 
 
 def _claim(code: str) -> None:
@@ -42,7 +42,7 @@ def _share(code: str) -> None:
 
 
 def _open_new_board() -> None:
-    state, code = actions.open_board(load(BoardState), room_store())
+    state, code = actions.open_board(load(BoardState), rooms())
     save(state)
     if code is not None:
         st.query_params["room"] = code
@@ -70,7 +70,7 @@ def _no_board_yet() -> None:
 def _watch(code: str) -> None:
     # Runs every BOARD_POLL_S s: one cheap version read; the page reruns only when the room changed.
     try:
-        version = room_store().version(code)
+        version = rooms().version(code)
     except RoomError:
         version = None
     if board.needs_redraw(load(BoardState), code, version):
@@ -130,7 +130,7 @@ def _results(room: Room) -> None:
 
 def _board(code: str) -> None:
     try:
-        room = room_store().room(code)
+        room = rooms().room(code)
     except RoomError as exc:
         save(board.with_drawn(load(BoardState), code, None))
         st.error(str(exc), icon=":material/error:")

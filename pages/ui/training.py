@@ -1,8 +1,5 @@
 """The session's training on the Streamlit side: its model on every page, the run in progress, the heartbeat.
-
-The state itself is nnviz.session.state.training; this module only asks the trainer pool and
-the room store, passes their answers to the pure transitions, and keeps the result.
-"""
+The state is nnviz.session.state.training; this asks the trainer pool and the room store and keeps the result."""
 
 from __future__ import annotations
 
@@ -17,7 +14,8 @@ from nnviz.session.state.experiment import ExperimentState, keeping_view
 from nnviz.session.state.training import TrainingState
 from nnviz.training.history import TrainingHistory
 from nnviz.training.pool import HEARTBEAT_S
-from pages.ui.resources import default_network, room_store, session_presence, trainer_pool
+from pages.ui.board_widgets import rooms
+from pages.ui.resources import default_network, session_presence, trainer_pool
 from pages.ui.state import load, save
 
 
@@ -65,7 +63,7 @@ def collect() -> bool:
         return False
     if after.active_run != before.active_run:  # the run became the model: the form and the link show its settings
         _show_settings_of(after, after.active_run)
-    save(actions.post_run(load(BoardState), room_store(), done))
+    save(actions.post_run(load(BoardState), rooms(), done))
     return True
 
 
@@ -90,9 +88,6 @@ def _heartbeat() -> None:
 
 
 def keep_training_alive() -> None:
-    """On every page, after it ran: while this session has a run in progress, poll it every HEARTBEAT_S seconds.
-
-    Renders nothing. Without it a student who reads the Draw page while their run trains would look
-    like a closed tab to the trainer pool.
-    """
+    """On every page, after it ran: while a run is in progress, poll it every HEARTBEAT_S seconds (renders nothing).
+    Without it a student reading the Draw page while their run trains would look like a closed tab to the pool."""
     st.fragment(_heartbeat, run_every=HEARTBEAT_S if load(TrainingState).in_progress else None)()
