@@ -1,8 +1,5 @@
 """Board page: the class board a teacher projects — a live leaderboard of the runs students post to a room.
-
-Open with /board (then "Open a new board") or /board?room=K7QM. Students join from
-the Train page with the room code and a nickname. Nicknames are shown only as plain
-text (tables and escaped hover boxes), never as markdown or HTML.
+Open /board (then "Open a new board") or /board?room=K7QM. Nicknames show as plain text only (tables, escaped hovers).
 """
 
 from collections.abc import Callable
@@ -11,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from nnviz.classroom import actions
-from nnviz.classroom.board import leaderboard, tried_what
-from nnviz.classroom.rooms import ROOM_TTL_S, BadRoomCode, Room, RoomError, normalise_room_code
+from nnviz.classroom.board import BOARD_INTRO, join_instructions, leaderboard, tried_what
+from nnviz.classroom.rooms import BadRoomCode, Room, RoomError, normalise_room_code
 from nnviz.classroom.sharing import LINK_CHOICE, share_choices
 from nnviz.figures.board import class_scatter, leaderboard_table, tried_table
 from nnviz.figures.style import PLOT_CONFIG
@@ -57,10 +54,7 @@ def _open_existing_board() -> None:
 
 def _no_board_yet() -> None:
     st.title("Class board")
-    st.markdown(
-        "Open a board for your class and project it. Students then join from the **Train** page with the "
-        "board's room code and a made-up nickname, and every run they finish appears here."
-    )
+    st.markdown(BOARD_INTRO)
     st.button("Open a new board", key="board_new", type="primary", icon=":material/add_box:", on_click=_open_new_board)
     code_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
     code_col.text_input("…or show an open board: its room code", key="board_open_code", max_chars=9)
@@ -138,10 +132,7 @@ def _board(code: str) -> None:
         return
     save(board.with_drawn(load(BoardState), code, room.version))
     st.markdown(f"# Class board · room `{room.code}`")  # the code is normalised, so only letters and digits
-    st.caption(
-        f"Students: open the **Train** page, then **Class board**, and enter {room.code} with a made-up nickname. "
-        f"The board closes {ROOM_TTL_S // 3600} hours after it was opened."
-    )
+    st.caption(join_instructions(room.code))
     _teacher_tools(room)
     _results(room)
 

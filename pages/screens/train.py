@@ -36,7 +36,8 @@ ALERTS = {"success": (st.success, ":material/check_circle:"), "warning": (st.war
 
 
 def _train(exp: Experiment) -> None:
-    guess.remember_curve_guess(session_training.start(exp))
+    if (history := session_training.start(exp)) is not None:  # None: refused, the reason is the train error
+        guess.remember_curve_guess(history)
 
 
 def _start_training() -> None:
@@ -202,6 +203,8 @@ _run_controls(busy, problem)
 trained, error = training.take_train_error(load(TrainingState))
 if error:
     st.error(error, icon=":material/error:")
+elif problem is None and not busy:  # what the run would cost, before the press
+    st.caption(session_training.quote(exp).sentence())
 if training.settings_changed(trained, exp):
     st.info("Settings changed — press **Train** to apply them.", icon=":material/edit:")
 # Decided after the model badge has collected the trainer's news: a run that has just ended stops the polling.

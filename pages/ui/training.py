@@ -6,12 +6,14 @@ from __future__ import annotations
 import streamlit as st
 
 from nnviz.classroom import actions
+from nnviz.classroom.visitors import browser_id
 from nnviz.model.network import Network
 from nnviz.session.settings import Experiment
 from nnviz.session.state import training
 from nnviz.session.state.board import BoardState
 from nnviz.session.state.experiment import ExperimentState, keeping_view
 from nnviz.session.state.training import TrainingState
+from nnviz.training.fair_share import SERVER_SHARE, Quote
 from nnviz.training.history import TrainingHistory
 from nnviz.training.pool import HEARTBEAT_S
 from pages.ui.board_widgets import rooms
@@ -20,11 +22,8 @@ from pages.ui.state import load, save
 
 
 def active_network() -> Network:
-    """The model this session uses: the one trained or loaded here, else the default.
-
-    A run that finished while the student was on another page is adopted here, so the
-    Draw and Network pages switch to it on the next stroke.
-    """
+    """The model this session uses: the one trained or loaded here, else the default. A run that finished
+    while the student was on another page is adopted here, so Draw and Network switch to it on the next stroke."""
     collect()
     return load(TrainingState).network or default_network()
 
@@ -38,10 +37,20 @@ def use_network(network: Network | None) -> None:
     save(training.with_network(load(TrainingState), network))
 
 
-def start(exp: Experiment) -> TrainingHistory:
-    """Submit a run of `exp` for this session (its earlier run is replaced: one run per session)."""
+def quote(exp: Experiment) -> Quote:
+    """What a run of `exp` takes from this browser's (else this session's) share of the trainers."""
+    who = browser_id(st.context.cookies) or str(session_presence()[0])
+    return SERVER_SHARE.quote(who, exp.network, exp.training, trainer_pool())
+
+
+def start(exp: Experiment) -> TrainingHistory | None:
+    """Submit a run of `exp` (one run per session); None, the refusal kept as train error, past the share."""
+    if not (offer := quote(exp)).allowed:
+        save(training.with_train_error(load(TrainingState), offer.refusal()))
+        return None
     owner, still_connected = session_presence()
-    run = trainer_pool().submit(exp.network, exp.training, owner=owner, still_connected=still_connected)
+    limit = SERVER_SHARE.charge(offer)
+    run = trainer_pool().submit(exp.network, exp.training, owner, still_connected, time_limit_s=limit)
     history = TrainingHistory(exp.network, exp.training)
     save(training.started(load(TrainingState), run, history))
     return history
@@ -76,8 +85,7 @@ def use_kept_run(number: int) -> None:
 
 
 def _show_settings_of(state: TrainingState, number: int) -> None:
-    exp = training.kept_run_experiment(state, number)
-    if exp is not None:
+    if (exp := training.kept_run_experiment(state, number)) is not None:
         save(keeping_view(load(ExperimentState), exp))
 
 
