@@ -119,3 +119,10 @@ def test_visitor_rooms_reads_streamlit_context() -> None:
     context = SimpleNamespace(cookies={BROWSER_COOKIE: "x"}, ip_address=None, headers={"X-Forwarded-For": "9.9.9.9"})
     code, _ = visitor_rooms(store, context, None).create_room()
     assert store.version(code) == 1
+
+
+def test_a_board_polls_a_version_and_gets_none_for_a_closed_room() -> None:
+    store = InMemoryRoomStore()
+    code, _ = store.create_room()
+    assert actions.room_version(store, code) == 1
+    assert actions.room_version(store, unused_codes(store, 1)[0]) is None

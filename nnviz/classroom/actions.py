@@ -99,6 +99,14 @@ def post_run(state: BoardState, store: RoomStore, history: TrainingHistory) -> B
     return state
 
 
+def room_version(store: RoomStore, code: str) -> int | None:
+    """The room's version for a board that polls it; None when it cannot be read (closed, or the store is away)."""
+    try:
+        return store.version(code)
+    except RoomError:
+        return None
+
+
 def watch_room(state: BoardState, store: RoomStore) -> BoardState:
     """A joined student's check for a shared experiment: the room is read only when its version changed.
 

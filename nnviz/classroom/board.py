@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from nnviz.classroom.rooms import ROOM_IDLE_S, ROOM_TTL_S, BoardEntry
+from nnviz.classroom.rooms import ROOM_IDLE_S, ROOM_TTL_S, BoardEntry, Room
 from nnviz.model.network import ACTIVATION_LABELS, INITIALIZER_LABELS, NetworkConfig
 from nnviz.training.history import TrainingHistory
 
@@ -89,6 +89,19 @@ BOARD_INTRO = (
     "Open a board for your class and project it. Students then join from the **Train** page with the "
     "board's room code and a made-up nickname, and every run they finish appears here."
 )
+
+
+def room_figures(room: Room, rows: list[LeaderboardRow]) -> list[tuple[str, str]]:
+    """(label, value) of the three numbers atop a board: students in the room, runs posted, best test accuracy."""
+    best = f"{rows[0].best.test_accuracy:.1%}" if rows else "—"
+    return [
+        ("Students in the room", str(room.members)),
+        ("Runs posted", str(len(room.entries))),
+        ("Best test accuracy", best),
+    ]
+
+
+NO_RUNS_YET = "No runs yet. When students finish training on the Train page, their runs appear here."
 
 
 def join_instructions(code: str) -> str:

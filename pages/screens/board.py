@@ -1,6 +1,5 @@
 """Board page: the class board a teacher projects — a live leaderboard of the runs students post to a room.
-Open /board (then "Open a new board") or /board?room=K7QM. Nicknames show as plain text only (tables, escaped hovers).
-"""
+Open /board (then "Open a new board") or /board?room=K7QM. Nicknames show only as plain text (tables, hovers)."""
 
 from collections.abc import Callable
 
@@ -8,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from nnviz.classroom import actions
-from nnviz.classroom.board import BOARD_INTRO, join_instructions, leaderboard, tried_what
+from nnviz.classroom.board import BOARD_INTRO, NO_RUNS_YET, join_instructions, leaderboard, room_figures, tried_what
 from nnviz.classroom.rooms import BadRoomCode, Room, RoomError, normalise_room_code
 from nnviz.classroom.sharing import LINK_CHOICE, share_choices
 from nnviz.figures.board import class_scatter, leaderboard_table, tried_table
@@ -63,11 +62,7 @@ def _no_board_yet() -> None:
 
 def _watch(code: str) -> None:
     # Runs every BOARD_POLL_S s: one cheap version read; the page reruns only when the room changed.
-    try:
-        version = rooms().version(code)
-    except RoomError:
-        version = None
-    if board.needs_redraw(load(BoardState), code, version):
+    if board.needs_redraw(load(BoardState), code, actions.room_version(rooms(), code)):
         st.rerun()
 
 
@@ -100,15 +95,10 @@ def _teacher_tools(room: Room) -> None:
 
 def _results(room: Room) -> None:
     rows = leaderboard(room.entries)
-    students_col, runs_col, best_col = st.columns(3)
-    students_col.metric("Students in the room", room.members)
-    runs_col.metric("Runs posted", len(room.entries))
-    best_col.metric("Best test accuracy", f"{rows[0].best.test_accuracy:.1%}" if rows else "—")
+    for column, (label, value) in zip(st.columns(3), room_figures(room, rows)):
+        column.metric(label, value)
     if not rows:
-        st.info(
-            "No runs yet. When students finish training on the Train page, their runs appear here.",
-            icon=":material/hourglass:",
-        )
+        st.info(NO_RUNS_YET, icon=":material/hourglass:")
         return
     # Stacked, not side by side: on a 1024 × 768 projector each needs the full width.
     st.subheader("Leaderboard")

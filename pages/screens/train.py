@@ -125,12 +125,11 @@ def _form(exp: Experiment, problem: str | None) -> None:
 def _live_training() -> None:
     # Run as a fragment that polls the trainer while a run is going (slowly while it waits in line),
     # so the rest of the page stays still.
-    if session_training.collect():
-        st.rerun()  # the run has just ended: redraw the whole page, whose model badge and buttons have changed
-    state = load(TrainingState)
-    if state.history is None:
+    session_training.collect()  # a run that ends is adopted and shown here; the whole page is redrawn soon after
+    session_training.redraw_when_due()
+    if (state := load(TrainingState)).history is None:
         return
-    if training.poll_changed(state):
+    if state.in_progress and training.poll_changed(state):
         st.rerun()  # e.g. queued → running: the fragment is set up again with the new poll interval
     history, run = state.history, state.run
     if history.finished is None:

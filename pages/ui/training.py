@@ -13,6 +13,7 @@ from nnviz.session.state import training
 from nnviz.session.state.board import BoardState
 from nnviz.session.state.experiment import ExperimentState, keeping_view
 from nnviz.session.state.training import TrainingState
+from nnviz.training import redraw
 from nnviz.training.fair_share import SERVER_SHARE, Quote
 from nnviz.training.history import TrainingHistory
 from nnviz.training.pool import HEARTBEAT_S
@@ -73,7 +74,15 @@ def collect() -> bool:
     if after.active_run != before.active_run:  # the run became the model: the form and the link show its settings
         _show_settings_of(after, after.active_run)
     save(actions.post_run(load(BoardState), rooms(), done))
+    save(redraw.scheduled(str(session_presence()[0])))  # see redraw_when_due
     return True
+
+
+def redraw_when_due() -> None:
+    """In a polling fragment: redraw the whole page once the staggered moment after a run's end has come."""
+    if load(redraw.Redraw).is_due():
+        save(redraw.Redraw())
+        st.rerun()
 
 
 def use_kept_run(number: int) -> None:
@@ -90,12 +99,13 @@ def _show_settings_of(state: TrainingState, number: int) -> None:
 
 
 def _heartbeat() -> None:
-    # Polling is the heartbeat; a run that ended meanwhile is adopted with a full rerun (badges, buttons).
-    if collect():
-        st.rerun()
+    # Polling is the heartbeat; a run that ended meanwhile is adopted now, redrawn whole (badges, buttons) soon after.
+    collect()
+    redraw_when_due()
 
 
 def keep_training_alive() -> None:
     """On every page, after it ran: while a run is in progress, poll it every HEARTBEAT_S seconds (renders nothing).
     Without it a student reading the Draw page while their run trains would look like a closed tab to the pool."""
+    save(redraw.Redraw())  # this full run drew the whole page: no redraw is pending
     st.fragment(_heartbeat, run_every=HEARTBEAT_S if load(TrainingState).in_progress else None)()
