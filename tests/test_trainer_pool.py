@@ -271,6 +271,52 @@ def test_queue_positions_move_up_and_a_queued_run_can_be_stopped(fake_env: dict[
         pool.shutdown()
 
 
+HEAVY_NET = NetworkConfig(hidden_sizes=(512, 512, 512, 512))
+HEAVY_RUN = TrainingConfig(epochs=50, batch_size=8, seed=5)  # ~180x the default run: hours of a trainer
+
+
+def test_heavy_runs_never_hold_every_trainer_so_a_default_run_starts_at_once(fake_env: dict[str, str]) -> None:
+    pool = fake_pool(fake_env, "steady", max_concurrent=2, warm_spares=0)
+    try:
+        first_heavy = pool.submit(HEAVY_NET, HEAVY_RUN, owner="tab 1")
+        second_heavy = pool.submit(HEAVY_NET, HEAVY_RUN, owner="tab 2")
+        default = pool.submit(NetworkConfig(), TrainingConfig(), owner="classmate")
+        # Decided inside submit: no waiting is needed to see who got a trainer.
+        assert (first_heavy.status, second_heavy.status, default.status) == ("starting", "queued", "starting")
+        assert second_heavy.poll() == [QueuedEvent(1)]
+        first_heavy.stop()
+        assert finished(collect(first_heavy)).status == "stopped"
+        wait_started(second_heavy)  # the heavy lane is free again
+        for run in (second_heavy, default):
+            run.stop()
+            collect(run)
+    finally:
+        pool.shutdown()
+
+
+def test_without_a_heavy_lane_heavy_runs_take_every_trainer(fake_env: dict[str, str]) -> None:
+    pool = fake_pool(fake_env, "steady", max_concurrent=2, warm_spares=0, heavy_cost=None)
+    try:
+        runs = [pool.submit(HEAVY_NET, HEAVY_RUN, owner=n) for n in (1, 2)] + [
+            pool.submit(NetworkConfig(), TrainingConfig())
+        ]
+        assert [run.status for run in runs] == ["starting", "starting", "queued"]  # what the lane prevents
+    finally:
+        pool.shutdown()
+
+
+def test_a_run_with_its_own_shorter_limit_is_ended_at_it(
+    fake_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(trainer_pool, "LIMIT_GRACE_S", 0.5)
+    pool = fake_pool(fake_env, "stubborn", warm_spares=0, time_limit_s=900.0)
+    try:
+        done = finished(collect(pool.submit(TINY_NET, TINY_RUN, time_limit_s=1.0)))
+        assert done.status == "timeout" and "time limit of 1 seconds" in done.message
+    finally:
+        pool.shutdown()
+
+
 def test_a_worker_that_ignores_stop_is_killed_and_the_run_ends_stopped(
     fake_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

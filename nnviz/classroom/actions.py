@@ -7,6 +7,8 @@ A RoomError never escapes: its message is the sentence.
 
 from __future__ import annotations
 
+import contextlib
+
 from nnviz.classroom.board import entry_for_run
 from nnviz.classroom.rooms import RoomError, RoomStore, clean_nickname, normalise_room_code
 from nnviz.classroom.sharing import chosen_experiment, share_query
@@ -24,9 +26,10 @@ def open_board(state: BoardState, store: RoomStore) -> tuple[BoardState, str | N
     """Open a new room; this session keeps its teacher key. Returns (state, the room code or None)."""
     try:
         code, key = store.create_room()
+        generation = store.generation()
     except RoomError as exc:
         return board.with_message(state, "board_error", str(exc)), None
-    return board.with_teacher_key(state, code, key), code
+    return board.with_generation(board.with_teacher_key(state, code, key), generation), code
 
 
 def claim_board(state: BoardState, store: RoomStore, code: str, key: str) -> BoardState:
@@ -68,9 +71,20 @@ def join(state: BoardState, store: RoomStore, code: str, nickname: str) -> Board
     """A student joins room `code` (any case, spaces) under `nickname`; a refusal is said in plain words."""
     try:
         code, nickname = normalise_room_code(code), clean_nickname(nickname)
-        return board.joined(state, Membership(code, store.join(code, nickname), nickname))
+        state = board.joined(state, Membership(code, store.join(code, nickname), nickname))
+        return board.with_generation(state, store.generation())
     except RoomError as exc:
         return board.with_message(state, "join_error", str(exc))
+
+
+def leave(state: BoardState, store: RoomStore) -> BoardState:
+    """The student leaves the joined room: the seat and the nickname are free again for the class."""
+    if state.membership is None:
+        return state
+    # A room that closed, or a store that is away, holds no seat to free; the session forgets the room alike.
+    with contextlib.suppress(RoomError):
+        store.leave(state.membership.code, state.membership.member_id)
+    return board.left(state)
 
 
 def post_run(state: BoardState, store: RoomStore, history: TrainingHistory) -> BoardState:
@@ -83,6 +97,14 @@ def post_run(state: BoardState, store: RoomStore, history: TrainingHistory) -> B
     except RoomError as exc:
         return board.with_message(state, "notice", NOT_POSTED.format(error=exc))
     return state
+
+
+def room_version(store: RoomStore, code: str) -> int | None:
+    """The room's version for a board that polls it; None when it cannot be read (closed, or the store is away)."""
+    try:
+        return store.version(code)
+    except RoomError:
+        return None
 
 
 def watch_room(state: BoardState, store: RoomStore) -> BoardState:

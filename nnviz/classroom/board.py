@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from nnviz.classroom.rooms import BoardEntry
+from nnviz.classroom.rooms import ROOM_IDLE_S, ROOM_TTL_S, BoardEntry, Room
 from nnviz.lesson.wording import ALL_DIGITS, task_name
 from nnviz.model.network import ACTIVATION_LABELS, INITIALIZER_LABELS, NetworkConfig
 from nnviz.training.history import TrainingHistory
@@ -108,3 +108,29 @@ def tried_what(entries: tuple[BoardEntry, ...]) -> list[TriedRow]:
     ]
     rows.sort(key=lambda row: (-row.runs, -row.best_accuracy, row.activation, row.initializer))
     return rows
+
+
+BOARD_INTRO = (
+    "Open a board for your class and project it. Students then join from the **Train** page with the "
+    "board's room code and a made-up nickname, and every run they finish appears here."
+)
+
+
+def room_figures(room: Room, rows: list[LeaderboardRow]) -> list[tuple[str, str]]:
+    """(label, value) of the three numbers atop a board: students in the room, runs posted, best test accuracy."""
+    best = f"{rows[0].best.test_accuracy:.1%}" if rows else "—"
+    return [
+        ("Students in the room", str(room.members)),
+        ("Runs posted", str(len(room.entries))),
+        ("Best test accuracy", best),
+    ]
+
+
+def join_instructions(code: str) -> str:
+    """The caption under a board's title (markdown; `code` is a normalised room code: letters and digits only)."""
+    return (
+        f"Students: open the **Train** page, then **Class board**, and enter {code} with a made-up nickname, "
+        "or scan the code below. "
+        f"The board closes after {ROOM_IDLE_S // 3600} hours without a join or a run, and at the latest "
+        f"{ROOM_TTL_S // 3600} hours after it was opened."
+    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.model.guard import plain_errors
 from nnviz.model.network import INPUT_SIZE
 
 MAX_DRAWINGS = 2_000  # a class draws tens or hundreds; thousands mean the file is something else
@@ -22,6 +23,7 @@ MAX_FILE_BYTES = 8_000_000  # 2,000 float32 rows are 6.3 MB uncompressed; compre
 MAX_UNPACKED_BYTES = 16_000_000
 IMAGES, LABELS = "images", "labels"
 NOT_A_COLLECTION = 'That file is not a set of drawings saved by nnviz (an .npz with "images" and "labels").'
+NO_DRAWINGS = "That file holds no drawings: collect a few on the Draw page, then save the set again."
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,10 @@ def collection_to_bytes(collection: Collection) -> bytes:
     return buffer.getvalue()
 
 
+@plain_errors(NOT_A_COLLECTION)
 def load_collection(data: bytes) -> Collection:
-    """Read a collection saved by `collection_to_bytes`; any problem raises ValueError in plain words."""
+    """Read a collection saved by `collection_to_bytes`; any problem raises ValueError in plain words
+    (also a crafted file's RecursionError, MemoryError, ...: see nnviz.model.guard). An empty set is refused."""
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(f"That file is too large for a set of drawings (at most {MAX_FILE_BYTES // 1_000_000} MB).")
     try:
@@ -78,6 +82,8 @@ def load_collection(data: bytes) -> Collection:
         raise ValueError(f"Each drawing must have {INPUT_SIZE} values (28 × 28), but the file holds {images_shape}.")
     if labels_shape != (images_shape[0],):
         raise ValueError(f"The file holds {images_shape[0]} drawings but labels of shape {labels_shape}.")
+    if images_shape[0] == 0:
+        raise ValueError(NO_DRAWINGS)
     if images_shape[0] > MAX_DRAWINGS:
         raise ValueError(f"The file holds {images_shape[0]:,} drawings; at most {MAX_DRAWINGS:,} are accepted.")
     if images_dtype.kind not in "fiu" or labels_dtype.kind not in "iu":

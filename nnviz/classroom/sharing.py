@@ -16,6 +16,7 @@ LINK_CHOICE = "link"  # the teacher's picker entry for "the settings of a pasted
 LINK_CHOICE_TITLE = "The settings in a link…"
 LINK_TITLE = "Settings from your link"
 NO_LINK = "Paste a link from the Train page first."
+NOT_A_LINK = "That is not a link nnviz can read: copy the address bar of the Train page."
 
 
 def share_choices() -> dict[str, str]:
@@ -34,7 +35,11 @@ def chosen_experiment(choice: str | None, link: str) -> tuple[Experiment | None,
     link = link.strip()
     if not link:
         return None, "", [NO_LINK]
-    experiment, problems = from_query(dict(parse_qsl(urlsplit(link).query)), Experiment())
+    try:
+        query = urlsplit(link).query
+    except ValueError:  # "http://[" (an unclosed IPv6 address) and other malformed addresses
+        return None, "", [NOT_A_LINK]
+    experiment, problems = from_query(dict(parse_qsl(query)), Experiment())
     return experiment, LINK_TITLE, problems
 
 

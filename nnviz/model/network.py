@@ -13,8 +13,11 @@ import json
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
+
+from nnviz.model.guard import plain_errors
 
 IMAGE_SIDE = 28  # MNIST images are 28 x 28 pixels: the one definition every module imports
 INPUT_SIZE = IMAGE_SIDE * IMAGE_SIDE  # one input neuron per pixel
@@ -139,8 +142,10 @@ class NetworkConfig:
                 initializer=str(raw.get("initializer", "glorot")),
                 digits=tuple(raw["digits"]),
             )
-        except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
-            raise ValueError(f"The model's configuration is unreadable ({exc}).") from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"The model's configuration is unreadable ({_short(exc)}).") from exc
+        except Exception as exc:  # 100,000 nested brackets (RecursionError), 1e400 as a size (OverflowError), ...
+            raise ValueError("The model's configuration is unreadable.") from exc
         return config.validate()
 
 
@@ -210,6 +215,8 @@ class Network:
 
 MAX_MODEL_FILE_BYTES = 20_000_000  # 784-512x4-10 in float32 is ~4.8 MB; anything far larger is not ours
 MAX_UNPACKED_BYTES = 50_000_000  # what the .npz may unpack to: a small zip can claim gigabytes
+NOT_A_MODEL = "That file is not an nnviz model (an .npz saved by nnviz)."
+MAX_LABEL = 60  # a model's name as the file states it; the UI shows it escaped, never as markdown
 
 
 def save_network(network: Network, target: str | Path | io.BytesIO) -> None:
@@ -230,6 +237,13 @@ def network_to_bytes(network: Network) -> bytes:
     return buffer.getvalue()
 
 
+def _short(exc: Exception, limit: int = 80) -> str:
+    """An exception's message cut to `limit` characters (a parser may quote the whole bad input)."""
+    text = str(exc)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+@plain_errors(NOT_A_MODEL)
 def load_network(source: str | Path | bytes) -> Network:
     """Read a network saved by `save_network`.
 
@@ -237,35 +251,36 @@ def load_network(source: str | Path | bytes) -> Network:
     .npy header (shape, dtype) is checked against the limits before a single array
     is read, every member is read inside the guarded path, and every shape is checked
     against the stored configuration. Any problem raises ValueError with a message
-    fit to show the user.
+    fit to show the user, whatever the bytes are (see nnviz.model.guard).
     """
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
     if len(data) > MAX_MODEL_FILE_BYTES:
         raise ValueError("That file is too large to be an nnviz model.")
-    try:
-        members = _read_members(data)
-    except ValueError:
-        raise
-    except Exception as exc:  # zipfile.BadZipFile (a bad CRC), OSError, EOFError, MemoryError...: not ours
-        raise ValueError(NOT_A_MODEL) from exc
-    if "config" not in members:
+    members = _read_members(data)  # zip errors (a bad CRC), EOFError, MemoryError...: the guard says NOT_A_MODEL
+    config_text = members.get("config")
+    if config_text is None or config_text.dtype.kind != "U" or config_text.shape != ():
         raise ValueError(NOT_A_MODEL)
-    try:
-        config_text = str(members["config"])
-    except Exception as exc:
-        raise ValueError(NOT_A_MODEL) from exc
-    config = NetworkConfig.from_json(config_text)
-    label = str(members["label"]) if "label" in members else "Uploaded model"
-    try:
-        arrays = [(members[f"{name}/weights"], members[f"{name}/bias"]) for name in config.dense_names]
-    except KeyError as exc:
-        raise ValueError(NOT_A_MODEL) from exc
+    config = NetworkConfig.from_json(str(config_text))
+    label = members.get("label")
+    label = (
+        "Uploaded model" if label is None or label.dtype.kind != "U" or label.shape != () else str(label)[:MAX_LABEL]
+    )
+    names = [(f"{name}/weights", f"{name}/bias") for name in config.dense_names]
+    if any(w not in members or b not in members for w, b in names):
+        raise ValueError(NOT_A_MODEL)
+    arrays = [(members[w], members[b]) for w, b in names]
+    if any(array.dtype.kind not in "fiu" for pair in arrays for array in pair):
+        raise ValueError(NOT_A_MODEL)
     return Network.from_arrays(config, arrays, label=label)  # its own shape and NaN checks speak plain words
 
 
-NOT_A_MODEL = "That file is not an nnviz model (an .npz saved by nnviz)."
 # What a member of a model file may be: numbers (weights, biases) or text (config, label).
 _MEMBER_KINDS = "fiuU"
+_HEADER_READERS = {
+    (1, 0): np.lib.format.read_array_header_1_0,
+    (2, 0): np.lib.format.read_array_header_2_0,
+    (3, 0): np.lib.format.read_array_header_2_0,
+}
 
 
 def _read_members(data: bytes) -> dict[str, np.ndarray]:
@@ -274,7 +289,7 @@ def _read_members(data: bytes) -> dict[str, np.ndarray]:
     A header states the array's shape and dtype; one claiming more than MAX_UNPACKED_BYTES
     (e.g. 10^12 floats in a 440 KB file), object arrays (pickles) or anything but numbers
     and text is refused before any memory is allocated. Raises ValueError (plain words) or
-    the zip/numpy error of a damaged file (a bad CRC, a truncated member).
+    the zip error of a damaged file (a bad CRC), which load_network's guard turns into words.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -290,20 +305,27 @@ def _read_members(data: bytes) -> dict[str, np.ndarray]:
             if not info.filename.endswith(".npy"):
                 raise ValueError(NOT_A_MODEL)
             with archive.open(info) as member:
-                version = np.lib.format.read_magic(member)
-                if version == (1, 0):
-                    shape, _, dtype = np.lib.format.read_array_header_1_0(member)
-                elif version in ((2, 0), (3, 0)):
-                    shape, _, dtype = np.lib.format.read_array_header_2_0(member)
-                else:
-                    raise ValueError(NOT_A_MODEL)
-                size = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
-                total += size
-                if dtype.hasobject or dtype.kind not in _MEMBER_KINDS:
-                    raise ValueError(NOT_A_MODEL)
-                if total > MAX_UNPACKED_BYTES:
-                    raise ValueError("That file claims arrays far bigger than any nnviz model, so it was not opened.")
+                shape, dtype = _npy_header(member)
+            size = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+            total += size
+            if dtype.hasobject or dtype.kind not in _MEMBER_KINDS:
+                raise ValueError(NOT_A_MODEL)
+            if total > MAX_UNPACKED_BYTES:
+                raise ValueError("That file claims arrays far bigger than any nnviz model, so it was not opened.")
             # Read only now, through numpy's own reader (it checks the CRC as it reads), pickles refused.
-            with archive.open(info) as member:
-                members[info.filename[: -len(".npy")]] = np.lib.format.read_array(member, allow_pickle=False)
+            try:
+                with archive.open(info) as member:
+                    members[info.filename[: -len(".npy")]] = np.lib.format.read_array(member, allow_pickle=False)
+            except Exception as exc:  # numpy's ValueErrors ("cannot reshape ...") are not words for a student
+                raise ValueError(NOT_A_MODEL) from exc
     return members
+
+
+def _npy_header(member: IO[bytes]) -> tuple[tuple[int, ...], np.dtype]:
+    """(shape, dtype) from a .npy member's header, without reading its data; ValueError(NOT_A_MODEL) if unreadable."""
+    try:
+        version = np.lib.format.read_magic(member)
+        shape, _, dtype = _HEADER_READERS[version](member)
+    except Exception as exc:  # a crafted header: numpy's ValueError, a KeyError for an unknown version, ...
+        raise ValueError(NOT_A_MODEL) from exc
+    return shape, dtype

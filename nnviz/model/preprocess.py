@@ -31,6 +31,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 
+from nnviz.model.guard import plain_errors
 from nnviz.model.network import IMAGE_SIDE, INPUT_SIZE
 
 DIGIT_BOX = 20  # MNIST fits every digit's longer side to 20 px
@@ -167,6 +168,7 @@ def ink_to_input(
     return centred.reshape(INPUT_SIZE).astype(np.float32)
 
 
+@plain_errors(NOT_AN_IMAGE)
 def image_to_input(data: bytes) -> np.ndarray:
     """An uploaded photo or scan of one digit → the 784 inputs.
 
@@ -175,7 +177,8 @@ def image_to_input(data: bytes) -> np.ndarray:
     white on black), then stretched so paper is 0 and the strongest ink is 1.
     Returns (784,) float32 in [0, 1].
     Raises ValueError with a message fit for the user if the bytes are not a readable
-    image, the image is too large, or no digit can be found in it.
+    image, the image is too large, or no digit can be found in it; any other failure of a
+    decoder on crafted bytes becomes NOT_AN_IMAGE (nnviz.model.guard).
     """
     ink = _image_ink(data)
     background, peak = float(np.median(ink)), float(ink.max())

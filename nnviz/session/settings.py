@@ -315,6 +315,8 @@ def from_query(params: Mapping[str, str], base: Experiment = Experiment()) -> tu
             exp = _read_setting(exp, setting, text)
         except (ValueError, OverflowError) as exc:
             problems.append(f"Ignored {_shown(name)}={_shown(text)}: {str(exc).rstrip('.')}.")
+        except Exception:  # whatever a parser raises on crafted text, the link is still only ignored
+            problems.append(f"Ignored {_shown(name)}={_shown(text)}: not a value nnviz can read.")
     return exp, problems
 
 

@@ -26,6 +26,11 @@ identical requests share one `_Training` and its event stream: a run that
 joins a training already under way gets its events so far at once, then the
 live ones. Thirty students pressing the Lab example cost one training.
 
+A class is fair. A run that costs more than the default (weights × images × epochs,
+`heavy_cost`) is heavy: heavy runs hold at most all trainers but one, so a light run never
+waits behind them; it may also carry its own, shorter time limit (its session's fair share,
+nnviz.training.fair_share).
+
 A class leaves. A session that stops polling (pages poll at least every few
 seconds while a run is in progress) and whose browser is no longer connected
 (its tab closed) is "abandoned" after `abandon_after_s`: its run is detached,
@@ -75,6 +80,7 @@ from nnviz.training.events import (
     StartedEvent,
     WeightArrays,
 )
+from nnviz.training.fair_share import DEFAULT_COST, run_cost
 from nnviz.training.protocol import ProtocolError, encode, read_frame
 
 RunEvent = QueuedEvent | StartedEvent | BatchEvent | EpochEvent | ExperimentEvent | FinishedEvent
@@ -316,9 +322,13 @@ class _Training:
         network_config: NetworkConfig,
         training_config: TrainingConfig,
         experiment: str | None = None,
+        heavy: bool = False,
+        time_limit_s: float = 900.0,
     ) -> None:
         self.id = training_id
         self.key = (network_config, training_config, experiment)
+        self.heavy = heavy  # costs more than the default run: waits in the heavy lane (TrainerPool.heavy_cost)
+        self.time_limit_s = time_limit_s
         self.experiment = experiment  # a Learn-page experiment's name (nnviz.training.learn_experiments), or None
         self.network_config = network_config
         self.training_config = training_config
@@ -416,6 +426,9 @@ class TrainerPool:
     worker_args: extra ``nnviz.training.worker`` arguments (tests use ``--trainer``/``--loader``).
     share_identical: identical requests (same settings and seed) share one training.
     abandon_after_s: a run whose session has not polled for this long is detached (see the module docstring).
+    heavy_cost: runs that cost more than this (nnviz.training.fair_share.run_cost) are heavy and may hold at
+        most `max_concurrent - 1` trainers (all of them if there is only one), so a default run or the Lab
+        example never waits for heavy runs to end (default: runs dearer than the default run); None: no lane.
     """
 
     def __init__(
@@ -430,6 +443,7 @@ class TrainerPool:
         worker_args: Sequence[str] = (),
         share_identical: bool = True,
         abandon_after_s: float = ABANDON_AFTER_S,
+        heavy_cost: int | None = DEFAULT_COST,
     ) -> None:
         max_concurrent = default_concurrency() if max_concurrent is None else max_concurrent
         if max_concurrent < 1 or runs_per_worker < 1 or warm_spares < 0 or time_limit_s <= 0 or abandon_after_s <= 0:
@@ -443,6 +457,8 @@ class TrainerPool:
         self.warm_spares = warm_spares
         self.share_identical = share_identical
         self.abandon_after_s = float(abandon_after_s)
+        self.heavy_cost = heavy_cost
+        self.heavy_slots = max(1, max_concurrent - 1)
         self._command = [python, "-m", WORKER_MODULE, *worker_args]
         child_env = dict(os.environ if env is None else env)
         # So `-m nnviz.training.worker` resolves to this very package, whatever the server's working directory.
@@ -493,6 +509,7 @@ class TrainerPool:
         owner: Hashable | None = None,
         still_connected: Callable[[], bool] | None = None,
         experiment: str | None = None,
+        time_limit_s: float | None = None,
     ) -> TrainingRun:
         """Queue a training run and return its handle at once.
 
@@ -504,6 +521,8 @@ class TrainerPool:
 
         experiment: run this function of `nnviz.training.learn_experiments.EXPERIMENTS` instead of a training;
         it reports ExperimentEvents, then its FinishedEvent. Identical experiments share one run too.
+
+        time_limit_s: this run's own limit (a session's fair share, nnviz.training.fair_share), at most the pool's.
         """
         network_config.validate()
         training_config.validate()
@@ -519,7 +538,9 @@ class TrainerPool:
             run_key = (network_config, training_config, experiment)
             training = self._by_key.get(run_key) if self.share_identical else None
             if training is None:
-                training = _Training(next(self._ids), network_config, training_config, experiment)
+                heavy = self.heavy_cost is not None and run_cost(network_config, training_config) > self.heavy_cost
+                limit = self.time_limit_s if time_limit_s is None else min(self.time_limit_s, float(time_limit_s))
+                training = _Training(next(self._ids), network_config, training_config, experiment, heavy, limit)
                 self._waiting.append(training)
                 if self.share_identical:
                     self._by_key[run_key] = training
@@ -599,17 +620,25 @@ class TrainerPool:
         # A ready worker first; among them the most used, so fresh spares stay fresh for later.
         return max(free, key=lambda w: (w.ready, w.runs_started, -w.spawned_at), default=None)
 
+    def _next_waiting(self) -> _Training | None:
+        """The first in line that may start now: a heavy training only while the heavy lane has room."""
+        heavy_running = sum(1 for training in self._running if training.heavy)
+        return next((t for t in self._waiting if not t.heavy or heavy_running < self.heavy_slots), None)
+
     def _dispatch(self) -> None:
-        while self._waiting and len(self._running) < self.max_concurrent and not self._closed:
+        while len(self._running) < self.max_concurrent and not self._closed:
+            if (training := self._next_waiting()) is None:
+                break
+            self._waiting.remove(training)
             worker = self._free_worker()
             if worker is None:
                 try:
                     worker = self._spawn()
                 except OSError as exc:
                     message = MESSAGES["spawn"].format(error=exc)
-                    self._end(self._waiting.popleft(), FinishedEvent("failed", 0, None, None, message))
+                    self._end(training, FinishedEvent("failed", 0, None, None, message))
                     continue
-            self._assign(self._waiting.popleft(), worker)
+            self._assign(training, worker)
         for position, training in enumerate(self._waiting, start=1):
             for run in training.runs:
                 run.set_queue_position(position)
@@ -623,7 +652,7 @@ class TrainerPool:
             run.mark_starting()
         self._running.add(training)
         self._spares_not_before = time.monotonic() + SPARE_DELAY_S
-        job = ("run", training.id, training.network_config, training.training_config, self.time_limit_s)
+        job = ("run", training.id, training.network_config, training.training_config, training.time_limit_s)
         if training.experiment is not None:
             job = (*job, training.experiment)
         if not worker.send(job):
@@ -793,7 +822,7 @@ class TrainerPool:
             return FinishedEvent("stopped", epochs, None, None, MESSAGES["stop"])
         if reason == "timeout":
             return FinishedEvent(
-                "timeout", epochs, None, None, MESSAGES["timeout"].format(limit=_minutes(self.time_limit_s))
+                "timeout", epochs, None, None, MESSAGES["timeout"].format(limit=_minutes(training.time_limit_s))
             )
         if reason == "shutdown":
             return FinishedEvent("failed", epochs, None, None, MESSAGES["shutdown"])
@@ -824,6 +853,6 @@ class TrainerPool:
             if training.stop_requested_at is not None and now - training.stop_requested_at > STOP_GRACE_S:
                 logger.warning("training worker %d ignored Stop; killing it", worker.pid)
                 worker.kill("stop")
-            elif now - training.started_at > self.time_limit_s + LIMIT_GRACE_S:
+            elif now - training.started_at > training.time_limit_s + LIMIT_GRACE_S:
                 logger.warning("training worker %d overran the time limit; killing it", worker.pid)
                 worker.kill("timeout")

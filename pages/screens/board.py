@@ -1,9 +1,5 @@
 """Board page: the class board a teacher projects — a live leaderboard of the runs students post to a room.
-
-Open with /board (then "Open a new board") or /board?room=K7QM. Students join from
-the Train page with the room code and a nickname. Nicknames are shown only as plain
-text (tables and escaped hover boxes), never as markdown or HTML.
-"""
+Open /board (then "Open a new board") or /board?room=K7QM. Nicknames show only as plain text (tables, hovers)."""
 
 from collections.abc import Callable
 
@@ -11,15 +7,23 @@ import pandas as pd
 import streamlit as st
 
 from nnviz.classroom import actions
-from nnviz.classroom.board import LEADERBOARD_NOTE, NO_RUNS, leaderboard, tried_what
-from nnviz.classroom.rooms import ROOM_TTL_S, BadRoomCode, Room, RoomError, normalise_room_code
+from nnviz.classroom.board import (
+    BOARD_INTRO,
+    LEADERBOARD_NOTE,
+    NO_RUNS,
+    join_instructions,
+    leaderboard,
+    room_figures,
+    tried_what,
+)
+from nnviz.classroom.rooms import BadRoomCode, Room, RoomError, normalise_room_code
 from nnviz.classroom.sharing import LINK_CHOICE, share_choices
 from nnviz.figures.board import class_scatter, leaderboard_table, tried_table
 from nnviz.figures.style import PLOT_CONFIG
 from nnviz.session.state import board
 from nnviz.session.state.board import BoardState
 from pages.ui import links
-from pages.ui.resources import room_store
+from pages.ui.board_widgets import rooms
 from pages.ui.state import load, save, widget_value
 from pages.ui.view import chart
 
@@ -27,7 +31,7 @@ BOARD_POLL_S = 4.0  # the board asks the room "anything new?" this often; it red
 
 
 def _act(action: Callable[..., BoardState], *args: object) -> None:
-    save(action(load(BoardState), room_store(), *args))
+    save(action(load(BoardState), rooms(), *args))
 
 
 def _claim(code: str) -> None:
@@ -43,7 +47,7 @@ def _share(code: str) -> None:
 
 
 def _open_new_board() -> None:
-    state, code = actions.open_board(load(BoardState), room_store())
+    state, code = actions.open_board(load(BoardState), rooms())
     save(state)
     if code is not None:
         st.query_params["room"] = code
@@ -58,10 +62,7 @@ def _open_existing_board() -> None:
 
 def _no_board_yet() -> None:
     st.title("Class board")
-    st.markdown(
-        "Open a board for your class and project it. Students then join from the **Train** page with the "
-        "board's room code and a made-up nickname, and every run they finish appears here."
-    )
+    st.markdown(BOARD_INTRO)
     st.button("Open a new board", key="board_new", type="primary", icon=":material/add_box:", on_click=_open_new_board)
     code_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
     code_col.text_input("…or show an open board: its room code", key="board_open_code", max_chars=9)
@@ -70,11 +71,7 @@ def _no_board_yet() -> None:
 
 def _watch(code: str) -> None:
     # Runs every BOARD_POLL_S s: one cheap version read; the page reruns only when the room changed.
-    try:
-        version = room_store().version(code)
-    except RoomError:
-        version = None
-    if board.needs_redraw(load(BoardState), code, version):
+    if board.needs_redraw(load(BoardState), code, actions.room_version(rooms(), code)):
         st.rerun()
 
 
@@ -107,10 +104,8 @@ def _teacher_tools(room: Room) -> None:
 
 def _results(room: Room) -> None:
     rows = leaderboard(room.entries)
-    students_col, runs_col, best_col = st.columns(3)
-    students_col.metric("Students in the room", room.members)
-    runs_col.metric("Runs posted", len(room.entries))
-    best_col.metric("Best test accuracy", f"{rows[0].best.test_accuracy:.1%}" if rows else "—")
+    for column, (label, value) in zip(st.columns(3), room_figures(room, rows)):
+        column.metric(label, value)
     if not rows:
         st.info(NO_RUNS, icon=":material/hourglass:")
         return
@@ -128,7 +123,7 @@ def _results(room: Room) -> None:
 
 def _board(code: str) -> None:
     try:
-        room = room_store().room(code)
+        room = rooms().room(code)
     except RoomError as exc:
         save(board.with_drawn(load(BoardState), code, None))
         st.error(str(exc), icon=":material/error:")
@@ -136,10 +131,7 @@ def _board(code: str) -> None:
         return
     save(board.with_drawn(load(BoardState), code, room.version))
     st.markdown(f"# Class board · room `{room.code}`")  # the code is normalised, so only letters and digits
-    st.caption(
-        f"Students: open the **Train** page, then **Class board**, and enter {room.code} with a made-up nickname, "
-        f"or scan the code below. The board closes {ROOM_TTL_S // 3600} hours after it was opened."
-    )
+    st.caption(join_instructions(room.code))
     with st.expander("Join link for students", icon=":material/qr_code_2:", expanded=not room.entries):
         links.show_link(links.join_link(room.code), f"Scan to join room {room.code}")
     _teacher_tools(room)

@@ -38,7 +38,8 @@ ALERTS = {"success": (st.success, ":material/check_circle:"), "warning": (st.war
 
 
 def _train(exp: Experiment) -> None:
-    guess.remember_curve_guess(session_training.start(exp))
+    if (history := session_training.start(exp)) is not None:  # None: refused, the reason is the train error
+        guess.remember_curve_guess(history)
 
 
 def _start_training() -> None:
@@ -136,12 +137,11 @@ def _form(exp: Experiment, problem: str | None) -> None:
 def _live_training() -> None:
     # Run as a fragment that polls the trainer while a run is going (slowly while it waits in line),
     # so the rest of the page stays still.
-    if session_training.collect():
-        st.rerun()  # the run has just ended: redraw the whole page, whose model badge and buttons have changed
-    state = load(TrainingState)
-    if state.history is None:
+    session_training.collect()  # a run that ends is adopted and shown here; the whole page is redrawn soon after
+    session_training.redraw_when_due()
+    if (state := load(TrainingState)).history is None:
         return
-    if training.poll_changed(state):
+    if state.in_progress and training.poll_changed(state):
         st.rerun()  # e.g. queued → running: the fragment is set up again with the new poll interval
     history, run = state.history, state.run
     if history.finished is None:
@@ -214,6 +214,8 @@ _run_controls(busy, problem)
 trained, error = training.take_train_error(load(TrainingState))
 if error:
     st.error(error, icon=":material/error:")
+elif problem is None and not busy:  # what the run would cost, before the press
+    st.caption(session_training.quote(exp).sentence())
 if training.settings_changed(trained, exp):
     st.info("Settings changed — press **Train** to apply them.", icon=":material/edit:")
 # Decided after the model badge has collected the trainer's news: a run that has just ended stops the polling.

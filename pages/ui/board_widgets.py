@@ -1,14 +1,12 @@
 """The student's side of the class board: joining a room (Train page) and the teacher's shared experiment.
-
-Nicknames and titles typed by people are shown with st.text / st.code only: plain text,
-never markdown or HTML, whatever characters they hold.
-"""
+Nicknames and titles typed by people are shown with st.text / st.code only: plain text, never markdown or HTML."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from nnviz.classroom import actions
+from nnviz.classroom.probing import VisitorRooms, visitor_rooms
 from nnviz.classroom.rooms import MAX_NICKNAME, SharedExperiment
 from nnviz.classroom.sharing import opened_experiment
 from nnviz.session.address import ROOM_PARAM, Address, Place
@@ -21,9 +19,14 @@ from pages.ui.state import load, save, set_widget_value, widget_value
 SHARED_POLL_S = 5.0  # how often a student's page asks the room for a new shared experiment
 
 
+def rooms() -> VisitorRooms:
+    """The class's rooms as this visitor may use them: few codes tried, few rooms opened (nnviz.classroom.probing)."""
+    return visitor_rooms(room_store(), st.context, load(BoardState).store_generation)
+
+
 def _join() -> None:
     code, nickname = widget_value("board_join_code", ""), widget_value("board_join_nickname", "")
-    save(actions.join(load(BoardState), room_store(), code, nickname))
+    save(actions.join(load(BoardState), rooms(), code, nickname))
 
 
 def _shown_once(kind: str) -> str | None:
@@ -40,7 +43,7 @@ def join_room_panel() -> None:
         if member is not None:
             st.text(f"You are in room {member.code} as “{member.nickname}”.")
             st.caption("Each run you finish appears on the class board: nickname, network, score and training time.")
-            leave = lambda: save(board.left(load(BoardState)))  # noqa: E731
+            leave = lambda: save(actions.leave(load(BoardState), rooms()))  # noqa: E731
             st.button("Leave the room", key="board_leave", icon=":material/logout:", on_click=leave)
         else:
             if (code := st.query_params.get(ROOM_PARAM)) and not widget_value("board_join_code"):
@@ -66,7 +69,7 @@ def _dismiss_shared(code: str, shared_id: int) -> None:
 
 
 def _shared_experiment_notice() -> None:
-    save(state := actions.watch_room(load(BoardState), room_store()))
+    save(state := actions.watch_room(load(BoardState), rooms()))
     if (shared := board.unseen_shared(state)) is None:
         return
     code = state.membership.code

@@ -1,32 +1,30 @@
 """The session's training on the Streamlit side: its model on every page, the run in progress, the heartbeat.
-
-The state itself is nnviz.session.state.training; this module only asks the trainer pool and
-the room store, passes their answers to the pure transitions, and keeps the result.
-"""
+The state is nnviz.session.state.training; this asks the trainer pool and the room store and keeps the result."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from nnviz.classroom import actions
+from nnviz.classroom.visitors import browser_id
 from nnviz.model.network import Network
 from nnviz.session.settings import Experiment
 from nnviz.session.state import training
 from nnviz.session.state.board import BoardState
 from nnviz.session.state.experiment import ExperimentState, keeping_view
 from nnviz.session.state.training import TrainingState
+from nnviz.training import redraw
+from nnviz.training.fair_share import SERVER_SHARE, Quote
 from nnviz.training.history import TrainingHistory
 from nnviz.training.pool import HEARTBEAT_S
-from pages.ui.resources import default_network, room_store, session_presence, trainer_pool
+from pages.ui.board_widgets import rooms
+from pages.ui.resources import default_network, session_presence, trainer_pool
 from pages.ui.state import load, save
 
 
 def active_network() -> Network:
-    """The model this session uses: the one trained or loaded here, else the default.
-
-    A run that finished while the student was on another page is adopted here, so the
-    Draw and Network pages switch to it on the next stroke.
-    """
+    """The model this session uses: the one trained or loaded here, else the default. A run that finished
+    while the student was on another page is adopted here, so Draw and Network switch to it on the next stroke."""
     collect()
     return load(TrainingState).network or default_network()
 
@@ -40,10 +38,20 @@ def use_network(network: Network | None) -> None:
     save(training.with_network(load(TrainingState), network))
 
 
-def start(exp: Experiment) -> TrainingHistory:
-    """Submit a run of `exp` for this session (its earlier run is replaced: one run per session)."""
+def quote(exp: Experiment) -> Quote:
+    """What a run of `exp` takes from this browser's (else this session's) share of the trainers."""
+    who = browser_id(st.context.cookies) or str(session_presence()[0])
+    return SERVER_SHARE.quote(who, exp.network, exp.training, trainer_pool())
+
+
+def start(exp: Experiment) -> TrainingHistory | None:
+    """Submit a run of `exp` (one run per session); None, the refusal kept as train error, past the share."""
+    if not (offer := quote(exp)).allowed:
+        save(training.with_train_error(load(TrainingState), offer.refusal()))
+        return None
     owner, still_connected = session_presence()
-    run = trainer_pool().submit(exp.network, exp.training, owner=owner, still_connected=still_connected)
+    limit = SERVER_SHARE.charge(offer)
+    run = trainer_pool().submit(exp.network, exp.training, owner, still_connected, time_limit_s=limit)
     history = TrainingHistory(exp.network, exp.training)
     save(training.started(load(TrainingState), run, history))
     return history
@@ -65,8 +73,16 @@ def collect() -> bool:
         return False
     if after.active_run != before.active_run:  # the run became the model: the form and the link show its settings
         _show_settings_of(after, after.active_run)
-    save(actions.post_run(load(BoardState), room_store(), done))
+    save(actions.post_run(load(BoardState), rooms(), done))
+    save(redraw.scheduled(str(session_presence()[0])))  # see redraw_when_due
     return True
+
+
+def redraw_when_due() -> None:
+    """In a polling fragment: redraw the whole page once the staggered moment after a run's end has come."""
+    if load(redraw.Redraw).is_due():
+        save(redraw.Redraw())
+        st.rerun()
 
 
 def use_kept_run(number: int) -> None:
@@ -78,21 +94,18 @@ def use_kept_run(number: int) -> None:
 
 
 def _show_settings_of(state: TrainingState, number: int) -> None:
-    exp = training.kept_run_experiment(state, number)
-    if exp is not None:
+    if (exp := training.kept_run_experiment(state, number)) is not None:
         save(keeping_view(load(ExperimentState), exp))
 
 
 def _heartbeat() -> None:
-    # Polling is the heartbeat; a run that ended meanwhile is adopted with a full rerun (badges, buttons).
-    if collect():
-        st.rerun()
+    # Polling is the heartbeat; a run that ended meanwhile is adopted now, redrawn whole (badges, buttons) soon after.
+    collect()
+    redraw_when_due()
 
 
 def keep_training_alive() -> None:
-    """On every page, after it ran: while this session has a run in progress, poll it every HEARTBEAT_S seconds.
-
-    Renders nothing. Without it a student who reads the Draw page while their run trains would look
-    like a closed tab to the trainer pool.
-    """
+    """On every page, after it ran: while a run is in progress, poll it every HEARTBEAT_S seconds (renders nothing).
+    Without it a student reading the Draw page while their run trains would look like a closed tab to the pool."""
+    save(redraw.Redraw())  # this full run drew the whole page: no redraw is pending
     st.fragment(_heartbeat, run_every=HEARTBEAT_S if load(TrainingState).in_progress else None)()

@@ -28,6 +28,8 @@ class BoardState:
     watched: (room code, version, shared experiment or None) the student's notice read last.
     seen_shared: (room code, shared id) of the shared experiment last opened or dismissed.
     notice, join_error, board_error, board_done: one plain sentence each, shown once.
+    store_generation: the room store's generation when this session last joined or opened a room (None: never),
+        so a room lost with the store's contents is said to be reset, not mistyped.
     """
 
     membership: Membership | None = None
@@ -39,10 +41,15 @@ class BoardState:
     join_error: str | None = None
     board_error: str | None = None
     board_done: str | None = None
+    store_generation: str | None = None
 
 
 def joined(state: BoardState, membership: Membership) -> BoardState:
     return replace(state, membership=membership, join_error=None)
+
+
+def with_generation(state: BoardState, generation: str | None) -> BoardState:
+    return replace(state, store_generation=generation)
 
 
 def left(state: BoardState) -> BoardState:
