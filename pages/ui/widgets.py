@@ -45,7 +45,12 @@ def drawing_canvas(page: str) -> CurrentInput | None:
     if changed:  # once per stroke: the input and the Test page's preparation steps share the ink
         state.save(drawn)
         state.save(keep_ink(state.load(TestState), ink))
+    input_buttons(page)
+    return state.load(InputState).current
 
+
+def input_buttons(page: str) -> None:
+    """Test digit, Clear and Photo, in one row, then why the last test digit or photo failed (once)."""
     # Short labels, so they fit beside each other under the 280 px canvas; the tooltips say the rest.
     buttons = st.container(horizontal=True, gap="small")
     dice = ":material/casino:"
@@ -60,7 +65,6 @@ def drawing_canvas(page: str) -> CurrentInput | None:
         )
         st.caption(upload_limit_text())
     input_error()
-    return state.load(InputState).current
 
 
 def input_error() -> None:

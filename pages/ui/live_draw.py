@@ -1,0 +1,73 @@
+"""The Draw page's live view: a component that draws and runs the network in the browser (nnviz/live/)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+from PIL import Image, UnidentifiedImageError
+
+from nnviz.live import strokes as live_strokes
+from nnviz.live.view_data import live_data
+from nnviz.session.state import input as inputs
+from nnviz.session.state.input import CurrentInput, InputState
+from nnviz.session.state.test import TestState, keep_ink
+from pages.ui import session, state
+
+ASSETS = Path(__file__).resolve().parents[2] / "nnviz" / "live"
+LIVE_VIEW = st.components.v2.component(
+    "nnviz.live_draw",
+    html=(ASSETS / "live_draw.html").read_text(),
+    css=(ASSETS / "live_draw.css").read_text(),
+    js=(ASSETS / "live_draw.js").read_text(),
+)
+
+
+def live_key(page: str) -> str:
+    """The view's key: a new canvas generation (Clear, a test digit, a photo) mounts a fresh, empty view."""
+    return f"{page}_live_{state.load(InputState).generation}"
+
+
+def take_report(page: str) -> CurrentInput | None:
+    """Turn the drawing the view reported when a stroke ended into the session's input; returns the input.
+
+    The same report on a later rerun (its PNG's digest is kept) changes nothing.
+    """
+    reported = state.widget_value(live_key(page)) or {}
+    report = live_strokes.read_report(reported.get("drawing"))
+    if report is not None:
+        try:
+            rgba = np.asarray(Image.open(io.BytesIO(report.png)).convert("RGBA"))
+        except (UnidentifiedImageError, OSError, ValueError):
+            rgba = None
+        fabric = live_strokes.to_fabric(report.strokes)
+        drawn, ink, changed = inputs.canvas_image(state.load(InputState), report.png, rgba, fabric)
+        if changed:
+            state.save(drawn)
+            state.save(keep_ink(state.load(TestState), ink))
+    return state.load(InputState).current
+
+
+def live_view(page: str, *, reveal: bool) -> None:
+    """Mount the view with the session's model, drawing and input; `reveal` False keeps the answer covered."""
+    key = live_key(page)
+    network = session.active_network()
+    now = state.load(InputState)
+    data = live_data(
+        network,
+        session.model_fingerprint(network),
+        browser_holds=(state.widget_value(key) or {}).get("model"),
+        strokes=live_strokes.from_fabric(now.drawing),
+        current=now.current,
+        reveal=reveal,
+        presenter=session.view().presenter,
+    )
+    noop = {"on_drawing_change": _nothing, "on_model_change": _nothing}
+    LIVE_VIEW(key=key, data=data, default={"drawing": None, "model": None}, **noop)
+
+
+def _nothing() -> None:
+    # The report is read in the run itself (take_report); a callback makes the view's state a widget value.
+    return None
