@@ -8,7 +8,7 @@
 
 const MODELS = (globalThis.__nnvizLiveModels ??= new Map()); // model id -> decoded model, kept per tab
 const VIEWS = (globalThis.__nnvizLiveViews ??= new Map()); // component root -> its view
-const REPORT_DELAY_MS = 250; // a new stroke starting within this time is part of the same report
+const REPORT_DELAY_MS = 200; // a new stroke starting within this time is part of the same report
 const TIMINGS_KEPT = 2000;
 
 // --- numbers from base64 -------------------------------------------------------------------------------------------
@@ -278,6 +278,7 @@ function createView(root) {
     pad.setPointerCapture(event.pointerId);
     clearTimeout(view.reportTimer);
     view.drawing = true;
+    view.root.dataset.synced = "false"; // until a rerun says the server has heard this drawing
     const [x, y] = point(event);
     view.strokes.push([x, y]);
     segment(view, x, y, x, y);
@@ -369,6 +370,7 @@ function think(view) {
 }
 
 function report(view) {
+  view.reportTimer = 0;
   view.reported += 1;
   view.setStateValue("drawing", {
     strokes: view.strokes,
@@ -502,12 +504,22 @@ function update(view, component) {
     view.setStateValue("model", held);
   }
   if (first) replay(view, data.strokes || []);
+  // Synced: no stroke under way or waiting to be reported, and the server has read the last report.
+  view.root.dataset.synced = String(!view.drawing && !view.reportTimer && (data.heard || 0) >= view.reported);
   view.root.querySelector(".known").textContent = data.words.known || "";
   think(view);
 }
 
+function base64Bytes(bytes) {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return btoa(text);
+}
+
+// The tests' and the bench's entry points (nothing on the page calls them).
 globalThis.nnvizLive = {
   views: VIEWS,
+  load: (payload) => MODELS.set(payload.id, decodeModel(payload)) && payload.id,
   prepare: (ink, width, height, params) => {
     const inputs = prepare(Float32Array.from(ink), width, height, params);
     return inputs && Array.from(inputs);
@@ -522,7 +534,7 @@ globalThis.nnvizLive = {
     think(view);
     const side = view.pad.width;
     return {
-      ink: Array.from(inkOf(view)),
+      ink: base64Bytes(view.pen.getImageData(0, 0, view.pad.width, view.pad.height).data.filter((_, i) => i % 4 === 0)),
       side,
       inputs: view.shown.inputs && Array.from(view.shown.inputs),
       activations: view.shown.activations && view.shown.activations.map((a) => Array.from(a)),

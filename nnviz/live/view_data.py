@@ -31,6 +31,7 @@ def live_data(
     fingerprint: str,
     *,
     browser_holds: object,
+    report: object,
     strokes: list[list[float]],
     current: CurrentInput | None,
     reveal: bool,
@@ -39,10 +40,11 @@ def live_data(
     """The live view's data for this run (JSON-ready).
 
     browser_holds: the model id the browser said it holds; the weights are sent only when it is not
-    `fingerprint`. strokes: the drawing to show when the view is first mounted ([[x0, y0, ...], ...]).
-    current: the session's input; its pixels are sent when it is not a drawing (a test digit, a
-    photo), which the view then shows until the pen draws. reveal: False while guess first covers
-    the answer.
+    `fingerprint`. report: the view's last drawing report as this run read it; its number goes
+    back to the view, which then knows the server has its drawing. strokes: the drawing to show
+    when the view is first mounted ([[x0, y0, ...], ...]). current: the session's input; its pixels
+    are sent when it is not a drawing (a test digit, a photo), which the view then shows until the
+    pen draws. reveal: False while guess first covers the answer.
     """
     pixels = None
     if current is not None and current.source != "drawing":
@@ -55,6 +57,7 @@ def live_data(
         "colours": value_colours(),
         "strokes": strokes,
         "pixels": pixels,
+        "heard": _report_number(report),
         "reveal": bool(reveal),
         "presenter": bool(presenter),
         "words": {
@@ -70,3 +73,8 @@ def live_data(
             "hiddenHelp": explain("hidden_layer"),
         },
     }
+
+
+def _report_number(report: object) -> int:
+    number = report.get("n") if isinstance(report, dict) else None
+    return number if isinstance(number, int) and not isinstance(number, bool) else 0

@@ -55,10 +55,12 @@ def live_view(page: str, *, reveal: bool) -> None:
     key = live_key(page)
     network = session.active_network()
     now = state.load(InputState)
+    said = state.widget_value(key) or {}
     data = live_data(
         network,
         session.model_fingerprint(network),
-        browser_holds=(state.widget_value(key) or {}).get("model"),
+        browser_holds=said.get("model"),
+        report=said.get("drawing"),
         strokes=live_strokes.from_fabric(now.drawing),
         current=now.current,
         reveal=reveal,

@@ -1,4 +1,4 @@
-"""The Draw page in real Chromium: `streamlit run app.py`, draw with the mouse, read the Prediction."""
+"""The Draw page in real Chromium: `streamlit run app.py`, draw with the mouse, read the live view's Prediction."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from devkit.browser import (
     draw_digit,
     draw_speck,
     drawn_pixel_count,
-    open_app_page,
+    nav_link,
+    open_draw_page,
     read_metric,
-    rerun_expected,
     wait_for_metric,
     wait_idle,
 )
@@ -22,23 +22,12 @@ from devkit.browser import (
 pytestmark = pytest.mark.browser
 
 PROMPT = re.compile(r"draw a digit", re.IGNORECASE)
-NAV_LINKS = 'a[data-testid="stSidebarNavLink"], [data-testid="stTopNavLink"] a, a[data-testid="stTopNavLink"]'
-
-
-def open_draw_page(page: Any, url: str) -> Any:
-    """Load the app (the Draw page is the default) and return the canvas's drawing surface, ready to draw on."""
-    open_app_page(page, url)
-    surface = canvas_surface(page)
-    surface.wait_for(state="visible", timeout=30_000)
-    wait_idle(page)
-    return surface
 
 
 def test_blank_canvas_prompts_to_draw_and_predicts_nothing(page: Any, app_url: str) -> None:
     open_draw_page(page, app_url)
 
-    prompt = page.locator('[data-testid="stAlert"]', has_text=PROMPT)
-    assert prompt.count() >= 1, "a blank canvas should show a 'draw a digit' prompt"
+    assert page.locator(".live .message", has_text=PROMPT).count() == 1, "a blank canvas should prompt to draw"
     assert read_metric(page, "Prediction") is None
     assert page.locator('[data-testid="stException"]').count() == 0
 
@@ -46,11 +35,13 @@ def test_blank_canvas_prompts_to_draw_and_predicts_nothing(page: Any, app_url: s
 def test_a_speck_is_treated_like_a_blank_canvas(page: Any, app_url: str) -> None:
     surface = open_draw_page(page, app_url)
 
-    with rerun_expected(page):
-        draw_speck(page, surface)
+    draw_speck(page, surface)
+    page.wait_for_function("() => nnvizLive.view().root.dataset.synced === 'false'")
+    page.wait_for_function("() => nnvizLive.view().root.dataset.synced === 'true'", timeout=30_000)
+    wait_idle(page)
 
     assert drawn_pixel_count(surface) > 0, "the speck should be on the canvas"
-    assert page.locator('[data-testid="stAlert"]', has_text=PROMPT).count() >= 1
+    assert page.locator(".live .message", has_text=PROMPT).count() == 1
     assert read_metric(page, "Prediction") is None
     assert page.locator('[data-testid="stException"]').count() == 0
 
@@ -61,18 +52,9 @@ def test_a_seven_drawn_with_the_mouse_is_predicted_seven(page: Any, app_url: str
     draw_digit(page, surface, "7")
 
     assert wait_for_metric(page, "Prediction") == "7"
-    assert page.locator('[data-testid="stAlert"]', has_text=PROMPT).count() == 0
+    assert page.locator(".live .message", has_text=PROMPT).count() == 0
+    assert page.locator(".live .spoken").text_content().startswith("Prediction 7, ")
     assert page.locator('[data-testid="stException"]').count() == 0
-
-
-def nav_link(page: Any, want_draw: bool) -> Any:
-    """The first navigation link to the Draw page (url "/" or "/draw"), or to any other page; None if none."""
-    links = page.locator(NAV_LINKS)
-    for i in range(links.count()):
-        path = links.nth(i).evaluate("a => new URL(a.href).pathname.replace(/^\\/+|\\/+$/g, '')")
-        if (path in ("", "draw")) == want_draw:
-            return links.nth(i)
-    return None
 
 
 def test_the_drawing_survives_a_visit_to_another_page(page: Any, app_url: str) -> None:
@@ -90,9 +72,4 @@ def test_the_drawing_survives_a_visit_to_another_page(page: Any, app_url: str) -
     surface.wait_for(state="visible", timeout=30_000)
 
     assert wait_for_metric(page, "Prediction") == "7"
-    # The canvas redraws the saved strokes asynchronously after it mounts: give it a moment.
-    for _ in range(50):
-        if drawn_pixel_count(surface) > 500:
-            break
-        page.wait_for_timeout(100)
     assert drawn_pixel_count(surface) > 500, "the canvas should show the drawing again"
