@@ -11,24 +11,23 @@ from devkit.browser import (
     canvas_surface,
     drag_through,
     draw_digit,
+    nav_link,
     open_app_page,
     wait_for_metric,
     wait_idle,
 )
-from tests.browser.test_draw_browser import nav_link
 
 pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1024, "height": 768}
 TRAINING_TIMEOUT_S = 240  # a cold trainer imports TensorFlow before the first step
-# JS: the 28 × 28 input the Pixels figure shows (plotly's heatmap z, rows top to bottom), or null.
+# JS: the 28 × 28 input the Draw page's live view shows (rows top to bottom), or null.
 READ_INPUT_JS = """
 () => {
-  const plot = document.querySelector('.st-key-draw_input .js-plotly-plot');
-  // calcdata holds the heatmap's z as rows of numbers, whatever encoding the server sent.
-  const z = plot && plot.calcdata && plot.calcdata[0] && plot.calcdata[0][0] && plot.calcdata[0][0].z;
-  if (!z || z.length !== 28) return null;
-  return Array.from(z, (row) => Array.from(row));
+  const view = globalThis.nnvizLive && nnvizLive.view();
+  const inputs = view && view.shown && view.shown.inputs;
+  if (!inputs) return null;
+  return Array.from({ length: 28 }, (_, r) => Array.from(inputs.slice(28 * r, 28 * r + 28)));
 }
 """
 
@@ -89,7 +88,7 @@ def test_at_1024_the_buttons_read_in_full_and_the_answer_sits_beside_the_canvas(
         assert not overflow, f"the {key} button's label is cut off"
     draw_digit(page, canvas, "7")
     assert wait_for_metric(page, "Prediction") == "7"
-    metric = page.locator('[data-testid="stMetric"]').first.bounding_box()
+    metric = page.locator(".live .verdict").bounding_box()
     box = canvas.bounding_box()
     assert metric["x"] >= box["x"] + box["width"], "the answer is beside the canvas"
     assert metric["y"] + metric["height"] <= PROJECTOR["height"], "the answer is visible without scrolling"
