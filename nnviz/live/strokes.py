@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import math
 from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
 
 from nnviz.live.preparation import CANVAS_SIDE, PEN_WIDTH
 
@@ -30,6 +34,17 @@ class DrawingReport:
 
     strokes: tuple[Stroke, ...]
     png: bytes
+
+    def rgba(self) -> np.ndarray | None:
+        """The 280 × 280 picture as (H, W, 4) uint8, or None when it is not one (it then counts as a blank canvas).
+
+        The size is checked before a pixel is decoded: a small PNG can claim a huge picture.
+        """
+        try:
+            with Image.open(io.BytesIO(self.png)) as image:
+                return np.asarray(image.convert("RGBA")) if image.size == (CANVAS_SIDE, CANVAS_SIDE) else None
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+            return None
 
 
 def read_report(value: object) -> DrawingReport | None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-import numpy as np
 import streamlit as st
-from PIL import Image, UnidentifiedImageError
 
 from nnviz.live import strokes as live_strokes
 from nnviz.live.view_data import live_data
@@ -38,12 +35,8 @@ def take_report(page: str) -> CurrentInput | None:
     reported = state.widget_value(live_key(page)) or {}
     report = live_strokes.read_report(reported.get("drawing"))
     if report is not None:
-        try:
-            rgba = np.asarray(Image.open(io.BytesIO(report.png)).convert("RGBA"))
-        except (UnidentifiedImageError, OSError, ValueError):
-            rgba = None
         fabric = live_strokes.to_fabric(report.strokes)
-        drawn, ink, changed = inputs.canvas_image(state.load(InputState), report.png, rgba, fabric)
+        drawn, ink, changed = inputs.canvas_image(state.load(InputState), report.png, report.rgba(), fabric)
         if changed:
             state.save(drawn)
             state.save(keep_ink(state.load(TestState), ink))
@@ -66,10 +59,6 @@ def live_view(page: str, *, reveal: bool) -> None:
         reveal=reveal,
         presenter=session.view().presenter,
     )
-    noop = {"on_drawing_change": _nothing, "on_model_change": _nothing}
+    # No-op callbacks make the view's reports widget values; they are read in the run (take_report).
+    noop = {"on_drawing_change": lambda: None, "on_model_change": lambda: None}
     LIVE_VIEW(key=key, data=data, default={"drawing": None, "model": None}, **noop)
-
-
-def _nothing() -> None:
-    # The report is read in the run itself (take_report); a callback makes the view's state a widget value.
-    return None
