@@ -8,6 +8,7 @@ sends only the fingerprint.
 from __future__ import annotations
 
 import base64
+from functools import cache
 
 import numpy as np
 from plotly.colors import get_colorscale
@@ -49,6 +50,7 @@ def model_payload(network: Network, fingerprint: str) -> dict:
     return {"id": fingerprint, "digits": list(network.digits), "layers": layers}
 
 
+@cache
 def value_colours() -> list[list]:
-    """The hidden layers' colour scale (the one the figures use) as [[position 0..1, "rgb(r, g, b)"], ...]."""
+    """The hidden layers' colour scale as the figures use it: [[position 0..1, "#rrggbb"], ...]; never mutate it."""
     return [[float(position), colour] for position, colour in get_colorscale(VALUE_SCALE)]
