@@ -21,9 +21,9 @@ A_STROKE = [[60.0, 60.0, 220.0, 60.0, 130.0, 250.0]]  # what the strokes say; th
 
 
 def live_key_in(at: AppTest, page: str = "draw") -> str:
-    """The live view's key on `page` in the last run (it changes with the canvas generation)."""
+    """The live view's key on `page` in the last run."""
     for element in at.get("bidi_component"):
-        if element.proto.component_name == "nnviz.live_draw" and f"-{page}_live_" in element.proto.id:
+        if element.proto.component_name == "nnviz.live_draw" and element.proto.id.endswith(f"-{page}_live"):
             return element.proto.id.rsplit("-", 1)[1]
     raise AssertionError(f"no live view on {page!r} in this run")
 

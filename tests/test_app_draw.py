@@ -50,10 +50,12 @@ def test_a_fresh_page_mounts_an_empty_view_with_the_network(app: AppTest) -> Non
     assert current(app) is None
 
 
-def test_the_weights_travel_once_per_model(app: AppTest) -> None:
+def test_the_weights_travel_once_per_model(app: AppTest, mnist_dir) -> None:
     say_model_held(app)
     assert not app.exception
     assert live_data(app)["model"] is None, "the browser holds the model: only its id is sent"
+    app.button(key="draw_test_digit").click().run()
+    assert live_data(app)["model"] is None, "a new drawing is not a new model"
 
 
 def test_a_blank_canvas_or_a_speck_is_no_input(app: AppTest) -> None:
@@ -85,11 +87,11 @@ def test_a_test_digit_reaches_the_view_with_its_label(app: AppTest, mnist_dir) -
 
 def test_clear_empties_the_input_and_mounts_a_fresh_view(app: AppTest, mnist) -> None:
     report_drawing(app, mnist_image(mnist, 7))
-    before = live_key_in(app)
+    before = live_data(app)["generation"]
     app.button(key="draw_clear").click().run()
     assert not app.exception
     assert current(app) is None
-    assert live_key_in(app) != before and live_data(app)["strokes"] == []
+    assert live_data(app)["generation"] != before and live_data(app)["strokes"] == []
 
 
 def test_the_drawing_survives_a_trip_to_another_page(app: AppTest, mnist) -> None:

@@ -87,7 +87,15 @@ def test_the_preparation_numbers_are_the_numpy_pipelines_own() -> None:
 
 
 def data(net: Network, **changes) -> dict:
-    given = {"browser_holds": None, "report": None, "strokes": [], "current": None, "reveal": True, "presenter": False}
+    given = {
+        "browser_holds": None,
+        "report": None,
+        "strokes": [],
+        "generation": 0,
+        "current": None,
+        "reveal": True,
+        "presenter": False,
+    }
     return live_data(net, "fp", **{**given, **changes})
 
 

@@ -10,6 +10,7 @@ const MODELS = (globalThis.__nnvizLiveModels ??= new Map()); // model id -> deco
 const VIEWS = (globalThis.__nnvizLiveViews ??= new Map()); // component root -> its view
 const REPORT_DELAY_MS = 200; // a new stroke starting within this time is part of the same report
 const TIMINGS_KEPT = 2000;
+const MODELS_KEPT = 4;
 
 // --- numbers from base64 -------------------------------------------------------------------------------------------
 
@@ -256,6 +257,7 @@ function createView(root) {
     strokes: [],
     drawing: false,
     shown: null, // the inputs and activations on screen
+    generation: null, // the server's canvas generation the drawing belongs to
     frame: 0,
     reportTimer: 0,
     reported: 0,
@@ -409,7 +411,9 @@ function render(view) {
   $(".answer .digit").textContent = String(digit);
   $(".answer .sure").textContent = `${sure} % sure. ${data.words.bars}`;
   drawBars(view, probabilities, winner);
-  if (!view.drawing) $(".spoken").textContent = `Prediction ${digit}, ${sure} % sure`;
+  const spoken = `Prediction ${digit}, ${sure} % sure`;
+  // Said when the pen lifts, and only when it changed: a screen reader is not flooded while drawing.
+  if (!view.drawing && $(".spoken").textContent !== spoken) $(".spoken").textContent = spoken;
   drawLayers(view, activations);
 }
 
@@ -495,7 +499,11 @@ function update(view, component) {
   view.root.classList.toggle("presenter", Boolean(data.presenter));
   view.root.querySelector(".pixels").title = data.words.pixelsHelp;
   view.root.querySelector(".inside h3").title = data.words.hiddenHelp;
-  if (data.model) MODELS.set(data.model.id, decodeModel(data.model));
+  if (data.model) {
+    MODELS.set(data.model.id, decodeModel(data.model));
+    // Keep a few models (a class trains several); the oldest go first.
+    for (const id of MODELS.keys()) if (MODELS.size > MODELS_KEPT && id !== data.model.id) MODELS.delete(id);
+  }
   view.model = MODELS.get(data.modelId) || null;
   // Say which model this tab holds: the server then sends only its id on later reruns.
   const held = view.model ? view.model.id : "";
@@ -503,7 +511,11 @@ function update(view, component) {
     view.heldReported = held;
     view.setStateValue("model", held);
   }
-  if (first) replay(view, data.strokes || []);
+  // A new generation (Clear, a test digit, a photo) replaces the drawing with the server's.
+  if (first || data.generation !== view.generation) {
+    view.generation = data.generation;
+    replay(view, data.strokes || []);
+  }
   // Synced: no stroke under way or waiting to be reported, and the server has read the last report.
   view.root.dataset.synced = String(!view.drawing && !view.reportTimer && (data.heard || 0) >= view.reported);
   view.root.querySelector(".known").textContent = data.words.known || "";

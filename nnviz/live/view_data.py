@@ -33,6 +33,7 @@ def live_data(
     browser_holds: object,
     report: object,
     strokes: list[list[float]],
+    generation: int,
     current: CurrentInput | None,
     reveal: bool,
     presenter: bool,
@@ -42,7 +43,8 @@ def live_data(
     browser_holds: the model id the browser said it holds; the weights are sent only when it is not
     `fingerprint`. report: the view's last drawing report as this run read it; its number goes
     back to the view, which then knows the server has its drawing. strokes: the drawing to show
-    when the view is first mounted ([[x0, y0, ...], ...]). current: the session's input; its pixels
+    when the view is first mounted or `generation` changes (Clear, a test digit, a photo), as
+    [[x0, y0, ...], ...]. current: the session's input; its pixels
     are sent when it is not a drawing (a test digit, a photo), which the view then shows until the
     pen draws. reveal: False while guess first covers the answer.
     """
@@ -56,6 +58,7 @@ def live_data(
         "params": preparation_parameters(),
         "colours": value_colours(),
         "strokes": strokes,
+        "generation": int(generation),
         "pixels": pixels,
         "heard": _report_number(report),
         "reveal": bool(reveal),

@@ -23,8 +23,8 @@ LIVE_VIEW = st.components.v2.component(
 
 
 def live_key(page: str) -> str:
-    """The view's key: a new canvas generation (Clear, a test digit, a photo) mounts a fresh, empty view."""
-    return f"{page}_live_{state.load(InputState).generation}"
+    """One key for the view, whatever the canvas generation: the browser keeps telling which model it holds."""
+    return f"{page}_live"
 
 
 def take_report(page: str) -> CurrentInput | None:
@@ -55,6 +55,7 @@ def live_view(page: str, *, reveal: bool) -> None:
         browser_holds=said.get("model"),
         report=said.get("drawing"),
         strokes=live_strokes.from_fabric(now.drawing),
+        generation=now.generation,
         current=now.current,
         reveal=reveal,
         presenter=session.view().presenter,

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from devkit.browser import open_app_page, wait_idle
+from devkit.browser import draw_digit, drawn_pixel_count, open_app_page, read_metric, wait_for_metric, wait_idle
 from devkit.live_strokes import random_drawing, stroke_moves
 from nnviz.live.payload import model_payload
 from nnviz.live.words import prediction_sentence, sure_percent
@@ -131,3 +131,20 @@ def test_the_answer_bars_move_while_the_pen_is_still_down(page: Any, app_url: st
     changes_before_release = page.evaluate("() => globalThis.__barsSeen.changes")
     page.mouse.up()
     assert changes_before_release >= 5
+
+
+@pytest.mark.usefixtures("needs_mnist")
+def test_a_test_digit_shows_in_the_view_and_clear_empties_it(page: Any, app_url: str) -> None:
+    pad = open_live_view(page, app_url)
+    status = "() => nnvizLive.view().root.dataset.status"
+    page.locator(".st-key-draw_test_digit button").first.click()
+    page.wait_for_function(f"() => ({status})() === 'shown' && nnvizLive.view().data.pixels", timeout=30_000)
+    assert drawn_pixel_count(pad) == 0, "a test digit is not drawn on the pad"
+    assert "true label" in page.locator(".live .pixels .note").text_content()
+
+    draw_digit(page, pad, "1")
+    assert wait_for_metric(page, "Prediction") == "1"
+    page.locator(".st-key-draw_clear button").first.click()
+    page.wait_for_function(f"() => ({status})() === 'empty'", timeout=30_000)
+    wait_idle(page)
+    assert drawn_pixel_count(pad) == 0 and read_metric(page, "Prediction") is None
