@@ -22,7 +22,8 @@ def draw_and_classify() -> None:
     model_badge()
     with st.container(horizontal=True, gap="small"):
         input_buttons("draw")
-        collect_control("draw")
+        with st.container(width=170):  # beside the buttons on a 1024 px projector, not stretched under them
+            collect_control("draw")
     current = take_report("draw")
     view = st.container()
     revealed = True
