@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import json
 
 import numpy as np
@@ -17,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from devkit.canvas_injection import canvas_rgba
 
+REPORT_NUMBERS = itertools.count(1)  # the view numbers its reports; the server echoes the last one it read
 A_STROKE = [[60.0, 60.0, 220.0, 60.0, 130.0, 250.0]]  # what the strokes say; the picture is what counts
 
 
@@ -45,9 +47,19 @@ def report_drawing(
     at: AppTest, image28: np.ndarray, *, page: str = "draw", strokes: list | None = None, model: str | None = None
 ) -> AppTest:
     """Make the live view report a drawing of `image28` (784 values 0..1) as when a stroke ends; rerun."""
-    state = {"drawing": {"strokes": strokes or A_STROKE, "image": png_data_url(canvas_rgba(image28)), "n": 1}}
-    state["model"] = model if model is not None else live_data(at, page)["modelId"]
-    at.session_state[live_key_in(at, page)] = state
+    return report_picture(at, canvas_rgba(image28), page=page, strokes=strokes, model=model)
+
+
+def report_picture(
+    at: AppTest, rgba: np.ndarray, *, page: str = "draw", strokes: list | None = None, model: str | None = None
+) -> AppTest:
+    """Make the live view report the 280 × 280 RGBA canvas picture `rgba` when a stroke ends; rerun.
+
+    model: the model id the browser says it holds (default: the one it was sent, as after decoding it).
+    """
+    drawing = {"strokes": strokes or A_STROKE, "image": png_data_url(rgba), "n": next(REPORT_NUMBERS)}
+    held = model if model is not None else live_data(at, page)["modelId"]
+    at.session_state[live_key_in(at, page)] = {"drawing": drawing, "model": held}
     return at.run()
 
 

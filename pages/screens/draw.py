@@ -20,11 +20,11 @@ def draw_and_classify() -> None:
     # guess. The badge comes after a finished training run is collected, so it names the live model.
     network = session.active_network()
     model_badge()
+    current = take_report("draw")  # first: Collect offers the drawing this run has just heard of
     with st.container(horizontal=True, gap="small"):
         input_buttons("draw")
         with st.container(width=170):  # beside the buttons on a 1024 px projector, not stretched under them
             collect_control("draw")
-    current = take_report("draw")
     view = st.container()
     revealed = True
     if current is not None:
