@@ -429,7 +429,8 @@ function drawPixels(canvas, inputs) {
 
 function drawBars(view, probabilities, winner) {
   const bars = view.root.querySelector(".bars");
-  if (bars.childElementCount !== probabilities.length) {
+  if (bars.dataset.model !== view.model.id) {
+    bars.dataset.model = view.model.id;
     bars.replaceChildren(
       ...view.model.digits.map((digit) => {
         const column = document.createElement("div");

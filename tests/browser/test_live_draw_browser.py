@@ -95,6 +95,13 @@ def test_every_layer_of_any_shape_matches_numpy_for_the_same_inputs(page: Any, a
         assert len(browser) == len(expected)
         for got, want in zip(browser[1:], expected[1:]):
             np.testing.assert_allclose(np.asarray(got), want[0], atol=1e-4, rtol=0)
+        # The view draws this shape: one bar per output digit, one grid per hidden layer.
+        page.evaluate("payload => nnvizLive.use(payload)", model_payload(network, f"shown-{index}"))
+        page.evaluate("strokes => nnvizLive.replay(strokes)", [[60, 60, 220, 60, 130, 250]])
+        labels = page.locator(".live .bar .label").all_text_contents()
+        assert labels == [str(d) for d in network.digits]
+        assert page.locator(".live .layers canvas").count() == len(network.layers) - 1
+        assert page.locator(".live .inside .none").is_visible() == (len(network.layers) == 1)
 
 
 def test_the_spoken_line_says_the_answer_in_the_servers_words(page: Any, app_url: str) -> None:
