@@ -127,3 +127,12 @@ def test_the_words_come_from_the_server() -> None:
     words = data(network(NetworkConfig(hidden_sizes=(3,))))["words"]
     assert words["overflow"] == OVERFLOW_MESSAGE and words["known"] == ""
     assert known_digits_note((7, 8, 9)).startswith("This network only knows 7, 8, 9.")
+
+
+def test_the_view_files_are_all_there_and_the_script_exports_the_entry_point() -> None:
+    from nnviz.live.assets import view_assets
+
+    assets = view_assets()
+    assert set(assets) == {"html", "css", "js"}
+    assert 'class="pad"' in assets["html"] and 'aria-live="polite"' in assets["html"]
+    assert "export default function" in assets["js"]

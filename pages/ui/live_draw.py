@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from nnviz.live import strokes as live_strokes
+from nnviz.live.assets import view_assets
 from nnviz.live.view_data import live_data
 from nnviz.session.state import input as inputs
 from nnviz.session.state.input import CurrentInput, InputState
 from nnviz.session.state.test import TestState, keep_ink
 from pages.ui import session, state
 
-ASSETS = Path(__file__).resolve().parents[2] / "nnviz" / "live"
-LIVE_VIEW = st.components.v2.component(
-    "nnviz.live_draw",
-    html=(ASSETS / "live_draw.html").read_text(),
-    css=(ASSETS / "live_draw.css").read_text(),
-    js=(ASSETS / "live_draw.js").read_text(),
-)
+LIVE_VIEW = st.components.v2.component("nnviz.live_draw", **view_assets())
 
 
 def live_key(page: str) -> str:
