@@ -11,6 +11,7 @@ const VIEWS = (globalThis.__nnvizLiveViews ??= new Map()); // component root -> 
 const REPORT_DELAY_MS = 200; // a new stroke starting within this time is part of the same report
 const TIMINGS_KEPT = 2000;
 const MODELS_KEPT = 4;
+const MIN_STEP = 1; // canvas px: closer pointer positions add nothing to a 20 px stroke
 
 // --- numbers from base64 -------------------------------------------------------------------------------------------
 
@@ -293,6 +294,7 @@ function createView(root) {
     for (const move of moves.length ? moves : [event]) {
       const [x, y] = point(move);
       const n = stroke.length;
+      if (Math.hypot(x - stroke[n - 2], y - stroke[n - 1]) < MIN_STEP) continue;
       segment(view, stroke[n - 2], stroke[n - 1], x, y);
       stroke.push(x, y);
     }
@@ -371,11 +373,25 @@ function think(view) {
   if (view.timings.length > TIMINGS_KEPT) view.timings.shift();
 }
 
+// At most `points` points of a stroke (x, y pairs), evenly picked, its last point kept: the server
+// refuses longer reports (the picture, not the points, makes the input).
+function thinned(stroke, points) {
+  const n = stroke.length / 2;
+  if (n <= points) return stroke;
+  const kept = [];
+  for (let k = 0; k < points; k++) {
+    const i = Math.round((k * (n - 1)) / (points - 1));
+    kept.push(stroke[2 * i], stroke[2 * i + 1]);
+  }
+  return kept;
+}
+
 function report(view) {
   view.reportTimer = 0;
   view.reported += 1;
+  const { strokes: most, points } = view.data.limits;
   view.setStateValue("drawing", {
-    strokes: view.strokes,
+    strokes: view.strokes.slice(-most).map((stroke) => thinned(stroke, points)),
     image: view.pad.toDataURL("image/png"),
     n: view.reported,
   });
@@ -561,6 +577,8 @@ globalThis.nnvizLive = {
       modelId: view.model && view.model.id,
     };
   },
+  // Tell the server about the drawing now, as when a stroke ends.
+  report: () => report([...VIEWS.values()].at(-1)),
   timings: () => {
     const view = [...VIEWS.values()].at(-1);
     return view ? view.timings.slice() : [];

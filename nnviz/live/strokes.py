@@ -19,8 +19,8 @@ from PIL import Image, UnidentifiedImageError
 
 from nnviz.live.preparation import CANVAS_SIDE, PEN_WIDTH
 
-MAX_STROKES = 200  # far more than a digit needs; a report beyond these limits is not from our canvas
-MAX_POINTS = 4000
+MAX_STROKES = 200  # far more than a digit needs; the view keeps its reports within these limits
+MAX_POINTS = 4000  # per stroke
 MAX_IMAGE_BYTES = 2_000_000
 PNG_PREFIX = "data:image/png;base64,"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -7,6 +7,7 @@ import numpy as np
 from nnviz.lesson.glossary import explain
 from nnviz.live.payload import float32_base64, model_payload, value_colours
 from nnviz.live.preparation import preparation_parameters
+from nnviz.live.strokes import MAX_POINTS, MAX_STROKES
 from nnviz.model.forward import OVERFLOW_MESSAGE
 from nnviz.model.network import IMAGE_SIDE, INPUT_SIZE, Network
 from nnviz.session.state.input import CurrentInput, caption
@@ -56,6 +57,7 @@ def live_data(
         "modelId": fingerprint,
         "model": None if browser_holds == fingerprint else model_payload(network, fingerprint),
         "params": preparation_parameters(),
+        "limits": {"strokes": MAX_STROKES, "points": MAX_POINTS},
         "colours": value_colours(),
         "strokes": strokes,
         "generation": int(generation),

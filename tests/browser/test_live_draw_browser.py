@@ -155,3 +155,13 @@ def test_a_test_digit_shows_in_the_view_and_clear_empties_it(page: Any, app_url:
     page.wait_for_function(f"() => ({status})() === 'empty'", timeout=30_000)
     wait_idle(page)
     assert drawn_pixel_count(pad) == 0 and read_metric(page, "Prediction") is None
+
+
+def test_a_very_long_scribble_still_reaches_the_server(page: Any, app_url: str) -> None:
+    open_live_view(page, app_url)
+    zigzag = [[float(40 + (i % 2) * 200), 40 + i * 200 / 6000] for i in range(6000)]
+    page.evaluate("strokes => nnvizLive.replay(strokes)", [[v for point in zigzag for v in point]])
+    page.evaluate("() => nnvizLive.report()")
+    wait_for_metric(page, "Prediction")
+    kept = page.evaluate("() => nnvizLive.view().data.strokes")
+    assert len(kept) == 1 and 100 < len(kept[0]) // 2 <= 4000, "the server kept the thinned stroke"
