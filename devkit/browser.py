@@ -93,18 +93,33 @@ IDLE_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 # JS: the value text of the st.metric whose label is `label`, or null when there is none.
 # Stale elements (left over from the previous run while a rerun is going) are ignored.
-_READ_METRIC_JS = """
-(label) => {
-  for (const metric of document.querySelectorAll('[data-testid="stMetric"]')) {
+# The Draw page's live view answers in its own element (inside a shadow root), not in an st.metric.
+# Its "Prediction" counts once the server has heard the drawing (data-synced), so a test that goes
+# on to another page finds the drawing there.
+_LIVE_ROOTS_JS = """
+() => [...document.querySelectorAll('[class*="st-key-draw_live"] *')]
+  .map((host) => host.shadowRoot && host.shadowRoot.querySelector('.live'))
+  .filter(Boolean)
+"""
+
+_READ_METRIC_JS = f"""
+(label) => {{
+  if (label === 'Prediction') {{
+    for (const live of ({_LIVE_ROOTS_JS})()) {{
+      if (live.dataset.status !== 'shown' || live.dataset.synced !== 'true') continue;
+      return live.querySelector('.digit').textContent.trim();
+    }}
+  }}
+  for (const metric of document.querySelectorAll('[data-testid="stMetric"]')) {{
     const labelEl = metric.querySelector('[data-testid="stMetricLabel"]');
     const valueEl = metric.querySelector('[data-testid="stMetricValue"]');
     if (!labelEl || !valueEl) continue;
     if (labelEl.innerText.trim() !== label) continue;
     if (metric.closest('[data-stale="true"]')) continue;
     return valueEl.innerText.trim();
-  }
+  }}
   return null;
-}
+}}
 """
 
 
@@ -268,15 +283,21 @@ class StreamlitServer:
         self.log_path.unlink(missing_ok=True)
 
 
-def canvas_surface(page: Any, key_prefix: str = "draw_canvas") -> Any:
+LIVE_PAD = "draw_live"  # the Draw page's live view (its key starts so); other pages keep the drawable canvas
+
+
+def canvas_surface(page: Any, key_prefix: str = LIVE_PAD) -> Any:
     """The drawing surface (Playwright locator) of the canvas whose key starts with `key_prefix`.
 
-    A prefix, because a page may give its canvas a new key (e.g. `draw_canvas_1`) to clear it.
+    A prefix, because a page may give its canvas a new key (e.g. `network_canvas_1`) to clear it.
+    The default is the Draw page's live view's pad.
     """
+    if key_prefix == LIVE_PAD:
+        return page.locator(f'[class*="st-key-{key_prefix}"] canvas.pad').first
     return page.locator(f'[class*="st-key-{key_prefix}"] canvas.upper-canvas').first
 
 
-def reset_canvas(page: Any, key_prefix: str = "draw_canvas") -> None:
+def reset_canvas(page: Any, key_prefix: str = "network_canvas") -> None:
     """Empty the canvas with its own toolbar's reset button (the same on every page that has the canvas)."""
     press_canvas_tool(page, "Reset canvas & history", key_prefix)
 
@@ -385,28 +406,12 @@ def open_app_page(page: Any, url: str, timeout_ms: float = 60_000) -> None:
     wait_idle(page, timeout_ms)
 
 
-def open_draw_page(page: Any, url: str) -> Any:
-    """Load the app (the Draw page is the default) and return the canvas's drawing surface, ready to draw on."""
-    open_app_page(page, url)
-    surface = canvas_surface(page)
-    surface.wait_for(state="visible", timeout=30_000)
-    wait_idle(page)
-    return surface
-
-
-def nav_link(page: Any, want_draw: bool) -> Any:
-    """The first navigation link to the Draw page (url "/" or "/draw"), or to any other page; None if none."""
-    links = page.locator(NAV_LINKS)
-    for i in range(links.count()):
-        path = links.nth(i).evaluate("a => new URL(a.href).pathname.replace(/^\\/+|\\/+$/g, '')")
-        if (path in ("", "draw")) == want_draw:
-            return links.nth(i)
-    return None
-
-
 def drawn_pixel_count(canvas_surface_locator: Any) -> int:
     """How many pixels of the canvas's rendered strokes (its lower canvas) are not transparent-or-black."""
-    lower = canvas_surface_locator.locator("xpath=..").locator("canvas.lower-canvas").first
+    is_live_pad = canvas_surface_locator.evaluate("c => c.classList.contains('pad')")
+    lower = canvas_surface_locator
+    if not is_live_pad:  # the drawable canvas draws its strokes on the canvas under its surface
+        lower = canvas_surface_locator.locator("xpath=..").locator("canvas.lower-canvas").first
     return lower.evaluate(
         """(c) => {
              const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -579,3 +584,29 @@ CLIPPED_TEXTS_JS = """
   return cut;
 }
 """
+
+
+NAV_LINKS = 'a[data-testid="stSidebarNavLink"], [data-testid="stTopNavLink"] a, a[data-testid="stTopNavLink"]'
+
+
+def nav_link(page: Any, want_draw: bool) -> Any:
+    """The first navigation link to the Draw page (url "/" or "/draw"), or to any other page; None if none."""
+    links = page.locator(NAV_LINKS)
+    for i in range(links.count()):
+        path = links.nth(i).evaluate("a => new URL(a.href).pathname.replace(/^\\/+|\\/+$/g, '')")
+        if (path in ("", "draw")) == want_draw:
+            return links.nth(i)
+    return None
+
+
+def open_draw_page(page: Any, url: str) -> Any:
+    """Load the app (the Draw page is the default) and return its live view's pad, ready to draw on.
+
+    Ready means the view holds the network (its weights reach the browser with the first run).
+    """
+    open_app_page(page, url)
+    surface = canvas_surface(page)
+    surface.wait_for(state="visible", timeout=30_000)
+    page.wait_for_function("() => globalThis.nnvizLive && nnvizLive.view() && nnvizLive.view().model", timeout=30_000)
+    wait_idle(page)
+    return surface

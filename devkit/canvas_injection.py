@@ -43,7 +43,14 @@ def canvas_key_in(at: AppTest, page: str) -> str:
 
 
 def inject_drawing(at: AppTest, page: str, rgba: np.ndarray, n_strokes: int = 1) -> AppTest:
-    """Make the canvas on `page` report `rgba` as its drawing, then rerun the app."""
+    """Make the canvas on `page` report `rgba` as its drawing, then rerun the app.
+
+    The Draw page draws in its live view instead: there the view reports the picture.
+    """
+    if page == "draw":
+        from devkit.live_injection import report_picture  # it builds on this module
+
+        return report_picture(at, rgba)
     buffer = io.BytesIO()
     Image.fromarray(rgba, mode="RGBA").save(buffer, format="PNG")
     data_url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

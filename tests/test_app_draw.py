@@ -1,7 +1,12 @@
-"""The Draw page under AppTest: blank prompt, prediction from a drawing, test digits, clearing."""
+"""The Draw page under AppTest: what its live view is mounted with, and what a finished stroke changes.
+
+The view itself runs in the browser (tests/browser/test_live_draw_browser.py); here the server's
+side: the drawing becomes the shared input, test digits and photos reach the view, Clear empties it.
+"""
 
 from __future__ import annotations
 
+import base64
 import io
 
 import numpy as np
@@ -10,18 +15,23 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from devkit.app_kit import APP_PATH, mnist_image
-from devkit.canvas_injection import blank_rgba, canvas_rgba, inject_drawing
+from devkit.app_state import concern
+from devkit.live_injection import live_data, live_key_in, report_drawing, say_model_held
+from nnviz.model.default_model import load_default_network
+from nnviz.model.forward import predict_digits
+from nnviz.session.state.input import InputState
 
 TIMEOUT = 30
 
 
-def prediction(at: AppTest) -> str | None:
-    metrics = [m for m in at.metric if m.label == "Prediction"]
-    return metrics[0].value if metrics else None
+def current(at: AppTest):
+    return concern(at, InputState).current
 
 
-def prompt_shown(at: AppTest) -> bool:
-    return any("Draw a digit" in info.value for info in at.info)
+def said(at: AppTest) -> int | None:
+    """The digit numpy's network says for the session's input (what the view's answer mirrors), or None."""
+    now = current(at)
+    return None if now is None else int(predict_digits(load_default_network(), now.pixels)[0])
 
 
 @pytest.fixture
@@ -31,55 +41,66 @@ def app() -> AppTest:
     return at
 
 
-def test_blank_canvas_prompts_and_predicts_nothing(app: AppTest) -> None:
-    assert prompt_shown(app)
-    assert prediction(app) is None
-    inject_drawing(app, "draw", blank_rgba())
-    assert not app.exception
-    assert prompt_shown(app) and prediction(app) is None
+def test_a_fresh_page_mounts_an_empty_view_with_the_network(app: AppTest) -> None:
+    data = live_data(app)
+    assert data["strokes"] == [] and data["pixels"] is None
+    assert data["model"]["id"] == data["modelId"]
+    assert [layer["outputs"] for layer in data["model"]["layers"]] == [128, 64, 10]
+    assert current(app) is None
 
 
-def test_a_speck_is_treated_like_a_blank_canvas(app: AppTest) -> None:
-    rgba = blank_rgba()
-    rgba[140:146, 140:146, :3] = 255
-    inject_drawing(app, "draw", rgba)
+def test_the_weights_travel_once_per_model(app: AppTest, mnist_dir) -> None:
+    say_model_held(app)
     assert not app.exception
-    assert prompt_shown(app) and prediction(app) is None
+    assert live_data(app)["model"] is None, "the browser holds the model: only its id is sent"
+    app.button(key="draw_test_digit").click().run()
+    assert live_data(app)["model"] is None, "a new drawing is not a new model"
+
+
+def test_a_blank_canvas_or_a_speck_is_no_input(app: AppTest) -> None:
+    report_drawing(app, np.zeros(784))
+    assert not app.exception and current(app) is None
+    speck = np.zeros((28, 28))
+    speck[14, 14] = 1.0
+    report_drawing(app, speck.ravel())
+    assert not app.exception and current(app) is None
 
 
 @pytest.mark.parametrize("digit", [0, 3, 7])
-def test_a_drawn_digit_is_classified_and_every_layer_is_shown(app: AppTest, mnist, digit: int) -> None:
-    inject_drawing(app, "draw", canvas_rgba(mnist_image(mnist, digit)))
+def test_a_finished_stroke_becomes_the_shared_input_and_builds_no_figure(app: AppTest, mnist, digit: int) -> None:
+    report_drawing(app, mnist_image(mnist, digit))
     assert not app.exception
-    assert prediction(app) == str(digit)
-    # input image, two hidden layers of the default model, output bars
-    assert len(app.get("plotly_chart")) == 4
-    assert not prompt_shown(app)
+    assert current(app).source == "drawing" and said(app) == digit
+    assert len(app.get("plotly_chart")) == 0, "the browser drew the answer, the pixels and the layers"
+    assert live_data(app)["pixels"] is None, "the view shows its own drawing"
 
 
-def test_show_me_a_test_digit_loads_a_labelled_mnist_image(app: AppTest, mnist_dir) -> None:
+def test_a_test_digit_reaches_the_view_with_its_label(app: AppTest, mnist_dir) -> None:
     app.button(key="draw_test_digit").click().run()
     assert not app.exception
-    assert prediction(app) in [str(d) for d in range(10)]
-    assert any("true label" in caption.value for caption in app.caption)
+    data = live_data(app)
+    pixels = np.frombuffer(base64.b64decode(data["pixels"]), dtype="<f4")
+    np.testing.assert_array_equal(pixels, current(app).pixels)
+    assert "true label" in data["words"]["current"]
 
 
-def test_clear_empties_the_input(app: AppTest, mnist) -> None:
-    inject_drawing(app, "draw", canvas_rgba(mnist_image(mnist, 7)))
-    assert prediction(app) == "7"
+def test_clear_empties_the_input_and_mounts_a_fresh_view(app: AppTest, mnist) -> None:
+    report_drawing(app, mnist_image(mnist, 7))
+    before = live_data(app)["generation"]
     app.button(key="draw_clear").click().run()
     assert not app.exception
-    assert prediction(app) is None and prompt_shown(app)
+    assert current(app) is None
+    assert live_data(app)["generation"] != before and live_data(app)["strokes"] == []
 
 
 def test_the_drawing_survives_a_trip_to_another_page(app: AppTest, mnist) -> None:
-    inject_drawing(app, "draw", canvas_rgba(mnist_image(mnist, 3)))
-    assert prediction(app) == "3"
+    strokes = [[50.0, 50.0, 200.0, 60.0], [120.0, 40.0, 120.0, 240.0]]
+    report_drawing(app, mnist_image(mnist, 3), strokes=strokes)
     app.switch_page("pages/screens/train.py").run()
-    assert not app.exception
     app.switch_page("pages/screens/draw.py").run()
     assert not app.exception
-    assert prediction(app) == "3"
+    assert live_data(app)["strokes"] == strokes
+    assert said(app) == 3
 
 
 def png_bytes(image28: np.ndarray, *, dark_on_light: bool) -> bytes:
@@ -90,27 +111,28 @@ def png_bytes(image28: np.ndarray, *, dark_on_light: bool) -> bytes:
     return buffer.getvalue()
 
 
-def test_an_uploaded_photo_of_a_digit_is_classified(app: AppTest, mnist) -> None:
+def test_an_uploaded_photo_of_a_digit_reaches_the_view(app: AppTest, mnist) -> None:
     photo = png_bytes(mnist_image(mnist, 3), dark_on_light=True)
     app.file_uploader(key="draw_upload").upload("three.png", photo, "image/png").run()
     assert not app.exception
-    assert prediction(app) == "3"
-    assert any("Your photo" in caption.value for caption in app.caption)
+    assert said(app) == 3
+    assert "Your photo" in live_data(app)["words"]["current"]
 
 
 def test_a_non_image_upload_is_refused_kindly_and_loses_nothing(app: AppTest, mnist) -> None:
-    inject_drawing(app, "draw", canvas_rgba(mnist_image(mnist, 7)))
+    report_drawing(app, mnist_image(mnist, 7))
     app.file_uploader(key="draw_upload").upload("notes.txt", b"just some text", "text/plain").run()
     assert not app.exception
     assert any("not an image we can read" in w.value for w in app.warning)
-    assert prediction(app) == "7", "the drawing is still the input"
+    assert said(app) == 7, "the drawing is still the input"
 
 
-def test_the_sections_are_numbered_in_reading_order(app: AppTest, mnist) -> None:
-    """Issue 7, item 11: 1, 2, 3, 4 from top left to bottom, never 1, 2, 4, 3."""
-    inject_drawing(app, "draw", canvas_rgba(mnist_image(mnist, 3)))
-    numbers = [s.value.split(" · ")[0] for s in app.subheader if " · " in s.value]
-    assert numbers == ["1", "2", "3", "4"]
+def test_a_report_that_is_not_a_drawing_changes_nothing(app: AppTest, mnist) -> None:
+    report_drawing(app, mnist_image(mnist, 7))
+    app.session_state[live_key_in(app)] = {"drawing": {"strokes": "nonsense", "image": 3}, "model": None}
+    app.run()
+    assert not app.exception
+    assert said(app) == 7
 
 
 def test_the_photo_uploader_says_the_upload_limit_in_words(app: AppTest) -> None:

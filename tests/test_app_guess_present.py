@@ -7,8 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devkit.app_kit import APP_PATH, wait_for_training
-from devkit.canvas_injection import canvas_rgba, inject_drawing
-from nnviz.figures.style import PRESENTER_HEIGHT_SCALE
+from devkit.live_injection import live_data, report_drawing
 
 TIMEOUT = 60
 
@@ -21,9 +20,9 @@ def app(query: dict[str, str]) -> AppTest:
     return at
 
 
-def prediction(at: AppTest) -> str | None:
-    metrics = [m for m in at.metric if m.label == "Prediction"]
-    return metrics[0].value if metrics else None
+def revealed(at: AppTest) -> bool:
+    """Whether the Draw page's live view may show its answer (guess first covers it until the class guesses)."""
+    return live_data(at)["reveal"]
 
 
 def digit_of(mnist, digit: int) -> np.ndarray:
@@ -38,24 +37,24 @@ def guess_picker(at: AppTest):
 def test_guess_first_covers_the_answer_until_the_class_guesses(mnist) -> None:
     at = app({"guess": "1"})
     assert at.sidebar.toggle(key="view_guess").value
-    inject_drawing(at, "draw", canvas_rgba(digit_of(mnist, 7)))
+    report_drawing(at, digit_of(mnist, 7))
     assert not at.exception
-    assert prediction(at) is None and guess_picker(at) is not None
-    assert len(at.get("plotly_chart")) == 1  # only the pixels: no bars, no hidden layers
+    assert not revealed(at) and guess_picker(at) is not None
 
     guess_picker(at).set_value(9).run()
     assert not at.exception
-    assert prediction(at) == "7"
+    assert revealed(at)
     assert any(info.value == "You guessed 9, it said 7. Not this time." for info in at.info)
-    assert len(at.get("plotly_chart")) == 4  # pixels, bars and the two hidden layers
     assert any("0 of 1 guesses right" in c.value for c in at.sidebar.caption)
 
     # More strokes on the same drawing keep the answer shown; a new drawing asks again.
-    inject_drawing(at, "draw", canvas_rgba(digit_of(mnist, 7)), n_strokes=2)
-    assert prediction(at) == "7"
+    more = digit_of(mnist, 7).copy()
+    more[:28] = 1.0
+    report_drawing(at, more)
+    assert revealed(at) and guess_picker(at) is None
     at.button(key="draw_clear").click().run()
-    inject_drawing(at, "draw", canvas_rgba(digit_of(mnist, 3)))
-    assert prediction(at) is None and guess_picker(at) is not None
+    report_drawing(at, digit_of(mnist, 3))
+    assert not revealed(at) and guess_picker(at) is not None
     guess_picker(at).set_value(3).run()
     assert any(info.value == "You guessed 3, it said 3. Right!" for info in at.info)
     assert any("1 of 2 guesses right" in c.value for c in at.sidebar.caption)
@@ -63,11 +62,11 @@ def test_guess_first_covers_the_answer_until_the_class_guesses(mnist) -> None:
 
 def test_the_guess_first_switch_puts_itself_in_the_link(mnist) -> None:
     at = app({})
-    inject_drawing(at, "draw", canvas_rgba(digit_of(mnist, 7)))
-    assert prediction(at) == "7" and "guess" not in at.query_params
+    report_drawing(at, digit_of(mnist, 7))
+    assert revealed(at) and "guess" not in at.query_params
     at.sidebar.toggle(key="view_guess").set_value(True).run()
     assert at.query_params["guess"] == "1"
-    assert prediction(at) is None  # this drawing now waits for a guess
+    assert not revealed(at)  # this drawing now waits for a guess
 
 
 def test_guess_first_on_train_waits_for_a_curve_then_marks_it(trainer) -> None:
@@ -112,10 +111,6 @@ def test_presenter_mode_injects_its_css(page: str, mnist_dir) -> None:
     assert not any("stMetricValue" in html.proto.body for html in plain.get("html"))
 
 
-def test_presenter_mode_makes_figures_bigger(mnist) -> None:
-    heights = {}
-    for present in ("0", "1"):
-        at = app({"present": present})
-        inject_drawing(at, "draw", canvas_rgba(digit_of(mnist, 7)))
-        heights[present] = figure_height(at, "draw_output")
-    assert heights["1"] == int(heights["0"] * PRESENTER_HEIGHT_SCALE)
+def test_presenter_mode_sizes_the_live_view() -> None:
+    assert live_data(app({"present": "1"}))["presenter"] is True
+    assert live_data(app({}))["presenter"] is False

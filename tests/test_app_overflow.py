@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from devkit.app_kit import APP_PATH
 from devkit.app_state import put_concern
 from devkit.canvas_injection import canvas_rgba, inject_drawing
+from devkit.live_injection import live_data, report_drawing
 from nnviz.explain.features import latent_map
 from nnviz.model.forward import OVERFLOW_MESSAGE, forward_pass
 from nnviz.model.network import Network, NetworkConfig
@@ -50,9 +51,13 @@ def test_an_overflowing_model_gets_a_message_not_nan(page: str) -> None:
     if page != "draw":
         at.switch_page(f"pages/screens/{page}.py").run()
     assert not at.exception
-    inject_drawing(at, page, canvas_rgba(a_drawn_bar()))
+    if page == "draw":  # the live view finds the overflow in the browser and says so in the server's words
+        report_drawing(at, a_drawn_bar().ravel())
+        assert live_data(at)["words"]["overflow"] == OVERFLOW_MESSAGE and live_data(at)["reveal"]
+    else:
+        inject_drawing(at, page, canvas_rgba(a_drawn_bar()))
+        assert [e.value for e in at.error] == [OVERFLOW_MESSAGE]
     assert not at.exception
-    assert [e.value for e in at.error] == [OVERFLOW_MESSAGE]
     assert not [m for m in at.metric if m.label == "Prediction"]
     shown = " ".join(str(e.value) for e in (*at.markdown, *at.caption, *at.subheader, *at.info))
     assert "nan" not in shown.lower().replace("nanny", "")

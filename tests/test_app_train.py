@@ -10,11 +10,14 @@ from streamlit.testing.v1 import AppTest
 
 from devkit.anatomy import random_arrays
 from devkit.app_kit import APP_PATH, TRAINING_DEADLINE_S, tiny_settings, training_history, wait_for_training
-from devkit.app_state import session_network
+from devkit.app_state import concern, session_network
 from devkit.canvas_injection import canvas_rgba, inject_drawing
+from devkit.live_injection import live_data
+from nnviz.model.forward import predict_digits
 from nnviz.model.network import Network, NetworkConfig, network_to_bytes
 from nnviz.session.plain_text import escape_markdown
 from nnviz.session.settings import PRESETS, to_query
+from nnviz.session.state.input import InputState
 
 TIMEOUT = 60
 
@@ -55,9 +58,11 @@ def test_training_live_then_the_model_is_used_everywhere(train_page: AppTest, mn
     # The Draw page now answers with the new 784-16-10 network.
     train_page.switch_page("pages/screens/draw.py").run()
     assert any("784-16-10" in c.value for c in train_page.caption)
+    sent = live_data(train_page)["model"]
+    assert [layer["outputs"] for layer in sent["layers"]] == [16, 10], "the browser gets the new network"
     seven = mnist.x_test[np.flatnonzero(mnist.y_test == 7)[0]]
     inject_drawing(train_page, "draw", canvas_rgba(seven))
-    assert [m.value for m in train_page.metric if m.label == "Prediction"]
+    assert concern(train_page, InputState).current is not None
 
     # Changing a setting afterwards is flagged instead of silently mismatching.
     train_page.switch_page("pages/screens/train.py").run()
@@ -82,10 +87,11 @@ def test_lab_example_trains_a_three_digit_network_that_must_choose(train_page: A
     network = session_network(train_page)
     assert network.config == PRESETS["lab"].experiment.network
     train_page.switch_page("pages/screens/draw.py").run()
+    assert live_data(train_page)["model"]["digits"] == [7, 8, 9]
+    assert live_data(train_page)["words"]["known"].startswith("This network only knows 7, 8, 9.")
     three = mnist.x_test[np.flatnonzero(mnist.y_test == 3)[0]]
     inject_drawing(train_page, "draw", canvas_rgba(three))
-    assert next(m.value for m in train_page.metric if m.label == "Prediction") in {"7", "8", "9"}
-    assert any("only knows 7, 8, 9" in i.value for i in train_page.info)
+    assert predict_digits(network, concern(train_page, InputState).current.pixels)[0] in {7, 8, 9}
 
 
 def test_stop_keeps_the_model_of_the_last_complete_epoch_and_says_so(train_page: AppTest, trainer) -> None:

@@ -8,8 +8,6 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from nnviz.figures.draw import output_figure
-from nnviz.figures.style import PLOT_CONFIG
 from nnviz.lesson.glossary import explain
 from nnviz.lesson.wording import sure
 from nnviz.model.forward import OVERFLOW_MESSAGE, ForwardPass
@@ -20,7 +18,6 @@ from nnviz.session.state.input import CurrentInput, InputState
 from nnviz.session.state.input import caption as input_caption  # noqa: F401 (the Learn page reads it from here)
 from nnviz.session.state.test import TestState, keep_ink
 from pages.ui import resources, session, state
-from pages.ui.view import chart
 
 CANVAS_SIDE = 280  # 10 screen pixels per input pixel
 CANVAS_BLOCK_WIDTH = CANVAS_SIDE + 12  # the canvas and its border: never squeezed below its 280 px
@@ -46,7 +43,12 @@ def drawing_canvas(page: str) -> CurrentInput | None:
     if changed:  # once per stroke: the input and the Test page's preparation steps share the ink
         state.save(drawn)
         state.save(keep_ink(state.load(TestState), ink))
+    input_buttons(page)
+    return state.load(InputState).current
 
+
+def input_buttons(page: str) -> None:
+    """Test digit, Clear and Photo, in one row, then why the last test digit or photo failed (once)."""
     # Short labels, so they fit beside each other under the 280 px canvas; the tooltips say the rest.
     buttons = st.container(horizontal=True, gap="small")
     dice = ":material/casino:"
@@ -61,7 +63,6 @@ def drawing_canvas(page: str) -> CurrentInput | None:
         )
         st.caption(upload_limit_text())
     input_error()
-    return state.load(InputState).current
 
 
 def input_error() -> None:
@@ -116,18 +117,9 @@ def _use_uploaded_photo(key: str) -> None:
         state.save(inputs.use_photo(state.load(InputState), uploaded.getvalue()))
 
 
-def prediction_block(
-    network: Network,
-    forward: ForwardPass,
-    *,
-    note: str = "",
-    bars_key: str | None = None,
-    bars_height: int = 300,
-    narrow_bars: bool = False,
-) -> bool:
-    """The "Prediction" metric and how sure the network is, with one bar per output if `bars_key` is given.
+def prediction_block(network: Network, forward: ForwardPass, *, note: str = "") -> bool:
+    """The "Prediction" metric and how sure the network is; note: one more sentence (e.g. a true label).
 
-    note: one more sentence for the caption (e.g. a test digit's true label).
     Returns False, after a friendly message instead of "nan %", when the pass overflowed
     (see `ForwardPass.is_finite`): the caller then shows nothing that depends on it.
     """
@@ -137,11 +129,7 @@ def prediction_block(
     probabilities = forward.probabilities[0]
     winner = int(probabilities.argmax())
     st.metric("Prediction", str(network.digits[winner]), help=explain("prediction"))
-    bars = " One bar per output neuron: the tallest wins." if bars_key else ""
-    st.caption(f"{sure(probabilities[winner])}.{bars} {note}".strip())
-    if bars_key:
-        figure = output_figure(probabilities, network.digits, height=bars_height, narrow=narrow_bars)
-        chart(figure, config=PLOT_CONFIG, key=bars_key)
+    st.caption(f"{sure(probabilities[winner])}. {note}".strip())
     return True
 
 

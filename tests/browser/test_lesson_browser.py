@@ -62,7 +62,7 @@ def test_guess_first_on_draw_covers_then_reveals(page: Any, app_url: str) -> Non
     wait_idle(page)
     page.get_by_text("What will it say?").wait_for(timeout=30_000)
     assert read_metric(page, "Prediction") is None
-    assert page.get_by_text("Inside: the hidden layers").count() == 0
+    assert not page.locator(".live .inside").is_visible()
 
     page.locator('[data-testid="stRadio"] label', has_text=re.compile(r"^7$")).click()
     assert wait_for_metric(page, "Prediction") == "7"
@@ -84,7 +84,7 @@ def test_presenter_mode_fits_the_projector(chromium: Any, app_url: str, viewport
         with rerun_expected(page):
             draw_digit(page, surface, "7")
         assert wait_for_metric(page, "Prediction") == "7"  # the canvas is fully usable
-        page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+        page.locator(".live .layers canvas").first.wait_for(timeout=30_000)
         widths = page.evaluate(
             """() => {
                  const main = document.querySelector('[data-testid="stMain"]');
@@ -93,10 +93,7 @@ def test_presenter_mode_fits_the_projector(chromium: Any, app_url: str, viewport
                }"""
         )
         assert widths[0] <= widths[1] and widths[2] <= widths[3], f"horizontal overflow: {widths}"
-        size = page.evaluate(
-            """() => parseFloat(getComputedStyle(
-                 document.querySelector('[data-testid="stMetricValue"] p')).fontSize)"""
-        )
+        size = page.locator(".live .digit").evaluate("d => parseFloat(getComputedStyle(d).fontSize)")
         assert size >= 50  # the answer reads from the back of the room
     finally:
         context.close()

@@ -84,6 +84,15 @@ def strokes(drawing: dict | None) -> list:
     return objects if isinstance(objects, list) else []
 
 
+def _paths(drawing: dict | None) -> list:
+    """Each stroke's path commands: what the canvas hands back unchanged for a drawing it was mounted with.
+
+    The canvas adds its own defaults to every object it serialises, so a drawing stored in another
+    form (the Draw page's live view writes only a few fields) is recognised by its paths alone.
+    """
+    return [item.get("path") if isinstance(item, dict) else item for item in strokes(drawing)]
+
+
 def canvas_key(state: InputState, page: str) -> str:
     """The canvas's widget key on `page`: a new generation means a fresh, empty canvas."""
     return f"{page}_canvas_{state.generation}"
@@ -192,7 +201,7 @@ def canvas_report(state: InputState, drawing: dict | None) -> InputState:
     mount = state.mount
     if mount is None or not strokes(mount.drawing):
         return state
-    if strokes(drawing) != strokes(mount.drawing):
+    if _paths(drawing) != _paths(mount.drawing):
         return replace(state, stroked=True)
     if not state.stroked:
         return clear(state)
