@@ -43,6 +43,21 @@ MAX_HIDDEN_LAYERS = 4
 MAX_LAYER_SIZE = 512
 
 
+def _shown(value: object) -> str:
+    """`value` as a short sentence part: a file can hold a 300-digit number or a megabyte of text.
+
+    Numbers beyond a dozen digits read like 1e+308, text is cut at 40 characters, lists at 12 items.
+    """
+    if isinstance(value, int) and abs(value) >= 10**12:
+        return f"{float(value):.3g}" if abs(value) < 10**308 else "a number far too large"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:40] + "…")
+    if isinstance(value, tuple | list):
+        parts = [_shown(item) for item in value[:12]]
+        return "[" + ", ".join(parts) + (", …]" if len(value) > 12 else "]")
+    return repr(value)
+
+
 @dataclass(frozen=True)
 class NetworkConfig:
     """The architecture of a fully connected digit classifier.
@@ -71,17 +86,18 @@ class NetworkConfig:
             raise ValueError(f"At most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden_sizes)}.")
         for i, size in enumerate(self.hidden_sizes, start=1):
             if not 1 <= size <= MAX_LAYER_SIZE:
-                raise ValueError(f"Hidden layer {i} needs 1 to {MAX_LAYER_SIZE} neurons, got {size}.")
+                raise ValueError(f"Hidden layer {i} needs 1 to {MAX_LAYER_SIZE} neurons, got {_shown(size)}.")
         if self.activation not in ACTIVATIONS:
-            raise ValueError(f"Unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}.")
+            raise ValueError(f"Unknown activation {_shown(self.activation)}; choose one of {', '.join(ACTIVATIONS)}.")
         if self.initializer not in INITIALIZERS:
-            raise ValueError(f"Unknown initializer {self.initializer!r}; choose one of {', '.join(INITIALIZERS)}.")
+            choices = ", ".join(INITIALIZERS)
+            raise ValueError(f"Unknown initializer {_shown(self.initializer)}; choose one of {choices}.")
         if len(self.digits) < 2:
             raise ValueError("Pick at least two digits to learn: with one there is nothing to tell apart.")
         if any(not 0 <= d <= 9 for d in self.digits):
-            raise ValueError(f"Digits must be 0 to 9, got {list(self.digits)}.")
+            raise ValueError(f"Digits must be 0 to 9, got {_shown(self.digits)}.")
         if list(self.digits) != sorted(set(self.digits)):
-            raise ValueError(f"Digits must be ascending and unique, got {list(self.digits)}.")
+            raise ValueError(f"Digits must be ascending and unique, got {_shown(self.digits)}.")
         return self
 
     @property

@@ -32,6 +32,7 @@ from nnviz.training.config import (
 
 MAX_LINK_VALUE_LENGTH = 64  # longer link values are refused before parsing: no setting needs more
 MAX_SHOWN_TEXT = 24  # link text quoted back in a message is cut to this many characters
+MAX_REASON_TEXT = 160  # a reason (which may quote the value again) is cut to this many
 PRESET_LINK = "preset"  # ?preset=lab applies a whole preset before the other parameters
 
 
@@ -266,8 +267,15 @@ PRESETS: dict[str, Preset] = {
 # --- Links ------------------------------------------------------------------------------------------------
 
 
-def _shown(text: str) -> str:
-    return text if len(text) <= MAX_SHOWN_TEXT else text[:MAX_SHOWN_TEXT] + "…"
+def _one_line(text: str) -> str:
+    """`text` with invisible and line-breaking characters spelled out ("\\n"), so a message stays one plain line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def _shown(text: str, most: int = MAX_SHOWN_TEXT) -> str:
+    """Link text quoted back in a message: one line, cut at `most` characters."""
+    line = _one_line(text)
+    return line if len(line) <= most else line[:most] + "…"
 
 
 def to_query(exp: Experiment) -> dict[str, str]:
@@ -314,7 +322,7 @@ def from_query(params: Mapping[str, str], base: Experiment = Experiment()) -> tu
         try:
             exp = _read_setting(exp, setting, text)
         except (ValueError, OverflowError) as exc:
-            problems.append(f"Ignored {_shown(name)}={_shown(text)}: {str(exc).rstrip('.')}.")
+            problems.append(f"Ignored {_shown(name)}={_shown(text)}: {_shown(str(exc), MAX_REASON_TEXT).rstrip('.')}.")
         except Exception:  # whatever a parser raises on crafted text, the link is still only ignored
             problems.append(f"Ignored {_shown(name)}={_shown(text)}: not a value nnviz can read.")
     return exp, problems
