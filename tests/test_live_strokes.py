@@ -69,3 +69,19 @@ def test_the_canvas_curves_become_points_in_order() -> None:
     assert from_fabric(drawing) == [[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]]
     for nothing in (None, {}, {"objects": "x"}, {"objects": [{"type": "rect"}]}, {"objects": [3]}):
         assert from_fabric(nothing) == []
+
+
+def test_the_other_pages_canvas_recognises_the_live_views_drawing_by_its_paths() -> None:
+    from dataclasses import replace
+
+    from nnviz.session.state import input as inputs
+
+    stored = to_fabric(((10.0, 20.0, 30.0, 40.0),))
+    mounted = inputs.mount_canvas(replace(inputs.InputState(), drawing=stored))
+    # The canvas hands the same paths back with its own defaults added to every object.
+    echoed = {
+        "objects": [{**item, "scaleX": 1, "angle": 0, "pathOffset": {"x": 20, "y": 30}} for item in stored["objects"]]
+    }
+    assert inputs.canvas_report(mounted, echoed).generation == mounted.generation + 1, "its trash empties it"
+    moved = {"objects": [{**stored["objects"][0], "path": [["M", 1, 2], ["L", 3, 4]]}]}
+    assert inputs.canvas_report(mounted, moved).stroked, "a different path is a new stroke"

@@ -389,6 +389,7 @@ function thinned(stroke, points) {
 function report(view) {
   view.reportTimer = 0;
   view.reported += 1;
+  view.root.dataset.synced = "false"; // until a rerun says the server has heard this report
   const { strokes: most, points } = view.data.limits;
   view.setStateValue("drawing", {
     strokes: view.strokes.slice(-most).map((stroke) => thinned(stroke, points)),

@@ -62,6 +62,10 @@ def test_two_hundred_drawings_are_prepared_and_answered_as_numpy_does(page: Any,
         browser_probabilities = np.asarray(answer["activations"][-1])
         probability_gaps.append(np.abs(browser_probabilities - numpy_probabilities).max())
         agreed += int(browser_probabilities.argmax() == numpy_probabilities.argmax())
+        if compared == 1:  # one drawing's every layer, fed numpy's own 784 inputs
+            browser = page.evaluate("([id, x]) => nnvizLive.forward(id, x)", [answer["modelId"], expected.tolist()])
+            for got, want in zip(browser[1:], forward_pass(network, expected).activations[1:]):
+                np.testing.assert_allclose(np.asarray(got), want[0], atol=1e-4, rtol=0)
     assert compared >= 0.9 * DRAWINGS, "most synthetic drawings should be digits, not specks"
     assert agreed >= 0.99 * compared, f"{agreed} of {compared} drawings got numpy's digit"
     assert max(input_gaps) <= 0.02, f"largest mean |Δ| of the 784 inputs: {max(input_gaps):.2g}"
