@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from nnviz.classroom.rooms import ROOM_IDLE_S, ROOM_TTL_S, BoardEntry, Room
-from nnviz.lesson.wording import ALL_DIGITS, task_name
+from nnviz.lesson.wording import ALL_DIGITS, percent, task_name
 from nnviz.model.network import ACTIVATION_LABELS, INITIALIZER_LABELS, NetworkConfig
 from nnviz.training.history import TrainingHistory
 
@@ -118,7 +118,7 @@ BOARD_INTRO = (
 
 def room_figures(room: Room, rows: list[LeaderboardRow]) -> list[tuple[str, str]]:
     """(label, value) of the three numbers atop a board: students in the room, runs posted, best test accuracy."""
-    best = f"{rows[0].best.test_accuracy:.1%}" if rows else "—"
+    best = f"{percent(rows[0].best.test_accuracy, 1)}" if rows else "—"
     return [
         ("Students in the room", str(room.members)),
         ("Runs posted", str(len(room.entries))),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.lesson.wording import percent
 from nnviz.model.backprop import forward_cache, losses_from_logits, network_params
 from nnviz.model.network import Network
 from nnviz.training.data import digits_to_indices
@@ -106,9 +107,9 @@ def accuracy_and_loss_sentence(reading: BatchReading) -> str:
             "the loss also counts how sure each right answer was."
         )
     return (
-        f"{reading.accuracy:.1%} right, and the mean loss is {reading.mean_loss:.3f}: the {wrong:,} wrong answers "
-        f"average a loss of {reading.mean_loss_wrong:.2f} each and carry {reading.wrong_share_of_loss:.0%} of the "
-        f"total, while the right ones average {reading.mean_loss_right:.3f}, so the loss measures how sure, "
+        f"{percent(reading.accuracy, 1)} right, and the mean loss is {reading.mean_loss:.3f}: "
+        f"the {wrong:,} wrong answers average a loss of {reading.mean_loss_wrong:.2f} each and carry "
+        f"{percent(reading.wrong_share_of_loss)} of the total, while the right ones average {reading.mean_loss_right:.3f}, so the loss measures how sure, "
         "not just how often right."
     )
 
@@ -171,7 +172,7 @@ def step_effect_sentence(effect: StepEffect) -> str:
     With 1,000 images one digit is 0.1 %, so the one-decimal percentages show every change.
     """
     left_out = " (your drawing is one of them: left out)" if effect.left_out else ""
-    numbers = f"**{effect.before:.1%}** before, **{effect.after:.1%}** after"
+    numbers = f"**{percent(effect.before, 1)}** before, **{percent(effect.after, 1)}** after"
     worse = f"{effect.worse:,} answer{'' if effect.worse == 1 else 's'} went wrong"
     better = f"{effect.better:,} went right"
     if effect.worse == effect.better == 0:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from nnviz.classroom.board import LeaderboardRow, TriedRow
 from nnviz.classroom.rooms import BoardEntry
 from nnviz.figures.style import RUN_COLORS, RUN_SYMBOLS, SMALL_FONT_SIZE, axis, base_layout
+from nnviz.lesson.wording import percent
 
 
 def percent_tick_format(values: list[float]) -> str:
@@ -52,7 +53,7 @@ def class_scatter(entries: tuple[BoardEntry, ...], height: int = 460) -> go.Figu
                     for e in group
                 ],
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]}, %{customdata[2]} start<br>"
-                "%{x:,} weights and biases, %{customdata[3]} epochs<br>%{y:.1%} correct<extra></extra>",
+                "%{x:,} weights and biases, %{customdata[3]} epochs<br>%{percent(y, 1)} correct<extra></extra>",
             )
         )
     return go.Figure(
@@ -81,7 +82,7 @@ def leaderboard_table(rows: list[LeaderboardRow]) -> list[dict[str, object]]:
             "Task": row.task,
             "#": row.rank,
             "Nickname": row.best.nickname,
-            "Accuracy": f"{row.best.test_accuracy:.1%}",
+            "Accuracy": f"{percent(row.best.test_accuracy, 1)}",
             "Network": row.best.architecture,
             "Weights": f"{row.best.param_count:,}",
             "Epochs": row.best.epochs,
@@ -100,8 +101,8 @@ def tried_table(rows: list[TriedRow]) -> list[dict[str, object]]:
             "Starting weights": row.initializer,
             "Runs": row.runs,
             "Students": row.students,
-            "Best": f"{row.best_accuracy:.1%}",
-            "Average": f"{row.mean_accuracy:.1%}",
+            "Best": f"{percent(row.best_accuracy, 1)}",
+            "Average": f"{percent(row.mean_accuracy, 1)}",
         }
         for row in rows
     ]

@@ -236,7 +236,7 @@ def _output_trace(layout: DiagramLayout) -> dict:
                 "tickfont": {"size": SMALL_FONT_SIZE},
             },
         },
-        hovertext=[f"digit {d}: probability {p:.1%}" for d, p in zip(layout.digits, values.tolist())],
+        hovertext=[f"digit {d}: probability {percent(p, 1)}" for d, p in zip(layout.digits, values.tolist())],
         hovertemplate="%{hovertext}<extra>click for details</extra>",
         unselected=UNSELECTED_NODES,
         showlegend=False,

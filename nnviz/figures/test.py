@@ -24,6 +24,7 @@ from nnviz.figures.style import (
     base_layout,
     image_axes,
 )
+from nnviz.lesson.wording import percent
 from nnviz.model.network import IMAGE_SIDE
 
 MATRIX_TARGETS = "cells"  # name of the matrix's click-target trace
@@ -155,7 +156,7 @@ def per_digit_figure(per_digit: np.ndarray, digits: tuple[int, ...], height: int
             x=labels,
             y=np.nan_to_num(values, nan=0.0),
             marker_color=[ACCENT if i == weakest else BAR for i in range(len(labels))],
-            text=["–" if np.isnan(v) else f"{v:.1%}" for v in values],
+            text=["–" if np.isnan(v) else f"{percent(v, 1)}" for v in values],
             textposition="outside",
             textfont={"size": SMALL_FONT_SIZE},
             cliponaxis=False,

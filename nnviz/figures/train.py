@@ -92,7 +92,7 @@ def accuracy_figure(history: TrainingHistory, height: int = 340) -> go.Figure:
             line={"color": NEGATIVE if history.finished and history.finished.status == "diverged" else ACCENT},
             marker={"size": 10},
             name="validation accuracy",
-            hovertemplate="after epoch %{x}<br>%{y:.1%} correct<extra></extra>",
+            hovertemplate="after epoch %{x}<br>%{percent(y, 1)} correct<extra></extra>",
         ),
         layout={
             **base_layout(height, show_legend=False),

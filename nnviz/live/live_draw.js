@@ -221,9 +221,26 @@ function allFinite(activations) {
   return activations.every((values) => values.every(Number.isFinite));
 }
 
-function surePercent(probability) {
-  // Mirror of nnviz.live.words.sure_percent: whole percents, never "100" (a softmax never reaches 1).
-  return Math.max(0, Math.min(99, Math.floor(100 * probability + 0.5)));
+function fixedHalfEven(value, places) {
+  // Python's format: correctly rounded, an exact tie to the even digit (toFixed would round 0.125 up to 0.13).
+  const scale = 10 ** places;
+  const scaled = value * scale;
+  const below = Math.floor(scaled);
+  if (scaled - below === 0.5 && (below + 0.5) / scale === value) return ((below % 2 === 0 ? below : below + 1) / scale).toFixed(places);
+  return value.toFixed(places);
+}
+
+function percentText(share) {
+  // Mirror of nnviz.lesson.wording.percent: decimals (up to two) are added until the text is true, so
+  // 99.97 % is never "100%" and 0.004 % never "0%"; past two decimals it says "> 99.99%" or "< 0.01%".
+  if (!Number.isFinite(share)) return "–";
+  const value = share * 100;
+  for (let places = 0; places <= 2; places++) {
+    const text = fixedHalfEven(value, places);
+    const shown = Number(text);
+    if (!(shown >= 100 && share < 1) && !(shown === 0 && share > 0)) return `${text}%`;
+  }
+  return share > 0.5 ? "> 99.99%" : "< 0.01%";
 }
 
 // --- colours ---------------------------------------------------------------------------------------------------------
@@ -424,11 +441,11 @@ function render(view) {
   let winner = 0;
   for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[winner]) winner = i;
   const digit = model.digits[winner];
-  const sure = surePercent(probabilities[winner]);
+  const sure = `${percentText(probabilities[winner])} sure`;
   $(".answer .digit").textContent = String(digit);
-  $(".answer .sure").textContent = `${sure} % sure. ${data.words.bars}`;
+  $(".answer .sure").textContent = `${sure}. ${data.words.bars}`;
   drawBars(view, probabilities, winner);
-  const spoken = `Prediction ${digit}, ${sure} % sure`;
+  const spoken = `Prediction ${digit}, ${sure}`;
   // Said when the pen lifts, and only when it changed: a screen reader is not flooded while drawing.
   if (!view.drawing && $(".spoken").textContent !== spoken) $(".spoken").textContent = spoken;
   drawLayers(view, activations);
@@ -561,7 +578,7 @@ globalThis.nnvizLive = {
     return inputs && Array.from(inputs);
   },
   forward: (modelId, inputs) => forward(MODELS.get(modelId), Float32Array.from(inputs)).map((a) => Array.from(a)),
-  surePercent,
+  percentText,
   view: () => [...VIEWS.values()].at(-1),
   // Draw `strokes` on the live canvas as the pen would and answer for them: the oracle tests' entry.
   replay: (strokes) => {

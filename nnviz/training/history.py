@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nnviz.lesson.wording import percent
 from nnviz.model.network import Network, NetworkConfig
 from nnviz.training.config import TrainingConfig
 from nnviz.training.events import BatchEvent, EpochEvent, FinishedEvent, QueuedEvent, StartedEvent, WeightArrays
@@ -86,7 +87,7 @@ class TrainingHistory:
         """The badge of the finished run's model; its epoch count agrees with the message's."""
         finished = self.finished
         if finished is not None and finished.status == "completed" and finished.test_accuracy is not None:
-            return f"Your model ({finished.test_accuracy:.1%} on test digits)"
+            return f"Your model ({percent(finished.test_accuracy, 1)} on test digits)"
         done = 0 if finished is None else finished.epochs_done
         return f"Your model (stopped after epoch {done} of {self.training_config.epochs})"
 

@@ -20,6 +20,7 @@ from nnviz.classroom.rooms import BadRoomCode, Room, RoomError, normalise_room_c
 from nnviz.classroom.sharing import LINK_CHOICE, share_choices
 from nnviz.figures.board import class_scatter, leaderboard_table, tried_table
 from nnviz.figures.style import PLOT_CONFIG
+from nnviz.lesson.wording import percent
 from nnviz.session.state import board
 from nnviz.session.state.board import BoardState
 from pages.ui import links
@@ -86,7 +87,9 @@ def _teacher_tools(room: Room) -> None:
         st.caption("Your teacher key (only this browser tab shows it; keep it off the projector):")
         st.code(key, language=None)
         if room.entries:
-            names = {e.entry_id: f"{e.nickname} · {e.architecture} · {e.test_accuracy:.1%}" for e in room.entries}
+            names = {
+                e.entry_id: f"{e.nickname} · {e.architecture} · {percent(e.test_accuracy, 1)}" for e in room.entries
+            }
             remove_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
             remove_col.selectbox("Remove a run", list(names), format_func=names.get, key="board_remove_pick")
             button_col.button(

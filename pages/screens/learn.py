@@ -17,6 +17,7 @@ from nnviz.explain.loss_landscape import WeightRef, loss_slice
 from nnviz.figures import learn as figures
 from nnviz.lesson import learn_words as words
 from nnviz.lesson.glossary import explain
+from nnviz.lesson.wording import percent
 from nnviz.model import gradient_step as gd
 from nnviz.model.backprop import loss_and_gradients, network_params
 from nnviz.model.forward import predict_digits
@@ -71,7 +72,7 @@ def _loss_tab(network: Network, model_id: str, current: Input | None, true_digit
         st.subheader(f"How wrong on {len(batch[1]):,} test digits")
         read = _batch_reading(network, model_id, batch)
         acc_col, loss_col = st.columns(2)
-        acc_col.metric("Accuracy", f"{read.accuracy:.1%}", help=explain("accuracy"))
+        acc_col.metric("Accuracy", f"{percent(read.accuracy, 1)}", help=explain("accuracy"))
         loss_col.metric("Mean loss (cross-entropy)", f"{read.mean_loss:.3f}", help=explain("crossentropy"))
         st.markdown(reading.accuracy_and_loss_sentence(read))
 

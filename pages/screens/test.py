@@ -95,7 +95,7 @@ def how_good(network: Network, model_id: str) -> None:
         st.info(f"The MNIST test digits are not available, so the model cannot be tested. {exc}")
         return
     score_col, digits_col = st.columns([1, 2.2], gap="medium")
-    score_col.metric("Right on test digits", f"{evaluation.accuracy:.1%}", help=explain("test_data"))
+    score_col.metric("Right on test digits", f"{wording.percent(evaluation.accuracy, 1)}", help=explain("test_data"))
     score_col.caption(f"{evaluation.correct:,} of {evaluation.total:,} test digits it never saw while training.")
     with digits_col:
         chart(per_digit_figure(evaluation.per_digit, evaluation.digits), **PLOT, key="test_per_digit")
@@ -205,10 +205,10 @@ def ours(network: Network, model_id: str) -> None:
         mnist_col, ours_col = st.columns(2)
         try:
             accuracy = _evaluation(network, model_id).accuracy
-            mnist_col.metric("Right on MNIST test digits", f"{accuracy:.1%}", help=explain("test_data"))
+            mnist_col.metric("Right on MNIST test digits", f"{wording.percent(accuracy, 1)}", help=explain("test_data"))
         except DataUnavailableError:
             mnist_col.caption("The MNIST test digits are not available here.")
-        score = f"{mine.accuracy:.1%}" if mine.total else "–"
+        score = f"{wording.percent(mine.accuracy, 1)}" if mine.total else "–"
         ours_col.metric("Right on our drawings", score, help=explain("our_drawings"))
         ours_col.caption(f"{mine.correct} of {mine.total} drawings of digits it knows.")
         st.caption(captions.TRAINING_VS_REAL_USE)
