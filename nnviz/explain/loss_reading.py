@@ -109,8 +109,8 @@ def accuracy_and_loss_sentence(reading: BatchReading) -> str:
     return (
         f"{percent(reading.accuracy, 1)} right, and the mean loss is {reading.mean_loss:.3f}: "
         f"the {wrong:,} wrong answers average a loss of {reading.mean_loss_wrong:.2f} each and carry "
-        f"{percent(reading.wrong_share_of_loss)} of the total, while the right ones average {reading.mean_loss_right:.3f}, so the loss measures how sure, "
-        "not just how often right."
+        f"{percent(reading.wrong_share_of_loss)} of the total, while the right ones average "
+        f"{reading.mean_loss_right:.3f}, so the loss measures how sure, not just how often right."
     )
 
 
