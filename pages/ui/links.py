@@ -101,7 +101,8 @@ def tabs(page: str) -> Sequence[Any]:
 
 
 def _origin() -> str | None:
-    return public_origin(os.environ.get(PUBLIC_URL_ENV), st.context.url, st.context.headers.get("host"))
+    base = str(st.get_option("server.baseUrlPath") or "")
+    return public_origin(os.environ.get(PUBLIC_URL_ENV), st.context.url, st.context.headers.get("host"), base_path=base)
 
 
 def hand_out_link(address: Address) -> str:
