@@ -64,3 +64,9 @@ def test_loopback_names_and_addresses() -> None:
 def test_the_lan_address_is_an_outside_ipv4_address_or_none() -> None:
     address = lan_address()  # no packet is sent: a UDP connect only picks a route
     assert address is None or (address.count(".") == 3 and not is_loopback(address))
+
+
+def test_an_app_served_under_a_path_keeps_it() -> None:
+    url = "https://school.example/nnviz/lesson"
+    assert public_origin(None, url, None, lan=asked_for_nothing, base_path="/nnviz/") == "https://school.example/nnviz"
+    assert public_origin("https://nnviz.school.example", url, None, base_path="nnviz") == "https://nnviz.school.example"

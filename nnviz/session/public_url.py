@@ -58,6 +58,7 @@ def public_origin(
     request_url: str | None,
     host_header: str | None,
     lan: Callable[[], str | None] = lan_address,
+    base_path: str = "",
 ) -> str | None:
     """The origin students can open, e.g. "http://192.168.1.20:8501", or None when none is known.
 
@@ -66,6 +67,8 @@ def public_origin(
     port are what the teacher typed, which a proxy in front (deploy/nginx.conf) does not change.
     host_header: the request's Host header ("nnviz.school:8501"), used when the URL has no host.
     lan: returns this machine's LAN address (or None), asked only when the request came in on localhost.
+    base_path: the path the app is served under (Streamlit's server.baseUrlPath, e.g. "nnviz"), kept
+    after a host taken from the request; a configured URL already holds it.
     """
     if configured and configured.strip():
         return configured.strip().rstrip("/")
@@ -81,7 +84,8 @@ def public_origin(
         return None
     if is_loopback(host):
         host = lan() or host  # without a network, this machine's own address is all there is
-    return _origin(scheme, host, port)
+    path = base_path.strip().strip("/")
+    return _origin(scheme, host, port) + (f"/{path}" if path else "")
 
 
 def public_link(origin: str | None, relative: str) -> str:

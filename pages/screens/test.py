@@ -22,6 +22,7 @@ from nnviz.lesson.glossary import explain
 from nnviz.model.forward import forward_pass
 from nnviz.model.mnist import DataUnavailableError
 from nnviz.model.network import IMAGE_SIDE, Network
+from nnviz.session.address import Place
 from nnviz.session.clicks import clicked_cell, clicked_image
 from nnviz.session.state import input as inputs
 from nnviz.session.state import test as tests
@@ -81,10 +82,14 @@ def _input_note() -> None:
         return
     note = f"Test digit #{current.test_index} (a {current.true_label}) is now the input."
     st.success(note, icon=":material/check_circle:")
-    links = st.columns(3)
-    links[0].page_link("pages/screens/draw.py", label="See it on Draw", icon=":material/draw:")
-    links[1].page_link("pages/screens/network.py", label="Follow it in Network", icon=":material/hub:")
-    links[2].page_link("pages/screens/learn.py", label="Learn from it", icon=":material/school:")
+    ways = (
+        ("See it on Draw", "draw", "draw"),
+        ("Follow it in Network", "network", "hub"),
+        ("Learn from it", "learn", "school"),
+    )
+    for column, (label, page, icon) in zip(st.columns(3), ways):
+        with column:
+            links.link_to(label, Place(page), icon=f":material/{icon}:")
 
 
 def how_good(network: Network, model_id: str) -> None:

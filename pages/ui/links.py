@@ -88,11 +88,11 @@ def tab_key(page: str) -> str:
 
 def _tab_opened(page: str) -> None:
     # Straight into the address bar: a page drawn in a fragment reruns only the fragment, not the router.
-    tab = query(Address(Place(page, tab_slug(page, state.widget_value(tab_key(page))))))
-    if tab:
-        st.query_params.update(tab)
-    else:
+    tab = Place(page, tab_slug(page, state.widget_value(tab_key(page)))).tab  # None: the first tab, not in links
+    if tab is None:
         st.query_params.pop(TAB_PARAM, None)
+    else:
+        st.query_params[TAB_PARAM] = tab
 
 
 def tabs(page: str) -> Sequence[Any]:
@@ -101,7 +101,8 @@ def tabs(page: str) -> Sequence[Any]:
 
 
 def _origin() -> str | None:
-    return public_origin(os.environ.get(PUBLIC_URL_ENV), st.context.url, st.context.headers.get("host"))
+    base = str(st.get_option("server.baseUrlPath") or "")
+    return public_origin(os.environ.get(PUBLIC_URL_ENV), st.context.url, st.context.headers.get("host"), base_path=base)
 
 
 def hand_out_link(address: Address) -> str:

@@ -1,17 +1,14 @@
-"""Streamlit glue: session-state keys, cached loaders and the per-session model.
+"""The session's model and what is computed from it once: its fingerprint and its per-model results.
 
-This is the only place that knows how state is kept between reruns. Pages ask
-it for "the model of this session" and "the current input" and never touch
-session-state keys themselves. What is cached with `st.cache_resource` is
-shared by every session and never mutated: the default model, the test
-digits, the trainer pool. What belongs to one user (their model, their
-drawing) lives in `st.session_state`, so it never leaks into another session.
+What is cached with `st.cache_resource` is shared by every session and never mutated (the
+default model's results). What belongs to one session (its own model's results) is its results
+concern (nnviz.session.state.results), kept through pages/ui/state.py, so it never leaks into
+another session. The experiment, the link and the view are pages/ui/links.py's.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,15 +18,16 @@ import streamlit as st
 from nnviz.explain.loss_landscape import WeightRef
 from nnviz.model.network import Network
 from nnviz.session.state import learn as learning
+from nnviz.session.state import results
 from nnviz.session.state.learn import LearnState
+from nnviz.session.state.results import ModelResults
 from nnviz.session.state.training import TrainingState
 from pages.ui import state, training
 from pages.ui.resources import default_network
-from pages.ui.state import load
+from pages.ui.state import load, save
 
 T = TypeVar("T")
 
-# Session-state keys, all in one place.
 # The session's model lives in the training concern (pages/ui/training.py); these delegates serve the
 # pages that still ask this module for it.
 
@@ -54,16 +52,6 @@ def session_snapshots() -> tuple | None:
 
 # --- Results computed once per model (Network, Learn and Test pages) ----------------------------------
 
-MODEL_FINGERPRINT = "nnviz_model_fingerprint"  # (network, digest) of the network hashed last, to hash it once
-MODEL_RESULTS = "nnviz_model_results"  # this session's LRU of results computed from its own model
-SESSION_RESULTS_KEPT = 12  # latent maps and top examples of a few layers × epochs; each is small
-
-
-def chart_selection(key: str) -> dict | None:
-    """The selection a plotly chart keyed `key` reports (read in its on_select callback), or None."""
-    state = st.session_state.get(key)
-    return None if state is None else state.get("selection")
-
 
 def pick_weight_from_diagram(model_id: str, ref: WeightRef) -> None:
     """A click on an edge of the Network page's diagram: its weight becomes the Learn page's weight."""
@@ -81,15 +69,14 @@ def model_fingerprint(network: Network) -> str:
     It keys what is computed once per model. The last network hashed is remembered,
     so the same model is not hashed again on every stroke.
     """
-    remembered = st.session_state.get(MODEL_FINGERPRINT)
-    if remembered is not None and remembered[0] is network:
-        return remembered[1]
+    if (remembered := results.fingerprint_of(load(ModelResults), network)) is not None:
+        return remembered
     digest = hashlib.blake2b(network.config.to_json().encode(), digest_size=16)
     for weights, bias in network.arrays():
         digest.update(np.ascontiguousarray(weights).data)
         digest.update(np.ascontiguousarray(bias).data)
     fingerprint = digest.hexdigest()
-    st.session_state[MODEL_FINGERPRINT] = (network, fingerprint)
+    save(results.with_fingerprint(load(ModelResults), network, fingerprint))
     return fingerprint
 
 
@@ -108,13 +95,10 @@ def model_result(kind: str, model_id: str, part: int, network: Network, compute:
     """
     if network is default_network():
         return _shared_model_result(kind, model_id, part, network, compute)
-    results = st.session_state.setdefault(MODEL_RESULTS, OrderedDict())
     key = (kind, model_id, part)
-    if key in results:
-        results.move_to_end(key)
-        return results[key]
-    value = compute(network, part)
-    results[key] = value
-    while len(results) > SESSION_RESULTS_KEPT:
-        results.popitem(last=False)
+    kept, found, value = results.look_up(load(ModelResults), key)
+    if not found:
+        value = compute(network, part)
+        kept = results.with_result(kept, key, value)
+    save(kept)
     return value
