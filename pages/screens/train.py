@@ -162,11 +162,8 @@ def _live_training() -> None:
 
 
 def _run_controls(busy: bool, problem: str | None) -> None:
-    """Train and Stop, and the presets: at the top, so the live curves below them are in view.
-
-    A wrapping row of buttons as wide as their labels: on a narrow projector the
-    row breaks onto two lines instead of cutting a label short.
-    """
+    """Train and Stop, and the presets: at the top, so the live curves below are in view. A wrapping row of
+    buttons as wide as their labels: on a narrow projector it breaks onto two lines instead of cutting a label."""
     with st.container(horizontal=True, key="train_controls"):
         no_guess = guess.curve_missing()
         start = {"type": "primary", "icon": ":material/play_arrow:", "on_click": _start_training}
