@@ -123,8 +123,7 @@ def _form(exp: Experiment, problem: str | None) -> None:
 
 
 def _live_training() -> None:
-    # Run as a fragment that polls the trainer while a run is going (slowly while it waits in line),
-    # so the rest of the page stays still.
+    # A fragment that polls the trainer while a run is going (slowly while in line): the rest of the page stays still.
     session_training.collect()  # a run that ends is adopted and shown here; the whole page is redrawn soon after
     session_training.redraw_when_due()
     if (state := load(TrainingState)).history is None:

@@ -49,9 +49,7 @@ def start(exp: Experiment) -> TrainingHistory | None:
     if not (offer := quote(exp)).allowed:
         save(training.with_train_error(load(TrainingState), offer.refusal()))
         return None
-    owner, still_connected = session_presence()
-    limit = SERVER_SHARE.charge(offer)
-    run = trainer_pool().submit(exp.network, exp.training, owner, still_connected, time_limit_s=limit)
+    run = trainer_pool().submit(exp.network, exp.training, *session_presence(), time_limit_s=SERVER_SHARE.charge(offer))
     history = TrainingHistory(exp.network, exp.training)
     save(training.started(load(TrainingState), run, history))
     return history
