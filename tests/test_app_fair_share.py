@@ -9,7 +9,7 @@ from devkit.app_state import concern
 from nnviz.model.network import NetworkConfig
 from nnviz.session.state.training import TrainingState
 from nnviz.training.config import TrainingConfig
-from nnviz.training.fair_share import FairShare
+from nnviz.training.fair_share import NO_QUEUE, FairShare
 
 HEAVY = {"layers": "512,512,512,512", "epochs": "50", "batch": "8"}
 
@@ -43,3 +43,9 @@ def test_a_heavy_run_past_the_share_is_refused_with_the_reason_and_nothing_start
     at.button(key="train_start").click().run()
     assert any("more than the 1 min of trainer time" in e.value for e in at.error)
     assert concern(at, TrainingState).run is None
+
+
+def test_the_teacher_tools_list_the_trainers() -> None:
+    at = open_page("pages/screens/board.py")
+    at.button(key="board_new").click().run()
+    assert NO_QUEUE in captions(at)  # nobody trains in this test server

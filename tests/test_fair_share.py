@@ -118,3 +118,25 @@ def test_light_runs_spend_nothing_and_get_no_own_limit() -> None:
     light = share.quote("b", NetworkConfig(hidden_sizes=(), digits=(7, 8, 9)), TrainingConfig(), TRAINERS)
     assert not light.heavy and share.charge(light) is None
     assert share.quote("b", HEAVY_NET, TrainingConfig(), TRAINERS).cap_s == 900.0
+
+
+def test_the_teachers_queue_table_says_where_each_run_is_and_what_it_costs() -> None:
+    from nnviz.training.pool import QueuedTraining
+
+    rows = fair_share.queue_table(
+        [
+            QueuedTraining(7, 0, NetworkConfig(), MEDIUM_RUN, True, 3, 95.0),
+            QueuedTraining(9, 2, HEAVY_NET, HEAVY_RUN, True, 1, 0.0),
+        ]
+    )
+    assert rows[0] == {
+        "Run": 7,
+        "Where": "training",
+        "Network": "784-128-64-10, ReLU",
+        "Epochs": 12,
+        "Cost": "4× the default",
+        "Students": 3,
+        "Trained for": "1.6 min",
+    }
+    assert rows[1]["Where"] == "waiting, number 2 in line" and rows[1]["Trained for"] == "—"
+    assert rows[1]["Cost"] == "182× the default"

@@ -305,6 +305,30 @@ def test_without_a_heavy_lane_heavy_runs_take_every_trainer(fake_env: dict[str, 
         pool.shutdown()
 
 
+def test_the_teacher_sees_the_queue_and_stops_a_run_for_everyone_on_it(fake_env: dict[str, str]) -> None:
+    pool = fake_pool(fake_env, "steady", max_concurrent=2, warm_spares=0, share_identical=True)
+    try:
+        heavy = pool.submit(HEAVY_NET, HEAVY_RUN, owner="a")
+        waiting, same = (pool.submit(HEAVY_NET, TrainingConfig(epochs=40), owner=o) for o in ("b", "c"))
+        default = pool.submit(NetworkConfig(), TrainingConfig(), owner="d")
+        queue = pool.queue()
+        assert [(q.position, q.heavy, q.students) for q in queue] == [(0, True, 1), (0, False, 1), (1, True, 2)]
+        wait_started(heavy)
+        assert pool.stop_training(queue[2].training_id)  # in line: both students on it are told
+        for run in (waiting, same):
+            done = finished(collect(run))
+            assert done.status == "stopped" and "Your teacher stopped this run" in done.message
+        assert pool.stop_training(queue[0].training_id)  # under way
+        done = finished(collect(heavy))
+        assert done.status == "stopped" and "Your teacher stopped this run" in done.message
+        assert [q.training_id for q in pool.queue()] == [queue[1].training_id]
+        assert not pool.stop_training(queue[0].training_id)  # gone already
+        default.stop()
+        collect(default)
+    finally:
+        pool.shutdown()
+
+
 def test_a_run_with_its_own_shorter_limit_is_ended_at_it(
     fake_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

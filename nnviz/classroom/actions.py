@@ -45,7 +45,7 @@ def claim_board(state: BoardState, store: RoomStore, code: str, key: str) -> Boa
 def remove_run(state: BoardState, store: RoomStore, code: str, entry_id: str | None) -> BoardState:
     """The teacher removes one posted run (nothing happens when none is picked)."""
     key = board.teacher_key(state, code)
-    if entry_id is None or key is None:
+    if not entry_id or key is None:
         return state
     try:
         store.remove_entry(code, key, entry_id)

@@ -158,3 +158,22 @@ class FairShare:
 
 
 SERVER_SHARE = FairShare()  # one per server process, like its trainer pool
+
+
+def queue_table(queued: list) -> list[dict[str, object]]:
+    """The teacher's view of the trainers: one row per nnviz.training.pool.QueuedTraining, as plain values."""
+    return [
+        {
+            "Run": q.training_id,
+            "Where": "training" if q.position == 0 else f"waiting, number {q.position} in line",
+            "Network": q.network.describe(),
+            "Epochs": q.training.epochs,
+            "Cost": times_default(run_cost(q.network, q.training)) + " the default",
+            "Students": q.students,
+            "Trained for": duration(q.seconds) if q.position == 0 else "—",
+        }
+        for q in queued
+    ]
+
+
+NO_QUEUE = "No run is training or waiting right now."

@@ -65,6 +65,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -126,7 +127,26 @@ MESSAGES = {
     "abandoned": "This run was ended because its page stopped asking for news (was the tab closed?). "
     + PREVIOUS_MODEL_KEPT,
     "replaced": f"Replaced by a newer run from the same page. {PREVIOUS_MODEL_KEPT}",
+    "teacher": f"Your teacher stopped this run to free a trainer for the class. {PREVIOUS_MODEL_KEPT}",
 }
+
+
+@dataclass(frozen=True)
+class QueuedTraining:
+    """One training as the teacher's queue shows it.
+
+    training_id: what `TrainerPool.stop_training` takes; position: 0 while it trains, else its place in line;
+    network, training: its settings; heavy: costs more than the default; students: sessions watching it;
+    seconds: how long it has trained (0 while it waits).
+    """
+
+    training_id: int
+    position: int
+    network: NetworkConfig
+    training: TrainingConfig
+    heavy: bool
+    students: int
+    seconds: float
 
 
 def default_concurrency() -> int:
@@ -547,6 +567,38 @@ class TrainerPool:
             training.join(run)
             self._dispatch()
         return run
+
+    def queue(self) -> list[QueuedTraining]:
+        """Every training under way, then every one in line (in order): what the teacher's board lists."""
+        with self._lock:
+            now = time.monotonic()
+            running = sorted(self._running, key=lambda t: t.id)
+            return [
+                QueuedTraining(
+                    t.id,
+                    position,
+                    t.network_config,
+                    t.training_config,
+                    t.heavy,
+                    len(t.runs),
+                    0.0 if t.started_at is None else now - t.started_at,
+                )
+                for t, position in [*((t, 0) for t in running), *((t, i) for i, t in enumerate(self._waiting, 1))]
+                if t.result is None and t.stop_requested_at is None
+            ]
+
+    def stop_training(self, training_id: int) -> bool:
+        """The teacher stops a training (under way or in line) for every session on it; False if it is gone
+        or already stopping."""
+        with self._lock:
+            training = next((t for t in [*self._running, *self._waiting] if t.id == training_id), None)
+            if training is None or training.result is not None or training.stop_requested_at is not None:
+                return False
+            for run in list(training.runs):
+                self._detach(run, MESSAGES["teacher"])
+            if training.runs:  # not yet begun on its worker: no run was answered above, so stop it as a whole
+                self._stop_training(training)
+            return True
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (busy, idle or still starting)."""

@@ -23,28 +23,29 @@ from nnviz.figures.style import PLOT_CONFIG
 from nnviz.lesson.wording import percent
 from nnviz.session.state import board
 from nnviz.session.state.board import BoardState
+from nnviz.training.fair_share import NO_QUEUE, queue_table
 from pages.ui import links
 from pages.ui.board_widgets import rooms
+from pages.ui.resources import trainer_pool
 from pages.ui.state import load, save, widget_value
 from pages.ui.view import chart
 
+SHARE_WIDGETS = ("board_share_pick", "board_share_link")
 BOARD_POLL_S = 4.0  # the board asks the room "anything new?" this often; it redraws only when the answer is yes
 
 
-def _act(action: Callable[..., BoardState], *args: object) -> None:
-    save(action(load(BoardState), rooms(), *args))
+def _act(action: Callable[..., BoardState], code: str, *widget_keys: str) -> None:
+    save(action(load(BoardState), rooms(), code, *(widget_value(key, "") for key in widget_keys)))
 
 
-def _claim(code: str) -> None:
-    _act(actions.claim_board, code, widget_value("board_claim_key", ""))
-
-
-def _remove(code: str) -> None:
-    _act(actions.remove_run, code, widget_value("board_remove_pick"))
-
-
-def _share(code: str) -> None:
-    _act(actions.share, code, widget_value("board_share_pick"), widget_value("board_share_link", ""))
+def _trainers(pick: str = "board_queue_pick") -> None:
+    if not (rows := queue_table(trainer_pool().queue())):
+        st.caption(NO_QUEUE)
+        return
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="board_queue")
+    pick_col, stop_col = st.columns([3, 1], vertical_alignment="bottom")
+    pick_col.selectbox("The trainers: stop a run (for all on it)", [row["Run"] for row in rows], key=pick)
+    stop_col.button("Stop it", key="board_stop", on_click=lambda: trainer_pool().stop_training(widget_value(pick)))
 
 
 def _open_new_board() -> None:
@@ -82,7 +83,8 @@ def _teacher_tools(room: Room) -> None:
         if key is None:
             st.caption("Opened this board on another device? Enter its teacher key to remove runs or share settings.")
             st.text_input("Teacher key", key="board_claim_key", type="password")
-            st.button("Unlock", key="board_claim", on_click=_claim, args=(room.code,))
+            claim = (actions.claim_board, room.code, "board_claim_key")
+            st.button("Unlock", key="board_claim", on_click=_act, args=claim)
             return
         st.caption("Your teacher key (only this browser tab shows it; keep it off the projector):")
         st.code(key, language=None)
@@ -92,17 +94,17 @@ def _teacher_tools(room: Room) -> None:
             }
             remove_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
             remove_col.selectbox("Remove a run", list(names), format_func=names.get, key="board_remove_pick")
-            button_col.button(
-                "Remove", key="board_remove", icon=":material/delete:", on_click=_remove, args=(room.code,)
-            )
+            remove = (actions.remove_run, room.code, "board_remove_pick")
+            button_col.button("Remove", key="board_remove", icon=":material/delete:", on_click=_act, args=remove)
         st.markdown("**Share an experiment with the room**")
         choices = share_choices()
         st.radio("Experiment", list(choices), format_func=choices.get, key="board_share_pick", horizontal=True)
         if widget_value("board_share_pick") == LINK_CHOICE:
             link_label = "A link from the Train page (its address bar)"
             st.text_input(link_label, key="board_share_link", placeholder="…/train?layers=32&epochs=2")
-        share = {"icon": ":material/campaign:", "on_click": _share, "args": (room.code,)}
+        share = {"icon": ":material/campaign:", "on_click": _act, "args": (actions.share, room.code, *SHARE_WIDGETS)}
         st.button("Share with the room", key="board_share", **share)
+        _trainers()
 
 
 def _results(room: Room) -> None:

@@ -135,8 +135,7 @@ def _form(exp: Experiment, problem: str | None) -> None:
 
 
 def _live_training() -> None:
-    # Run as a fragment that polls the trainer while a run is going (slowly while it waits in line),
-    # so the rest of the page stays still.
+    # A fragment that polls the trainer while a run is going (slowly while in line): the rest of the page stays still.
     session_training.collect()  # a run that ends is adopted and shown here; the whole page is redrawn soon after
     session_training.redraw_when_due()
     if (state := load(TrainingState)).history is None:
@@ -174,11 +173,8 @@ def _live_training() -> None:
 
 
 def _run_controls(busy: bool, problem: str | None) -> None:
-    """Train and Stop, and the presets: at the top, so the live curves below them are in view.
-
-    A wrapping row of buttons as wide as their labels: on a narrow projector the
-    row breaks onto two lines instead of cutting a label short.
-    """
+    """Train and Stop, and the presets: at the top, so the live curves below are in view. A wrapping row of
+    buttons as wide as their labels: on a narrow projector it breaks onto two lines instead of cutting a label."""
     with st.container(horizontal=True, key="train_controls"):
         no_guess = guess.curve_missing()
         start = {"type": "primary", "icon": ":material/play_arrow:", "on_click": _start_training}

@@ -13,7 +13,7 @@ from nnviz.session.state import training
 from nnviz.session.state.board import BoardState
 from nnviz.session.state.experiment import ExperimentState, keeping_view
 from nnviz.session.state.training import TrainingState
-from nnviz.training import redraw
+from nnviz.training import redraw, restart
 from nnviz.training.fair_share import SERVER_SHARE, Quote
 from nnviz.training.history import TrainingHistory
 from nnviz.training.pool import HEARTBEAT_S
@@ -49,9 +49,7 @@ def start(exp: Experiment) -> TrainingHistory | None:
     if not (offer := quote(exp)).allowed:
         save(training.with_train_error(load(TrainingState), offer.refusal()))
         return None
-    owner, still_connected = session_presence()
-    limit = SERVER_SHARE.charge(offer)
-    run = trainer_pool().submit(exp.network, exp.training, owner, still_connected, time_limit_s=limit)
+    run = trainer_pool().submit(exp.network, exp.training, *session_presence(), time_limit_s=SERVER_SHARE.charge(offer))
     history = TrainingHistory(exp.network, exp.training)
     save(training.started(load(TrainingState), run, history))
     return history
@@ -81,14 +79,13 @@ def collect() -> bool:
 def redraw_when_due() -> None:
     """In a polling fragment: redraw the whole page once the staggered moment after a run's end has come."""
     if load(redraw.Redraw).is_due():
-        save(redraw.Redraw())
+        save(redraw.Redraw())  # before the rerun: the full run calls this fragment inline, and must not loop
         st.rerun()
 
 
 def use_kept_run(number: int) -> None:
     """Make kept run `number` the session's model again; the form and the link show its settings."""
-    state = training.use_kept_run(load(TrainingState), number)
-    save(state)
+    save(state := training.use_kept_run(load(TrainingState), number))
     if state.active_run == number:
         _show_settings_of(state, number)
 
@@ -105,7 +102,12 @@ def _heartbeat() -> None:
 
 
 def keep_training_alive() -> None:
-    """On every page, after it ran: while a run is in progress, poll it every HEARTBEAT_S seconds (renders nothing).
-    Without it a student reading the Draw page while their run trains would look like a closed tab to the pool."""
+    """On every page, after it ran: while a run is in progress, poll it every HEARTBEAT_S seconds (else a student
+    reading Draw while their run trains looks like a closed tab); say once if a restart took the model."""
     save(redraw.Redraw())  # this full run drew the whole page: no redraw is pending
+    save(marker := restart.step(load(restart.ModelMarker), st.context.cookies, not is_default_network()))
+    if marker.notice:  # a toast: seen on whatever page the reconnect lands
+        st.toast(marker.notice, icon=":material/restart_alt:", duration="infinite")
+    if marker.script:
+        st.html(marker.script, unsafe_allow_javascript=True)
     st.fragment(_heartbeat, run_every=HEARTBEAT_S if load(TrainingState).in_progress else None)()

@@ -79,7 +79,8 @@ def test_two_students_train_and_the_board_shows_both(chromium: Any, student_and_
             join_and_train(student, student_url, code, nickname)
         for student in students:
             student.get_by_text("Done!", exact=False).wait_for(timeout=TRAINING_TIMEOUT_MS)
-            assert "784-16-10" in student.inner_text("body")
+            # The run's end shows at once; the whole page (its model badge) is redrawn a staggered moment later.
+            student.get_by_text("784-16-10", exact=False).first.wait_for(timeout=BOARD_TIMEOUT_MS)
 
         # No reload: the board's own polling brings the two runs in.
         board.wait_for_function(
