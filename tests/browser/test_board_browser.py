@@ -69,6 +69,7 @@ def join_and_train(page: Any, url: str, code: str, nickname: str) -> None:
     page.locator(".st-key-train_start button").click()
 
 
+@pytest.mark.usefixtures("needs_mnist")  # the students train
 def test_two_students_train_and_the_board_shows_both(chromium: Any, student_and_board_urls: tuple[str, str]) -> None:
     student_url, board_url = student_and_board_urls
     contexts = [chromium.new_context(viewport=VIEWPORT) for _ in range(3)]

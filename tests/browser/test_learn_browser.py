@@ -20,6 +20,7 @@ def loss_value(page: Any, label: str) -> float:
     return float(value)
 
 
+@pytest.mark.usefixtures("needs_mnist")  # the Learn page's 1,000 test digits
 def test_three_steps_teach_a_drawn_3_to_be_an_8(page: Any, app_url: str) -> None:
     open_app_page(page, app_url)
     page.locator(NAV_LINK, has_text="Learn").first.click()

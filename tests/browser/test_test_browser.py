@@ -58,6 +58,7 @@ def wait_for_text(page: Any, text: str, timeout_ms: float = 30_000) -> None:
     )
 
 
+@pytest.mark.usefixtures("needs_mnist")  # the 10,000 test digits
 def test_a_mistake_clicked_in_the_matrix_opens_on_draw_with_its_true_label(page: Any, app_url: str) -> None:
     open_app_page(page, app_url)
     open_page(page, "Test", "test")
