@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import PROJECT_ROOT
+from devkit.data_dir import PROJECT_ROOT
 
 ADAPTER = PROJECT_ROOT / "pages" / "ui" / "state.py"
 
