@@ -4,7 +4,8 @@
 `trace` read a plotly figure the page showed; `mnist_image` and `use_session_model` set up what
 the page is given (a real test digit, a trained-like session model); `open_learn_tab` opens one of
 the Learn page's tabs; `tiny_settings` and `wait_for_training` run a small real training from the
-Train page (slow: a worker starts TensorFlow).
+Train page (slow: a worker starts TensorFlow). `streamlit_startup_done_once` (used by tests/conftest.py)
+keeps AppTest from redoing Streamlit's per-process start-up work at every run.
 """
 
 from __future__ import annotations
