@@ -4,7 +4,8 @@
 `trace` read a plotly figure the page showed; `mnist_image` and `use_session_model` set up what
 the page is given (a real test digit, a trained-like session model); `open_learn_tab` opens one of
 the Learn page's tabs; `tiny_settings` and `wait_for_training` run a small real training from the
-Train page (slow: a worker starts TensorFlow).
+Train page (slow: a worker starts TensorFlow). `streamlit_startup_done_once` (used by tests/conftest.py)
+keeps AppTest from redoing Streamlit's per-process start-up work at every run.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +21,7 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 from streamlit.components.v2 import manifest_scanner
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest
 
 from devkit.app_state import concern, put_concern
@@ -33,18 +36,28 @@ TRAINING_DEADLINE_S = 240  # a cold worker imports TensorFlow first
 
 
 @contextmanager
-def components_scanned_once() -> Iterator[None]:
-    """While inside, Streamlit scans the installed packages for components once, not at every AppTest start.
+def streamlit_startup_done_once() -> Iterator[None]:
+    """While inside, AppTest does once per process what Streamlit otherwise redoes for every AppTest run.
 
-    Each AppTest run of a fresh app reads the metadata of every installed distribution (hundreds here)
-    looking for Streamlit components: about a third of the CPU of the AppTests. What is installed cannot
-    change during a test run, so the first scan's answer is kept. Streamlit is pinned, and this names
-    only the scanner's module function, which Streamlit looks up at each call.
+    Each run of a fresh AppTest reads the metadata of every installed distribution (hundreds here)
+    looking for Streamlit components, and compiles app.py and the page again (with its "magic"
+    rewrite of the source) into a new bytecode cache. What is installed and the scripts cannot change
+    during a test run, so the first answers are kept. Streamlit is pinned; this names only the scanner's
+    module function (looked up at each call) and the script cache's one method.
     """
+    compiled: dict[str, object] = {}
+    compile_script = ScriptCache.get_bytecode
+
+    def get_bytecode(cache: ScriptCache, script_path: str) -> object:
+        key = os.path.abspath(script_path)
+        if key not in compiled:
+            compiled[key] = compile_script(cache, script_path)
+        return compiled[key]
+
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            manifest_scanner, "scan_component_manifests", functools.cache(manifest_scanner.scan_component_manifests)
-        )
+        scan = functools.cache(manifest_scanner.scan_component_manifests)
+        patch.setattr(manifest_scanner, "scan_component_manifests", scan)
+        patch.setattr(ScriptCache, "get_bytecode", get_bytecode)
         yield
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from devkit.app_kit import components_scanned_once
+from devkit.app_kit import streamlit_startup_done_once
 from devkit.ci import skip_or_fail
 from devkit.data_dir import real_data_dir
 from nnviz.model.default_model import load_default_network
@@ -78,23 +78,23 @@ def _point_the_app_at_real_data() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _scan_streamlit_components_once() -> Iterator[None]:
-    """Every AppTest would scan all installed packages for Streamlit components again: scan once per run."""
-    with components_scanned_once():
+def _streamlit_startup_once() -> Iterator[None]:
+    """Every AppTest run would scan the installed packages for components and compile the scripts again."""
+    with streamlit_startup_done_once():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _no_spare_trainer_in_fast_tests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Outside slow tests, the trainer pool starts no spare worker ahead of need.
+@pytest.fixture(scope="session", autouse=True)
+def _no_spare_trainer_in_a_fast_run(request: pytest.FixtureRequest) -> None:
+    """In a run without slow tests (the fast tier), the trainer pool starts no spare worker ahead of need.
 
     Opening the Train page makes the server's pool keep a spare worker ready (a process that imports
-    TensorFlow and loads MNIST: seconds of CPU), so that Train answers at once. A test that does not
-    train would pay for it on the other core. Slow tests, which train or test the pool itself, keep
-    the real behaviour; a run that is submitted still starts its worker on demand.
+    TensorFlow and loads MNIST: seconds of CPU), so that Train answers at once. Tests that do not train
+    would pay for it on the other core. A run with slow tests (CI) keeps the real behaviour. Left in
+    place until the process ends, because the pool's watchdog thread outlives the test session.
     """
-    if request.node.get_closest_marker("slow") is None:
-        monkeypatch.setattr(TrainerPool, "_top_up_spares", lambda self: None)
+    if not any(item.get_closest_marker("slow") for item in request.session.items):
+        TrainerPool._top_up_spares = lambda self: None  # type: ignore[method-assign]
 
 
 @pytest.fixture(scope="module")
