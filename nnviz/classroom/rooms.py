@@ -449,7 +449,8 @@ class InMemoryRoomStore:
 _LIVE = """
 local function live(room, now, idle)
   local meta = redis.call('HMGET', room, 'expires', 'active')
-  return meta[1] and now < math.min(tonumber(meta[1]), tonumber(meta[2]) + idle)
+  -- a room opened before rooms had an 'active' time counts as active until its expiry
+  return meta[1] and now < math.min(tonumber(meta[1]), tonumber(meta[2] or meta[1]) + idle)
 end
 """
 _TOUCH = """
