@@ -547,8 +547,13 @@ async def burst(
         end = next((t for t, _ in s.outcomes if t > click), None)
         positions = [body.split("number ")[1].split(" ")[0] for t, body in s.queue_alerts if "number " in body]
         rows.append((s, click, first, loss, end, positions))
-    # A run's own time: from its first loss point to its end (what a trainer spent on it, near enough).
-    run_times = [end - loss for _, _, _, loss, end, _ in rows if loss is not None and end is not None]
+    # A run's own time, near enough what a trainer spent on it: from the last moment it was seen waiting in
+    # line (or its press, if it never waited) to its end. Short runs often show no loss point between two polls.
+    run_times = []
+    for s, click, _, _, end, _ in rows:
+        if end is not None:
+            left_line = max([t for t, _ in s.queue_alerts if click < t < end], default=click)
+            run_times.append(end - left_line)
     auto_rates = [s.auto_sent / wall for s in sessions]
     errors = [e for s in sessions for e in s.errors] + probe.errors
     for session in [*sessions, probe]:
