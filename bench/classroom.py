@@ -590,7 +590,7 @@ def print_burst(title: str, result: dict, verbose: bool) -> None:
     )
     print(f"  first loss point: {len(losses)}/{len(rows)}, max {max(losses, default=float('nan')):.1f} s")
     print(f"  finished: {len(ends)}/{len(rows)}, last at {max(ends, default=float('nan')):.1f} s")
-    if result.get("varied"):
+    if result.get("varied") and result["run_times"]:
         ideal = sum(result["run_times"]) / result["trainers"]
         print(
             f"  sum of run times / {result['trainers']} trainers = {ideal:.1f} s; last finish / that = "
