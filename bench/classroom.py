@@ -22,7 +22,11 @@ What it prints (every part bounded in count and time; talks only to 127.0.0.1):
             point, finish; reruns sent per session per second while waiting;
             peak RSS of server + workers; a Draw probe's stroke p95 during the
             burst vs idle.
+  varied    30 sessions press Train with 30 different settings within 1 s: first message
+            (target ≤ 2 s for all), last finish vs the sum of run times / trainers (≤ 1.2×),
+            a Draw probe's stroke p95 during the burst and as the runs end (≤ 1.5× idle).
   lab       30 sessions press the Lab example at once: time until all finish.
+  heavylab  two students start heavy runs, then 30 press the Lab example: every Lab run ≤ 60 s.
   busy      stroke p95 on Draw while 2 different trainings run vs idle.
   abandon   a session's socket is closed mid-run while another session waits
             in line: seconds until the waiting run starts (its trainer freed).
@@ -67,7 +71,15 @@ from websockets.exceptions import ConnectionClosed
 from devkit.browser import DIGIT_STROKES, PROJECT_ROOT, StreamlitServer
 from devkit.data_dir import real_data_dir
 
-PARTS = ("cpu", "draw", "burst", "lab", "busy", "abandon")
+PARTS = ("cpu", "draw", "burst", "varied", "lab", "heavylab", "busy", "abandon")
+HEAVY_RUN = "layers=512,512,512,512&epochs=50&batch=8"  # ~180x the default run: hours of one trainer
+
+
+def varied_run(k: int) -> str:
+    """Session k's own settings in the varied burst: small runs of different sizes and seeds, none alike."""
+    return f"seed={400 + k}&epochs={1 + k % 3}&images={(1000, 2000, 5000)[k % 3]}&layers={16 * (1 + k % 4)}"
+
+
 CANVAS_SIDE = 280
 PEN = 20
 STROKE_EVERY_S = 2.0
@@ -486,9 +498,15 @@ async def probe_strokes(probe: Session, seconds: float, stop: Callable[[], bool]
     return latencies
 
 
-async def burst(base: str, server_pid: int, n: int, button: str, limit_s: float, query: str = "") -> dict:
-    """n sessions on /train press `button` within 1 s; timeline per session and a Draw probe."""
-    sessions = await open_sessions(base, n, "train", query=query, prefix=f"{button[6:9]}-")
+async def burst(
+    base: str, server_pid: int, n: int, button: str, limit_s: float, query: str = "", varied: bool = False
+) -> dict:
+    """n sessions on /train press `button` within 1 s; timeline per session and a Draw probe.
+    varied: every session has its own settings (varied_run), so nothing is shared."""
+    if varied:
+        sessions = [s for k in range(n) for s in await open_sessions(base, 1, "train", varied_run(k), f"v{k}-")]
+    else:
+        sessions = await open_sessions(base, n, "train", query=query, prefix=f"{button[6:9]}-")
     (probe,) = await open_sessions(base, 1, "", prefix="probe-")
     idle = await probe_strokes(probe, 8)
     clicks: dict[str, float] = {}
@@ -529,6 +547,13 @@ async def burst(base: str, server_pid: int, n: int, button: str, limit_s: float,
         end = next((t for t, _ in s.outcomes if t > click), None)
         positions = [body.split("number ")[1].split(" ")[0] for t, body in s.queue_alerts if "number " in body]
         rows.append((s, click, first, loss, end, positions))
+    # A run's own time, near enough what a trainer spent on it: from the last moment it was seen waiting in
+    # line (or its press, if it never waited) to its end. Short runs often show no loss point between two polls.
+    run_times = []
+    for s, click, _, _, end, _ in rows:
+        if end is not None:
+            left_line = max([t for t, _ in s.queue_alerts if click < t < end], default=click)
+            run_times.append(end - left_line)
     auto_rates = [s.auto_sent / wall for s in sessions]
     errors = [e for s in sessions for e in s.errors] + probe.errors
     for session in [*sessions, probe]:
@@ -544,6 +569,7 @@ async def burst(base: str, server_pid: int, n: int, button: str, limit_s: float,
         "busy_n": len(busy),
         "auto_per_s": statistics.mean(auto_rates) if auto_rates else 0.0,
         "errors": errors,
+        "run_times": run_times,
     }
 
 
@@ -564,6 +590,13 @@ def print_burst(title: str, result: dict, verbose: bool) -> None:
     )
     print(f"  first loss point: {len(losses)}/{len(rows)}, max {max(losses, default=float('nan')):.1f} s")
     print(f"  finished: {len(ends)}/{len(rows)}, last at {max(ends, default=float('nan')):.1f} s")
+    if result.get("varied") and result["run_times"]:
+        ideal = sum(result["run_times"]) / result["trainers"]
+        print(
+            f"  sum of run times / {result['trainers']} trainers = {ideal:.1f} s; last finish / that = "
+            f"{max(ends, default=float('nan')) / ideal:.2f} (target ≤ 1.2); first message ≤ 2 s for "
+            f"{sum(1 for f in firsts if f <= 2.0)}/{len(rows)}"
+        )
     print(
         f"  server CPU {result['cpu']:.0%} of a core (this bench: {result['client']:.0%}); "
         f"auto-reruns sent per session {result['auto_per_s']:.2f}/s; "
@@ -573,6 +606,24 @@ def print_burst(title: str, result: dict, verbose: bool) -> None:
         f"  Draw probe stroke p95: idle {result['idle_p95']:.0f} ms, during {result['busy_p95']:.0f} ms "
         f"({result['busy_n']} strokes)"
     )
+
+
+async def heavy_and_lab(base: str, server_pid: int, n: int, limit_s: float) -> dict:
+    """Two students start heavy runs (HEAVY_RUN), then a class of n presses the Lab example: every Lab run's time."""
+    heavy = []
+    for k in range(2):
+        (s,) = await open_sessions(base, 1, "train", query=f"{HEAVY_RUN}&seed={300 + k}", prefix=f"h{k}-")
+        await s.press("train_start")
+        heavy.append(s)
+    for s in heavy:  # both are training (or one waits in the heavy lane) before the class presses
+        await s.wait_for(lambda s=s: bool(s.progress or s.queue_alerts or s.outcomes), 90)
+    result = await burst(base, server_pid, n, "train_preset_lab", limit_s)
+    for s in heavy:
+        await s.press("train_stop")
+    await asyncio.sleep(1)
+    for s in heavy:
+        await s.close()
+    return result
 
 
 async def busy_drawing(base: str, n_trainings: int, seconds: float) -> dict[str, float]:
@@ -677,9 +728,16 @@ async def run(args: argparse.Namespace, server: StreamlitServer) -> None:
     if "burst" in parts:
         result = await burst(server.url, pid, args.burst, "train_start", args.burst_limit)
         print_burst(f"training burst (page defaults, Train within 1 s; limit {args.burst_limit:g} s)", result, True)
+    if "varied" in parts:
+        result = await burst(server.url, pid, args.burst, "train_start", args.burst_limit, varied=True)
+        result |= {"varied": True, "trainers": args.trainers}
+        print_burst(f"training burst, {args.burst} different settings (limit {args.burst_limit:g} s)", result, False)
     if "lab" in parts:
         result = await burst(server.url, pid, args.burst, "train_preset_lab", args.lab_limit)
         print_burst(f"Lab example burst (limit {args.lab_limit:g} s; target all finish ≤ 30 s)", result, False)
+    if "heavylab" in parts:
+        result = await heavy_and_lab(server.url, pid, args.burst, args.lab_limit)
+        print_burst(f"two heavy runs ({HEAVY_RUN}), then the Lab example burst (target all ≤ 60 s)", result, False)
     if "busy" in parts:
         busy = await busy_drawing(server.url, 2, args.busy_seconds)
         print(

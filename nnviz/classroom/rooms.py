@@ -272,11 +272,10 @@ NOT_TEACHER = "Only the teacher who opened this board can do that."
 UNKNOWN_MEMBER = "You are not in this room any more. Join it again with the code on the board."
 
 
-def nickname_taken(nickname: str) -> NicknameTaken:
-    return NicknameTaken(
-        f"Someone in this room already has a nickname that looks like “{nickname}”. Pick another one "
-        "(add a word or a number)."
-    )
+# The nickname itself is not quoted: pages show this sentence as markdown, and a nickname is untrusted text.
+NICKNAME_TAKEN = (
+    "Someone in this room already has a nickname that looks like yours. Pick another one (add a word or a number)."
+)
 
 
 def _owner_id(kind: str, who: str) -> str:
@@ -384,7 +383,7 @@ class InMemoryRoomStore:
             if len(room.members) >= MAX_MEMBERS:
                 raise RoomFull(MEMBERS_FULL)
             if skeleton(nickname) in room.names:
-                raise nickname_taken(nickname)
+                raise NicknameTaken(NICKNAME_TAKEN)
             member_id = secrets.token_hex(8)
             room.members[member_id] = nickname
             room.names[skeleton(nickname)] = member_id
@@ -452,7 +451,8 @@ class InMemoryRoomStore:
 _LIVE = """
 local function live(room, now, idle)
   local meta = redis.call('HMGET', room, 'expires', 'active')
-  return meta[1] and now < math.min(tonumber(meta[1]), tonumber(meta[2]) + idle)
+  -- a room opened before rooms had an 'active' time counts as active until its expiry
+  return meta[1] and now < math.min(tonumber(meta[1]), tonumber(meta[2] or meta[1]) + idle)
 end
 """
 _TOUCH = """
@@ -672,7 +672,7 @@ class RedisRoomStore:
         if outcome == -2:
             raise RoomFull(MEMBERS_FULL)
         if outcome == -4:
-            raise nickname_taken(nickname)
+            raise NicknameTaken(NICKNAME_TAKEN)
         return member_id
 
     @_plain_redis_errors
