@@ -8,8 +8,6 @@
 - pages/ stays small: at most 2,600 lines in all and 350 per file.
 
 Each rule's checker is tested on a few lines of code, so a rule that can no longer fail is noticed.
-The session-state, private-API and 2,600-line rules are checked here once the pages that still break
-them (pages/ui/session.py, pages/screens/lesson.py) have been reshaped on their own branch.
 """
 
 from __future__ import annotations
@@ -110,9 +108,24 @@ def private_streamlit_uses(tree: ast.Module) -> Iterator[ast.AST]:
 # --- the rules -------------------------------------------------------------------------------------------------------
 
 
+def test_only_the_state_adapter_touches_session_state() -> None:
+    offenders = [
+        where(path, node)
+        for path in streamlit_side()
+        if path != STATE_ADAPTER
+        for node in session_state_uses(parsed(path))
+    ]
+    assert not offenders, "load and save session state through pages/ui/state.py:\n" + "\n".join(offenders)
+
+
 def test_every_help_text_comes_from_the_glossary() -> None:
     offenders = [where(path, node) for path in streamlit_side() for node in literal_help_texts(parsed(path))]
     assert not offenders, "help= takes explain(key) from nnviz/lesson/glossary.py:\n" + "\n".join(offenders)
+
+
+def test_no_private_streamlit_api() -> None:
+    offenders = [where(path, node) for path in streamlit_side() for node in private_streamlit_uses(parsed(path))]
+    assert not offenders, "use Streamlit's public API only:\n" + "\n".join(offenders)
 
 
 def test_the_top_level_pages_folder_holds_only_its_init_and_folders() -> None:
@@ -123,6 +136,11 @@ def test_the_top_level_pages_folder_holds_only_its_init_and_folders() -> None:
     )
     assert not loose, f"Streamlit's legacy folder mode would serve these by URL: {loose}"
     assert (PAGES / "__init__.py").is_file()
+
+
+def test_pages_hold_at_most_2600_lines_in_all() -> None:
+    total = sum(line_count(path) for path in PAGES.rglob("*.py"))
+    assert total <= MAX_PAGES_LINES, f"pages/ has {total:,} lines; move logic and sentences to nnviz/"
 
 
 def test_no_page_file_is_over_350_lines() -> None:
