@@ -38,6 +38,12 @@ MAX_HIDDEN_LAYERS = 4
 MAX_LAYER_SIZE = 512
 
 
+def _said(value: object, limit: int = 40) -> str:
+    """`value` as a message quotes it, cut to `limit` characters (a crafted file may hold a 300-digit size)."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 @dataclass(frozen=True)
 class NetworkConfig:
     """The architecture of a fully connected digit classifier.
@@ -66,7 +72,7 @@ class NetworkConfig:
             raise ValueError(f"At most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden_sizes)}.")
         for i, size in enumerate(self.hidden_sizes, start=1):
             if not 1 <= size <= MAX_LAYER_SIZE:
-                raise ValueError(f"Hidden layer {i} needs 1 to {MAX_LAYER_SIZE} neurons, got {size}.")
+                raise ValueError(f"Hidden layer {i} needs 1 to {MAX_LAYER_SIZE} neurons, got {_said(size)}.")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"Unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}.")
         if self.initializer not in INITIALIZERS:
@@ -74,9 +80,9 @@ class NetworkConfig:
         if len(self.digits) < 2:
             raise ValueError("Pick at least two digits to learn: with one there is nothing to tell apart.")
         if any(not 0 <= d <= 9 for d in self.digits):
-            raise ValueError(f"Digits must be 0 to 9, got {list(self.digits)}.")
+            raise ValueError(f"Digits must be 0 to 9, got {_said(list(self.digits))}.")
         if list(self.digits) != sorted(set(self.digits)):
-            raise ValueError(f"Digits must be ascending and unique, got {list(self.digits)}.")
+            raise ValueError(f"Digits must be ascending and unique, got {_said(list(self.digits))}.")
         return self
 
     @property

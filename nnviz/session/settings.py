@@ -267,6 +267,7 @@ PRESETS: dict[str, Preset] = {
 
 
 def _shown(text: str) -> str:
+    text = " ".join(text.split())  # a line break in a link's name or value stays inside one sentence
     return text if len(text) <= MAX_SHOWN_TEXT else text[:MAX_SHOWN_TEXT] + "…"
 
 
