@@ -74,9 +74,13 @@ class NetworkConfig:
             if not 1 <= size <= MAX_LAYER_SIZE:
                 raise ValueError(f"Hidden layer {i} needs 1 to {MAX_LAYER_SIZE} neurons, got {_said(size)}.")
         if self.activation not in ACTIVATIONS:
-            raise ValueError(f"Unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}.")
+            raise ValueError(
+                f"Unknown activation {_said(repr(self.activation))}; choose one of {', '.join(ACTIVATIONS)}."
+            )
         if self.initializer not in INITIALIZERS:
-            raise ValueError(f"Unknown initializer {self.initializer!r}; choose one of {', '.join(INITIALIZERS)}.")
+            raise ValueError(
+                f"Unknown initializer {_said(repr(self.initializer))}; choose one of {', '.join(INITIALIZERS)}."
+            )
         if len(self.digits) < 2:
             raise ValueError("Pick at least two digits to learn: with one there is nothing to tell apart.")
         if any(not 0 <= d <= 9 for d in self.digits):
