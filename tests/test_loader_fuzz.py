@@ -97,6 +97,7 @@ SMALL_MODEL = network_to_bytes(Network.from_arrays(SMALL, random_arrays(SMALL, s
 @FUZZ
 @given(config=config_texts, dtype=dtypes, label=st.one_of(st.text(max_size=200), st.just(None)))
 @example(config="[" * DEEP, dtype="float32", label=None)
+@example(config='{"hidden_sizes": [1e308], "activation": "relu", "digits": [0, 1e308]}', dtype="float32", label=None)
 def test_a_model_file_with_any_config_gives_a_network_or_the_message(
     config: str, dtype: str, label: str | None
 ) -> None:
@@ -208,6 +209,7 @@ link_texts = st.one_of(
         st.one_of(st.sampled_from(["lr", "layers", "epochs", "digits", "preset"]), st.text()), link_texts, max_size=6
     )
 )
+@example(params={"\n": ""})
 def test_any_link_gives_an_experiment_and_plain_sentences(params: dict[str, str]) -> None:
     experiment, problems = from_query(params)
     experiment.validate()

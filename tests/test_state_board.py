@@ -10,6 +10,7 @@ from nnviz.classroom.rooms import BoardEntry, InMemoryRoomStore
 from nnviz.classroom.sharing import LINK_CHOICE, chosen_experiment, opened_experiment, share_choices, share_query
 from nnviz.figures.board import leaderboard_table, tried_table
 from nnviz.model.network import NetworkConfig
+from nnviz.session.plain_text import escape_markdown
 from nnviz.session.settings import PRESETS, Experiment, ViewConfig, to_query
 from nnviz.session.state import board
 from nnviz.session.state.board import BoardState, Membership
@@ -157,7 +158,7 @@ def test_the_teacher_removes_a_run_and_shares_an_experiment(store: InMemoryRoomS
     teacher = actions.remove_run(teacher, store, code, entry_id)
     assert teacher.board_done == actions.REMOVED and store.room(code).entries == ()
     teacher = actions.share(teacher, store, code, LINK_CHOICE, "http://x/train?layers=64&epochs=99")
-    assert teacher.board_done.startswith(actions.SHARED) and "epochs=99" in teacher.board_done
+    assert teacher.board_done.startswith(actions.SHARED) and escape_markdown("epochs=99") in teacher.board_done
     assert store.room(code).shared.query == {"layers": "64"}
     refused = actions.share(teacher, store, code, LINK_CHOICE, "")
     assert refused.board_error and store.room(code).shared.query == {"layers": "64"}

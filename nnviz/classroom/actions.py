@@ -12,6 +12,7 @@ import contextlib
 from nnviz.classroom.board import entry_for_run
 from nnviz.classroom.rooms import RoomError, RoomStore, clean_nickname, normalise_room_code
 from nnviz.classroom.sharing import chosen_experiment, share_query
+from nnviz.session.plain_text import escape_markdown
 from nnviz.session.state import board
 from nnviz.session.state.board import BoardState, Membership
 from nnviz.training.history import TrainingHistory
@@ -64,7 +65,8 @@ def share(state: BoardState, store: RoomStore, code: str, choice: str | None, li
         store.share_experiment(code, key, share_query(experiment), title)
     except RoomError as exc:
         return board.with_message(state, "board_error", str(exc))
-    return board.with_message(state, "board_done", " ".join([SHARED, *problems]))
+    # The problems quote the pasted link, untrusted text: escaped, since the page shows the sentence as markdown.
+    return board.with_message(state, "board_done", " ".join([SHARED, *map(escape_markdown, problems)]))
 
 
 def join(state: BoardState, store: RoomStore, code: str, nickname: str) -> BoardState:
