@@ -29,8 +29,9 @@ from nnviz.session.state.learn import LearnState
 from nnviz.session.state.training import TrainingState
 from nnviz.training.config import LOSS_LABELS
 from pages.ui import learn_parts as parts
-from pages.ui import links, session, state, training
+from pages.ui import links, state, training
 from pages.ui.learn_parts import change, once, show
+from pages.ui.model_results import model_fingerprint
 from pages.ui.widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge
 
 PIXELS_CHART = "learn_pixels_chart"  # chart key of the pixel picker (its selection picks a weight)
@@ -219,7 +220,7 @@ def _step_results(network: Network, stepped: gd.SteppedModel, current: Input, tr
 @st.fragment
 def learn() -> None:
     network = training.active_network()
-    model_id = session.model_fingerprint(network)
+    model_id = model_fingerprint(network)
     # A wrapping row: the canvas keeps its full 280 px and the picker goes beside it, or below on a narrow screen.
     row = st.container(horizontal=True, gap="medium")
     with row.container(width=CANVAS_BLOCK_WIDTH):

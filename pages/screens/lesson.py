@@ -8,7 +8,7 @@ from nnviz.lesson.glossary import TERMS
 from nnviz.lesson.steps import STEP_COUNT, STEPS, check_answer, clamp_step, step_experiment
 from nnviz.session.address import Address
 from nnviz.session.state.input import InputState
-from pages.ui import links, session, state
+from pages.ui import links, state, training
 
 JUMP = "lesson_jump"  # widget key of the "go to step" picker
 GLOSSARY_FILTER = "lesson_glossary_filter"
@@ -50,7 +50,7 @@ def _check(number: int) -> None:
         return
     st.markdown(f"**Check:** {check.question}")
     current = state.load(InputState).current
-    answer = check_answer(check, session.active_network(), None if current is None else current.pixels)
+    answer = check_answer(check, training.active_network(), None if current is None else current.pixels)
     if answer is None:
         st.caption("Draw a digit first (press the button above): the answer is read from your drawing.")
         return

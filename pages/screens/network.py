@@ -2,7 +2,7 @@
 
 The canvas, the node-link diagram and the "inside this neuron" panel live in one fragment, so a
 stroke reruns only this page's body. What does not depend on the drawing (PCA maps, the test digits
-a neuron likes, weight tiles) is computed once per model (`session.model_result`); only the open tab
+a neuron likes, weight tiles) is computed once per model (`model_result`); only the open tab
 is computed at all.
 """
 
@@ -30,10 +30,14 @@ from nnviz.model.neuron import neuron_breakdown, neuron_name
 from nnviz.model.snapshots import network_at_epoch, probability_across_epochs
 from nnviz.session.address import Place
 from nnviz.session.clicks import clicked_edge, clicked_neuron
+from nnviz.session.state import learn as learning
 from nnviz.session.state import view as views
 from nnviz.session.state.input import CurrentInput, caption
+from nnviz.session.state.learn import LearnState
+from nnviz.session.state.training import TrainingState
 from nnviz.session.state.view import ViewState
-from pages.ui import links, resources, session, state
+from pages.ui import links, resources, state, training
+from pages.ui.model_results import model_fingerprint, model_result
 from pages.ui.view import chart
 from pages.ui.widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, model_badge, prediction_block, wrap_below_when_narrower
 
@@ -53,8 +57,8 @@ HELP_ACTIVATION = f"{explain('activation')} {explain('softmax')}"
 
 def _time_travel(base: Network, base_id: str, current: CurrentInput | None) -> tuple[Network, str, bool]:
     """The epoch slider when the session model has snapshots: (network to show, its cache id, no snapshots?)."""
-    snapshots = session.session_snapshots()
-    if session.is_default_network() or not snapshots:
+    snapshots = state.load(TrainingState).snapshots
+    if training.is_default_network() or not snapshots:
         return base, base_id, True
     last = len(snapshots)
     if last < 2:
@@ -78,16 +82,17 @@ def _time_travel(base: Network, base_id: str, current: CurrentInput | None) -> t
 
 
 def _follow(layer: int, neuron: int | None) -> None:
-    names = session.active_network().config.layer_names  # every epoch of the session's model shares its shape
+    names = training.active_network().config.layer_names  # every epoch of the session's model shares its shape
     state.save(views.follow(state.load(ViewState), names, layer, neuron))
 
 
 def _on_diagram_click() -> None:
-    selection, base = state.widget_value(DIAGRAM_KEY), session.active_network()
+    selection, base = state.widget_value(DIAGRAM_KEY), training.active_network()
     if (picked := clicked_neuron(selection)) is not None:
         _follow(*picked)
     elif (edge := clicked_edge(selection)) is not None and WeightRef(*edge).fits(base.config):
-        session.pick_weight_from_diagram(session.model_fingerprint(base), WeightRef(*edge))  # the Learn page's weight
+        picked = learning.pick_from_diagram(state.load(LearnState), model_fingerprint(base), WeightRef(*edge))
+        state.save(picked)  # the Learn page's weight
 
 
 def _on_tile_click() -> None:
@@ -101,7 +106,7 @@ def _on_pick() -> None:
 
 
 def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int, base_id: str) -> None:
-    edge = session.diagram_edge_weight(base_id)
+    edge = learning.diagram_edge(state.load(LearnState), base_id)  # an edge clicked, still the Learn page's weight
     marked = None if edge is None else (edge.layer, edge.row, edge.column)
     layout = build_diagram(network, forward, keep={layer: [neuron]})
     figure = diagram_figure(layout, selected=(layer, neuron), height=420, selected_edge=marked)
@@ -164,7 +169,7 @@ def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, 
         shown = size if choice == "all" else min(TILES_SHOWN, size)
         # Frozen: cached per model and shown on every stroke, so it is made ready to send once (see FrozenFigure).
         build = lambda net, _: frozen(_tiles(net, np.arange(shown)))  # noqa: E731
-        figure = session.model_result(f"tiles_{shown}", model_id, 0, network, build)
+        figure = model_result(f"tiles_{shown}", model_id, 0, network, build)
     chart(figure, **PLOT, key=TILES_KEY, on_select=_on_tile_click, selection_mode="points")
     st.caption(captions.tiles_caption(network.config), help=explain("weight_tiles"))
 
@@ -184,7 +189,7 @@ def _looks_for(network: Network, model_id: str, forward: ForwardPass | None, lay
             x_test, y_test = resources.test_digits()
             with st.spinner("Running the test digits through the network…"):
                 build = lambda net, part: top_examples(net, x_test, y_test, part)  # noqa: E731
-                indices, values = session.model_result("top_examples", model_id, layer, network, build)
+                indices, values = model_result("top_examples", model_id, layer, network, build)
         except DataUnavailableError as exc:
             st.info(f"The MNIST test digits are not available, so this part cannot be shown. {exc}")
             return
@@ -209,7 +214,7 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
         x_test, y_test = resources.test_digits()
         with st.spinner("Mapping the test digits…"):
             build = lambda net, part: known_latent_map(net, x_test, y_test, part)  # noqa: E731
-            latent = session.model_result("latent", model_id, layer, network, build)
+            latent = model_result("latent", model_id, layer, network, build)
     except DataUnavailableError as exc:
         st.info(f"The MNIST test digits are not available, so this map cannot be drawn. {exc}")
         return
@@ -227,9 +232,9 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
 @st.fragment
 def follow_the_signal() -> None:
     # A fragment: a stroke (or a click on a neuron) reruns only this part of the page.
-    base = session.active_network()
+    base = training.active_network()
     model_badge()  # after active_network() has collected a finished run, so it names the model in use
-    base_id = session.model_fingerprint(base)
+    base_id = model_fingerprint(base)
     # The canvas keeps its 280 px; the diagram takes the rest of the row, or wraps below the
     # canvas when the row is too narrow for both (a 1024 px projector with the sidebar open).
     row = st.container(horizontal=True, gap="medium")

@@ -1,6 +1,6 @@
 """Test page: where the active model fails on images it never trained on, and why it decided what it did.
 
-The model's answers on the 10,000 MNIST test digits are computed once per model (`session.model_result`)
+The model's answers on the 10,000 MNIST test digits are computed once per model (`model_result`)
 and every count, gallery and percentage on the page is read from that one `Evaluation`. Only the open
 tab is computed.
 """
@@ -28,8 +28,9 @@ from nnviz.session.state import input as inputs
 from nnviz.session.state import test as tests
 from nnviz.session.state.input import InputState, caption
 from nnviz.session.state.test import TestState
-from pages.ui import links, resources, session, state
+from pages.ui import links, resources, state, training
 from pages.ui.collect import collection_files, show_collect_error
+from pages.ui.model_results import model_fingerprint, model_result
 from pages.ui.view import chart
 from pages.ui.widgets import input_error, model_badge, random_test_digit
 
@@ -49,7 +50,7 @@ STEP_PREVIEW_ZOOM = 4  # 28 px previews drawn at 112 px, each input pixel a cris
 
 def _evaluation(network: Network, model_id: str) -> Evaluation:
     build = lambda net, _: evaluate(net, *resources.test_digits())  # noqa: E731
-    return session.model_result("test_evaluation", model_id, 0, network, build)
+    return model_result("test_evaluation", model_id, 0, network, build)
 
 
 def _on_matrix_click() -> None:
@@ -235,8 +236,8 @@ def ours(network: Network, model_id: str) -> None:
 
 @st.fragment
 def test_page() -> None:
-    network = session.active_network()
-    model_id = session.model_fingerprint(network)
+    network = training.active_network()
+    model_id = model_fingerprint(network)
     how_good_tab, why_tab, fooled_tab, ours_tab = links.tabs("test")  # only the open tab is computed
     shows = (
         lambda: how_good(network, model_id),
