@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nnviz.lesson.glossary import TERMS
-from nnviz.lesson.steps import STEP_COUNT, STEPS, check_answer, clamp_step, step_experiment
+from nnviz.lesson.glossary import TERMS, find_terms
+from nnviz.lesson.steps import LESSON_INTRO, STEP_COUNT, STEPS, check_answer, clamp_step, step_experiment
 from nnviz.session.address import Address
 from nnviz.session.state.input import InputState
 from pages.ui import links, state, training
@@ -61,25 +61,13 @@ def _check(number: int) -> None:
 
 
 def _back_next(number: int) -> None:
-    back_col, next_col = st.columns(2)
-    back_col.button(
-        "Back",
-        key="lesson_back",
-        icon=":material/arrow_back:",
-        disabled=number == 1,
-        on_click=_go_to,
-        args=(number - 1,),
-        width="stretch",
+    moves = (
+        ("Back", "lesson_back", ":material/arrow_back:", number - 1),
+        ("Next", "lesson_next", ":material/arrow_forward:", number + 1),
     )
-    next_col.button(
-        "Next",
-        key="lesson_next",
-        icon=":material/arrow_forward:",
-        disabled=number == STEP_COUNT,
-        on_click=_go_to,
-        args=(number + 1,),
-        width="stretch",
-    )
+    for column, (label, key, icon, target) in zip(st.columns(2), moves):
+        go = {"on_click": _go_to, "args": (target,), "disabled": not 1 <= target <= STEP_COUNT}
+        column.button(label, key=key, icon=icon, width="stretch", **go)
 
 
 def _step(number: int) -> None:
@@ -101,20 +89,16 @@ def _step(number: int) -> None:
 
 def _glossary() -> None:
     with st.expander("Glossary: every word of the lesson", icon=":material/menu_book:"):
-        wanted = st.text_input("Find a word", key=GLOSSARY_FILTER, placeholder="e.g. bias").strip().lower()
-        terms = [t for t in TERMS.values() if wanted in t.name.lower() or wanted in t.text.lower()]
+        terms = find_terms(st.text_input("Find a word", key=GLOSSARY_FILTER, placeholder="e.g. bias"))
         if not terms:
             st.caption("No word matches.")
-        for term in sorted(terms, key=lambda t: t.name.lower()):
+        for term in terms:
             st.markdown(f"**{term.name}**: {term.text}")
             links.link_to(f"See it on {term.place.title}: {term.look}", term.place, help=term.name)
 
 
 st.title("Lesson")
-st.caption(
-    "How a network reads a digit, in thirteen short steps. Read a step together, press its button to try it "
-    "on the live network, then come back here for the next one."
-)
+st.caption(LESSON_INTRO)
 current_step = clamp_step(links.view().lesson_step)
 _indicator(current_step)
 _step(current_step)
