@@ -141,6 +141,19 @@ def cell_caption(true_digit: int, said: int, shown: int, count: int) -> str:
     )
 
 
+# Where a test digit clicked on the Test page can be looked at next: (link label, page, material icon).
+INPUT_WAYS = (
+    ("See it on Draw", "draw", "draw"),
+    ("Follow it in Network", "network", "hub"),
+    ("Learn from it", "learn", "school"),
+)
+
+
+def clicked_digit_note(index: int, true_label: int) -> str:
+    """After a click on a test image: which one is now the input (its index in the test set and its label)."""
+    return f"Test digit #{index} (a {true_label}) is now the input."
+
+
 def preparation_caption(drawn: bool) -> str:
     """Under the preparation steps: the ink of the drawing, or the 28 × 28 input standing in for it."""
     what = "your drawing" if drawn else "this input (its 28 × 28 picture stands in for a drawing)"
