@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from nnviz.explain.features import known_latent_map, top_examples, weight_tiles
-from nnviz.explain.loss_landscape import WeightRef
+from nnviz.explain.loss_landscape import WeightRef, weight_sentence
 from nnviz.explain.neuron_words import in_words
 from nnviz.figures.diagram import diagram_figure
 from nnviz.figures.diagram_layout import build_diagram, layer_title, most_active
@@ -27,7 +27,7 @@ from nnviz.model.forward import OVERFLOW_MESSAGE, ForwardPass, forward_pass
 from nnviz.model.mnist import DataUnavailableError
 from nnviz.model.network import Network
 from nnviz.model.neuron import neuron_breakdown, neuron_name
-from nnviz.model.snapshots import network_at_epoch, probability_across_epochs
+from nnviz.model.snapshots import time_travel
 from nnviz.session.address import Place
 from nnviz.session.clicks import clicked_edge, clicked_neuron
 from nnviz.session.state import learn as learning
@@ -67,11 +67,7 @@ def _time_travel(base: Network, base_id: str, current: CurrentInput | None) -> t
     key = f"network_epoch_{base_id[:12]}"  # a new model gets a fresh slider, at its last epoch
     epoch = st.slider("Training time-travel: after epoch", 1, last, last, key=key, help=HELP_EPOCH)
     try:
-        network, model_id = base, base_id
-        if epoch < last:
-            network = network_at_epoch(base.config, snapshots, epoch, label=f"{base.label}, after epoch {epoch}")
-            model_id = f"{base_id}@{epoch}"
-        history = None if current is None else probability_across_epochs(base.config, snapshots, current.pixels)
+        network, model_id, history = time_travel(base, base_id, snapshots, epoch, current and current.pixels)
     except ValueError as exc:  # snapshots that do not fit the model: show the model itself
         st.warning(f"Time-travel is not available for this model. {exc}", icon=":material/history:")
         return base, base_id, False
@@ -113,8 +109,7 @@ def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int, ba
     chart(figure, **PLOT, key=DIAGRAM_KEY, on_select=_on_diagram_click, selection_mode="points")
     st.caption(captions.DIAGRAM, help=explain("network_diagram"))
     if edge is not None and edge.fits(network.config):  # after a click on an edge: its weight, and the way to Learn
-        words = edge.describe(network.config)  # numbers and layer names only: safe as markdown
-        st.markdown(f"{words[0].upper()}{words[1:]}: **w = {network.layers[edge.layer].weights[marked[1:]]:+.3f}**")
+        st.markdown(weight_sentence(network, edge))  # numbers and layer names only: safe as markdown
         descent, icon = Place("learn", "descent"), ":material/trending_down:"
         links.link_to("See it on the Learn page", descent, icon=icon, help=explain("gradient_descent"))
 

@@ -41,6 +41,12 @@ def show(figure, key: str, **kwargs) -> None:
     chart(figure, config=PLOT_CONFIG, theme=None, key=key, **kwargs)
 
 
+def metrics(rows: list[words.Metric]) -> None:
+    """One st.metric per (label, value, glossary term or None), side by side."""
+    for column, (label, value, term) in zip(st.columns(len(rows)), rows):
+        column.metric(label, value, help=None if term is None else explain(term))
+
+
 def change(transition: Callable[..., LearnState], *args) -> None:
     """Apply `transition(learn state, *args)` to the session's Learn state (also as a widget callback)."""
     state.save(transition(state.load(LearnState), *args))

@@ -15,7 +15,6 @@ from nnviz.model.network import Network
 from nnviz.session.plain_text import escape_markdown
 from nnviz.session.state import input as inputs
 from nnviz.session.state.input import CurrentInput, InputState
-from nnviz.session.state.input import caption as input_caption  # noqa: F401 (the Learn page reads it from here)
 from nnviz.session.state.test import TestState, keep_ink
 from pages.ui import resources, state, training
 
