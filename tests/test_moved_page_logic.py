@@ -1,5 +1,8 @@
-"""Pieces moved out of the Network, Learn and Train pages: time-travel, the clicked weight, the Learn
-metrics and the compare table, each checked against an independent computation or contrary inputs."""
+"""Pieces moved out of the Network, Learn and Train pages and the canvas: time-travel, the clicked weight,
+the Learn metrics, the compare table, the weight tiles and the canvas report.
+
+Each is checked against an independent computation or with contrary inputs.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,15 @@ import numpy as np
 import pytest
 
 from devkit.anatomy import digit_like_input, random_arrays, random_network
+from nnviz.explain.features import weight_tiles
 from nnviz.explain.loss_landscape import WeightRef, weight_sentence
 from nnviz.explain.loss_reading import BatchReading, input_loss
 from nnviz.figures.compare import DIFFERS, DIFFERS_BACKGROUND, compare_table
+from nnviz.figures.features import neuron_tiles_figure, tile_columns, weight_tiles_figure
 from nnviz.lesson import learn_words as words
 from nnviz.model.forward import forward_pass
 from nnviz.model.snapshots import time_travel
+from nnviz.session.state.input import reported_drawing
 from nnviz.training.run_compare import CompareRow, KeptRun
 
 
@@ -90,3 +96,29 @@ def test_the_compare_table_marks_and_highlights_exactly_the_rows_that_differ() -
     assert {cell[0] for cell in styles if styles[cell]} == {1}
     assert all(styles[(1, column)] for column in range(4))
     assert "background-color" in DIFFERS_BACKGROUND
+
+
+def test_tiles_of_any_neurons_come_in_readable_columns_with_each_neurons_own_weights() -> None:
+    network = random_network(hidden=(200,), seed=8)
+    assert [tile_columns(n) for n in (1, 32, 33, 144, 145, 512)] == [8, 8, 12, 12, 16, 16]
+    neurons = np.array([3, 150, 7])
+    figure = neuron_tiles_figure(network, neurons)
+    expected = weight_tiles_figure(weight_tiles(network, neurons), neurons, columns=8)
+    assert figure.to_json() == expected.to_json()
+    np.testing.assert_array_equal(weight_tiles(network, neurons)[1], network.layers[0].weights[:, 150].reshape(28, 28))
+
+
+@pytest.mark.parametrize(
+    ("reported", "expected"),
+    [
+        ({"drawing": {"raw": {"objects": [1]}}}, {"objects": [1]}),
+        ({"drawing": {"raw": None}}, None),
+        ({"drawing": {"raw": [1, 2]}}, None),
+        ({"drawing": "raw"}, None),
+        ({"other": 1}, None),
+        (None, None),
+        ("drawing", None),
+    ],
+)
+def test_only_a_well_formed_canvas_report_yields_a_drawing(reported: object, expected: dict | None) -> None:
+    assert reported_drawing(reported) == expected

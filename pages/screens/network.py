@@ -9,7 +9,6 @@ is computed at all.
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from nnviz.explain.features import known_latent_map, top_examples, weight_tiles
@@ -17,7 +16,7 @@ from nnviz.explain.loss_landscape import WeightRef, weight_sentence
 from nnviz.explain.neuron_words import in_words
 from nnviz.figures.diagram import diagram_figure
 from nnviz.figures.diagram_layout import build_diagram, layer_title, most_active
-from nnviz.figures.features import latent_figure, top_examples_figure, weight_tiles_figure
+from nnviz.figures.features import latent_figure, neuron_tiles_figure, top_examples_figure, weight_tiles_figure
 from nnviz.figures.history import epoch_probability_figure
 from nnviz.figures.neuron import activation_figure, breakdown_figure
 from nnviz.figures.style import PLOT_CONFIG, frozen
@@ -147,11 +146,6 @@ def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: in
         st.caption(captions.SUM_BARS, help=explain("weight"))
 
 
-def _tiles(network: Network, neurons: np.ndarray) -> go.Figure:
-    columns = 8 if len(neurons) <= 32 else 12 if len(neurons) <= 144 else 16  # readable across the page
-    return weight_tiles_figure(weight_tiles(network, neurons), neurons, columns=columns)
-
-
 def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, layer: int, neuron: int) -> None:
     size, choice = network.layers[0].bias.size, "all"
     if size > TILES_SHOWN:  # the first ones by default: they stay put while drawing, so a stroke does not redraw them
@@ -159,11 +153,13 @@ def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, 
         pick = {"format_func": options.get, "default": "first", "required": True, "key": "network_tiles_choice"}
         choice = st.segmented_control("Which neurons", list(options), **pick, help=explain("weight_tiles"))
     if choice == "active" and forward is not None:
-        figure = _tiles(network, most_active(forward.activations[1][0], TILES_SHOWN, [neuron] if layer == 1 else []))
+        figure = neuron_tiles_figure(
+            network, most_active(forward.activations[1][0], TILES_SHOWN, [neuron] if layer == 1 else [])
+        )
     else:  # all of them, or the first ones (also for "most active" while nothing is drawn)
         shown = size if choice == "all" else min(TILES_SHOWN, size)
         # Frozen: cached per model and shown on every stroke, so it is made ready to send once (see FrozenFigure).
-        build = lambda net, _: frozen(_tiles(net, np.arange(shown)))  # noqa: E731
+        build = lambda net, _: frozen(neuron_tiles_figure(net, np.arange(shown)))  # noqa: E731
         figure = model_result(f"tiles_{shown}", model_id, 0, network, build)
     chart(figure, **PLOT, key=TILES_KEY, on_select=_on_tile_click, selection_mode="points")
     st.caption(captions.tiles_caption(network.config), help=explain("weight_tiles"))

@@ -104,10 +104,7 @@ def _clear() -> None:
 
 
 def _on_canvas_report(key: str) -> None:
-    reported = state.widget_value(key)
-    drawing = reported.get("drawing") if isinstance(reported, dict) else None
-    raw = drawing.get("raw") if isinstance(drawing, dict) else None
-    state.save(inputs.canvas_report(state.load(InputState), raw))
+    state.save(inputs.canvas_report(state.load(InputState), inputs.reported_drawing(state.widget_value(key))))
 
 
 def _use_uploaded_photo(key: str) -> None:
