@@ -16,6 +16,7 @@ from nnviz.explain.loss_reading import BatchReading, input_loss
 from nnviz.figures.compare import DIFFERS, DIFFERS_BACKGROUND, compare_table
 from nnviz.figures.features import neuron_tiles_figure, tile_columns, weight_tiles_figure
 from nnviz.lesson import learn_words as words
+from nnviz.lesson.captions import star_label
 from nnviz.model.forward import forward_pass
 from nnviz.model.snapshots import time_travel
 from nnviz.session.state.input import reported_drawing
@@ -122,3 +123,8 @@ def test_tiles_of_any_neurons_come_in_readable_columns_with_each_neurons_own_wei
 )
 def test_only_a_well_formed_canvas_report_yields_a_drawing(reported: object, expected: dict | None) -> None:
     assert reported_drawing(reported) == expected
+
+
+def test_the_latent_maps_star_names_where_the_input_came_from() -> None:
+    assert star_label("test digit") == "this test digit" and star_label("photo") == "your photo"
+    assert star_label("drawing") == star_label(None) == star_label("noise") == "your drawing"

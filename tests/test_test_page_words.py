@@ -12,10 +12,12 @@ import pytest
 
 from devkit.anatomy import digit_like_input, random_network
 from nnviz.explain.evaluation import cell_view, evaluate
-from nnviz.explain.fooling import answer_line, preview
+from nnviz.explain.fooling import FOOL_BUTTONS, FOOLING_SOURCES, answer_line, preview
 from nnviz.lesson.captions import INPUT_WAYS, clicked_digit_note
 from nnviz.model.forward import forward_pass
 from nnviz.session.address import Place
+from nnviz.session.state import test as tests
+from nnviz.session.state.input import InputState
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +68,14 @@ def test_the_note_names_the_clicked_digit_and_every_way_opens_a_real_page() -> N
     assert clicked_digit_note(1234, 7) == "Test digit #1234 (a 7) is now the input."
     assert clicked_digit_note(0, 3) != clicked_digit_note(0, 8)
     assert [Place(page).page for _, page, _ in INPUT_WAYS] == ["draw", "network", "learn"]
+
+
+def test_there_is_one_fooling_button_per_made_up_input_each_making_it() -> None:
+    assert [source for source, _, _ in FOOL_BUTTONS] == list(FOOLING_SOURCES)
+    rng = np.random.default_rng(0)
+    for source, label, icon in FOOL_BUTTONS:
+        made = tests.fool(
+            InputState(), source, rng, (np.stack([digit_like_input(seed) for seed in range(3)]), np.arange(3))
+        )
+        assert made.current is not None and made.current.source == source, label
+        assert len(label) <= 10 and icon.startswith(":material/")

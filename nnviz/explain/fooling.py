@@ -34,6 +34,14 @@ FOOLING_SOURCES = {
     "letter": "A letter, drawn by the computer and prepared like a drawing (cropped, scaled, centred).",
     "corner digit": "A test digit pushed into the top-left corner, without centring it again.",
 }
+# The Test page's buttons that make each of them: (source, a label short enough for a quarter of a 1024 px page,
+# its Material icon).
+FOOL_BUTTONS = (
+    ("noise", "Noise", ":material/grain:"),
+    ("white square", "All white", ":material/check_box_outline_blank:"),
+    ("letter", "A letter", ":material/title:"),
+    ("corner digit", "Corner", ":material/north_west:"),
+)
 
 
 def noise_input(rng: np.random.Generator) -> np.ndarray:

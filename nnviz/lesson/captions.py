@@ -72,6 +72,11 @@ def examples_caption(count: int) -> str:
     )
 
 
+def star_label(source: str | None) -> str:
+    """What the star on the PCA map stands for, by the input's source (CurrentInput.source; None: no input)."""
+    return {"test digit": "this test digit", "photo": "your photo"}.get(source or "", "your drawing")
+
+
 def latent_caption(n_digits: int, config: NetworkConfig, layer: int, star_label: str | None) -> str:
     """Under the PCA map of hidden layer `layer` drawn from `n_digits` test digits; star_label: the input's star."""
     star = "" if star_label is None else f" The black star is {star_label}: it moves as you draw."

@@ -47,7 +47,6 @@ TERMS_IN_CHART = 8  # the waterfall: 8 terms, the rest, the bias and z
 EXAMPLES_HEIGHT = 440
 MAIN_BLOCK_KEY = "network_main"
 MAIN_BLOCK_MIN_WIDTH = 440  # narrower, the diagram's labels collide: it then goes below the canvas
-STAR_LABELS = {"test digit": "this test digit", "photo": "your photo"}  # else "your drawing"
 PLOT = {"config": PLOT_CONFIG, "theme": None}
 HELP_EPOCH = f"{explain('epoch')} {explain('time_travel')}"
 HELP_Z = f"{explain('weighted_sum')} {explain('bias')}"
@@ -213,7 +212,7 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
         st.error(str(exc), icon=":material/error:")
         return
     star = None if forward is None else latent.pca.project(forward.activations[layer][0])
-    label = STAR_LABELS.get(current.source if current is not None else "", "your drawing")
+    label = captions.star_label(None if current is None else current.source)
     figure = latent_figure(latent, star=star, star_label=label, digits=network.digits, height=560)
     chart(figure, **PLOT, key="network_latent")
     star_label = None if forward is None else label

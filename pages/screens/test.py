@@ -12,7 +12,7 @@ import streamlit as st
 
 from nnviz.explain import evaluation as scores
 from nnviz.explain.evaluation import Evaluation, evaluate
-from nnviz.explain.fooling import FOOLING_SOURCES, NO_DONT_KNOW, answer_line, preview, step_variants
+from nnviz.explain.fooling import FOOL_BUTTONS, FOOLING_SOURCES, NO_DONT_KNOW, answer_line, preview, step_variants
 from nnviz.explain.why import why_answer
 from nnviz.figures.draw import input_figure, output_figure
 from nnviz.figures.style import PLOT_CONFIG
@@ -39,12 +39,6 @@ OURS_KEY = "test_ours_gallery"
 MISTAKES_SHOWN = 24
 MAP_HEIGHT = 300
 PLOT = {"config": PLOT_CONFIG, "theme": None}
-FOOL_BUTTONS = (  # (input source, short label that fits a quarter of a 1024 px page, icon)
-    ("noise", "Noise", ":material/grain:"),
-    ("white square", "All white", ":material/check_box_outline_blank:"),
-    ("letter", "A letter", ":material/title:"),
-    ("corner digit", "Corner", ":material/north_west:"),
-)
 STEP_PREVIEW_ZOOM = 4  # 28 px previews drawn at 112 px, each input pixel a crisp 4 × 4 block
 
 
