@@ -7,7 +7,7 @@ import re
 import pytest
 
 from nnviz.lesson.glossary import TERMS, find_terms
-from nnviz.lesson.steps import LESSON_INTRO, STEP_COUNT
+from nnviz.lesson.steps import LESSON_INTRO, STEP_COUNT, STEPS, step_label
 
 
 @pytest.mark.parametrize("wanted", ["bias", "  BiAs ", "weight", "", "zzz-no-such-word", "LEARNING RATE"])
@@ -29,3 +29,9 @@ def test_the_lesson_intro_states_the_true_number_of_steps() -> None:
     numbers = {"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15}
     said = re.search(r"in (\w+) short steps", LESSON_INTRO).group(1)
     assert numbers.get(said, int(said) if said.isdigit() else None) == STEP_COUNT
+
+
+def test_each_step_is_named_by_its_number_and_its_own_title() -> None:
+    labels = [step_label(number) for number in range(1, STEP_COUNT + 1)]
+    assert labels == [f"{number} · {step.title}" for number, step in enumerate(STEPS, start=1)]
+    assert len(set(labels)) == STEP_COUNT

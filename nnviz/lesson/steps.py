@@ -285,6 +285,11 @@ LESSON_INTRO = (
 )
 
 
+def step_label(number: int) -> str:
+    """Step `number` (1..STEP_COUNT) as the Lesson page names it: "3 · <its title>"."""
+    return f"{number} · {STEPS[number - 1].title}"
+
+
 def clamp_step(step: int) -> int:
     """A step number 1..STEP_COUNT (a link may hold any number)."""
     return min(max(int(step), 1), STEP_COUNT)

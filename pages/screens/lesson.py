@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from nnviz.lesson.glossary import TERMS, find_terms
-from nnviz.lesson.steps import LESSON_INTRO, STEP_COUNT, STEPS, check_answer, clamp_step, step_experiment
+from nnviz.lesson.steps import LESSON_INTRO, STEP_COUNT, STEPS, check_answer, clamp_step, step_experiment, step_label
 from nnviz.session.address import Address
 from nnviz.session.state.input import InputState
 from pages.ui import links, state, training
@@ -18,22 +18,12 @@ def _go_to(number: int) -> None:
     links.set_view(lesson_step=clamp_step(number))
 
 
-def _jumped() -> None:
-    _go_to(state.widget_value(JUMP))
-
-
 def _indicator(number: int) -> None:
     progress_col, jump_col = st.columns([1, 1], vertical_alignment="bottom")
     progress_col.progress(number / STEP_COUNT, text=f"Step {number} of {STEP_COUNT}")
     state.set_widget_value(JUMP, number)  # shows the current step, also after Back/Next or a link
-    jump_col.selectbox(
-        "Go to step",
-        list(range(1, STEP_COUNT + 1)),
-        format_func=lambda n: f"{n} · {STEPS[n - 1].title}",
-        key=JUMP,
-        on_change=_jumped,
-        label_visibility="collapsed",
-    )
+    jump = {"format_func": step_label, "key": JUMP, "on_change": lambda: _go_to(state.widget_value(JUMP))}
+    jump_col.selectbox("Go to step", list(range(1, STEP_COUNT + 1)), label_visibility="collapsed", **jump)
 
 
 def _open_button(number: int) -> None:
@@ -72,7 +62,7 @@ def _back_next(number: int) -> None:
 
 def _step(number: int) -> None:
     step = STEPS[number - 1]
-    st.header(f"{number} · {step.title}")
+    st.header(step_label(number))
     text_col, do_col = st.columns([1.3, 1], gap="large")
     with text_col:
         st.markdown(step.text)
