@@ -32,15 +32,8 @@ def compare_panel() -> None:
         return
     labels = {run.number: run.label() for run in runs}
     set_widget_value(SHOWN, training.shown_runs(state))  # hidden runs stay hidden as new runs arrive
-    st.pills(
-        "Show these runs",
-        list(labels),
-        selection_mode="multi",
-        format_func=labels.get,
-        key=SHOWN,
-        on_change=_remember_shown,
-        help=explain("compare_runs"),
-    )
+    show = {"format_func": labels.get, "key": SHOWN, "on_change": _remember_shown, "help": explain("compare_runs")}
+    st.pills("Show these runs", list(labels), selection_mode="multi", **show)
     if not (shown := tuple(run for run in runs if run.number in widget_value(SHOWN))):
         st.caption("All runs are hidden: click one above to show it.")
         return
@@ -59,12 +52,5 @@ def compare_panel() -> None:
     if usable := [run.number for run in runs if run.model is not None]:
         # The picker always shows the model in use (a new run or the Back-to-default button may have changed it).
         set_widget_value(PICK, state.active_run if state.active_run in usable else None)
-        st.radio(
-            "Your model on every page",
-            usable,
-            format_func=labels.get,
-            key=PICK,
-            horizontal=True,
-            on_change=lambda: session_training.use_kept_run(widget_value(PICK)),
-            help=explain("model_in_use"),
-        )
+        use = {"on_change": lambda: session_training.use_kept_run(widget_value(PICK)), "help": explain("model_in_use")}
+        st.radio("Your model on every page", usable, format_func=labels.get, key=PICK, horizontal=True, **use)
