@@ -65,7 +65,8 @@ def _time_travel(base: Network, base_id: str, current: CurrentInput | None) -> t
     key = f"network_epoch_{base_id[:12]}"  # a new model gets a fresh slider, at its last epoch
     epoch = st.slider("Training time-travel: after epoch", 1, last, last, key=key, help=HELP_EPOCH)
     try:
-        network, model_id, history = time_travel(base, base_id, snapshots, epoch, current and current.pixels)
+        pixels = None if current is None else current.pixels
+        network, model_id, history = time_travel(base, base_id, snapshots, epoch, pixels)
     except ValueError as exc:  # snapshots that do not fit the model: show the model itself
         st.warning(f"Time-travel is not available for this model. {exc}", icon=":material/history:")
         return base, base_id, False
