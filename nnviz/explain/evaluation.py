@@ -108,6 +108,18 @@ def cell_examples(
     return _most_confident(evaluation, chosen, limit)
 
 
+def cell_view(evaluation: Evaluation, cell: tuple[int, int] | None) -> tuple[np.ndarray, int] | None:
+    """A clicked cell (true digit, said digit): (its most confident images, how many images it counts).
+
+    None for no cell, or one of another model's matrix (a digit this model does not know).
+    """
+    if cell is None or not set(cell) <= set(evaluation.digits):
+        return None
+    true_digit, said = cell
+    count = int(evaluation.confusion[evaluation.digits.index(true_digit), evaluation.digits.index(said)])
+    return cell_examples(evaluation, true_digit, said), count
+
+
 def confident_mistakes(evaluation: Evaluation, limit: int = GALLERY_SIZE) -> np.ndarray:
     """Indices of the wrong answers on known digits, the most confident first (at most `limit`)."""
     wrong = np.flatnonzero(evaluation.known & (evaluation.predicted != evaluation.labels))

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from nnviz.model.network import IMAGE_SIDE, INPUT_SIZE
+from nnviz.lesson.wording import percent
+from nnviz.model.forward import forward_pass
+from nnviz.model.network import IMAGE_SIDE, INPUT_SIZE, Network
 from nnviz.model.preprocess import MNIST_STEPS, PreprocessSteps, ink_to_input
 
 NO_DONT_KNOW = (
@@ -32,6 +34,14 @@ FOOLING_SOURCES = {
     "letter": "A letter, drawn by the computer and prepared like a drawing (cropped, scaled, centred).",
     "corner digit": "A test digit pushed into the top-left corner, without centring it again.",
 }
+# The Test page's buttons that make each of them: (source, a label short enough for a quarter of a 1024 px page,
+# its Material icon).
+FOOL_BUTTONS = (
+    ("noise", "Noise", ":material/grain:"),
+    ("white square", "All white", ":material/check_box_outline_blank:"),
+    ("letter", "A letter", ":material/title:"),
+    ("corner digit", "Corner", ":material/north_west:"),
+)
 
 
 def noise_input(rng: np.random.Generator) -> np.ndarray:
@@ -97,6 +107,17 @@ STEP_VARIANTS = (
     ("No centring", PreprocessSteps(centre=False)),
     ("None of them", PreprocessSteps(crop=False, scale_to_box=False, centre=False)),
 )
+
+
+def preview(pixels: np.ndarray, zoom: int) -> np.ndarray:
+    """784 inputs as a (28·zoom, 28·zoom) picture in 0..1, each input pixel a crisp zoom × zoom block."""
+    return np.clip(np.kron(pixels.reshape(IMAGE_SIDE, IMAGE_SIDE), np.ones((zoom, zoom), dtype=np.float32)), 0.0, 1.0)
+
+
+def answer_line(network: Network, pixels: np.ndarray) -> str:
+    """The network's answer to 784 inputs in markdown: "→ **7** · 93%" (the digit it says, how sure)."""
+    probabilities = forward_pass(network, pixels).probabilities[0]
+    return f"→ **{network.digits[int(probabilities.argmax())]}** · {percent(probabilities.max())}"
 
 
 def step_variants(ink: np.ndarray) -> list[StepVariant]:

@@ -30,7 +30,7 @@ from nnviz.model.backprop import (
     params_loss_and_gradients,
 )
 from nnviz.model.forward import ACTIVATION_FUNCTIONS
-from nnviz.model.network import IMAGE_SIDE, NetworkConfig
+from nnviz.model.network import IMAGE_SIDE, Network, NetworkConfig
 
 CURVE_POINTS = 41
 SEARCH_POINTS = 13  # a coarse look for the valley before the 41-point curve
@@ -83,6 +83,12 @@ class WeightRef:
             and 0 <= self.row < sizes[self.layer]
             and 0 <= self.column < sizes[self.layer + 1]
         )
+
+
+def weight_sentence(network: Network, ref: WeightRef) -> str:
+    """The weight in words and its value in markdown: "The weight from … to …: **w = +0.123**"."""
+    words = ref.describe(network.config)
+    return f"{words[0].upper()}{words[1:]}: **w = {network.layers[ref.layer].weights[ref.row, ref.column]:+.3f}**"
 
 
 def largest_gradient_weight(weight_gradients: Sequence[np.ndarray]) -> WeightRef:

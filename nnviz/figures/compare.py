@@ -6,11 +6,15 @@ whichever runs are hidden, so "the orange dashed one" means the same run everywh
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
 
-from nnviz.figures.style import RUN_COLORS, RUN_DASHES, RUN_SYMBOLS, SMALL_FONT_SIZE, axis, base_layout
-from nnviz.training.run_compare import KeptRun
+from nnviz.figures.style import ACCENT, RUN_COLORS, RUN_DASHES, RUN_SYMBOLS, SMALL_FONT_SIZE, axis, base_layout
+from nnviz.training.run_compare import CompareRow, KeptRun
 
+DIFFERS = "◆ differs"  # a mark as well as a colour: the highlight never relies on colour alone
+DIFFERS_BACKGROUND = f"background-color: {ACCENT}33; font-weight: 600"  # the accent at 20 % opacity
 LEGEND = {"orientation": "h", "y": -0.25, "x": 0, "font": {"size": SMALL_FONT_SIZE}}
 
 
@@ -75,3 +79,16 @@ def compare_accuracy_figure(runs: tuple[KeptRun, ...], height: int = 380) -> go.
             "legend": LEGEND,
         },
     )
+
+
+def compare_table(rows: list[CompareRow], runs: tuple[KeptRun, ...]) -> Styler:
+    """The compare table: one row per setting or result (its label, DIFFERS or "", one text per run).
+
+    Rows in which the runs differ are marked DIFFERS and highlighted in every column.
+    """
+    frame = pd.DataFrame(
+        [[row.label, DIFFERS if row.differs else "", *row.values] for row in rows],
+        columns=["Setting", "", *(run.title for run in runs)],
+    )
+    differs = [row.differs for row in rows]
+    return frame.style.apply(lambda column: [DIFFERS_BACKGROUND if d else "" for d in differs], axis=0)

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.explain.features import LatentMap
+from nnviz.explain.features import LatentMap, weight_tiles
 from nnviz.figures.clickable import Click, tagged
 from nnviz.figures.style import (
     ACTIVATION_SCALE,
@@ -26,7 +26,7 @@ from nnviz.figures.style import (
     trace,
     unvalidated_figure,
 )
-from nnviz.model.network import IMAGE_SIDE
+from nnviz.model.network import IMAGE_SIDE, Network
 
 TILE_GAP = 7  # blank cells between tiles; the label of each tile sits in the gap above it
 TILE_PERCENTILE = 99.0  # colour range: ±99th percentile of |w|, so a few extreme weights don't wash out the rest
@@ -57,6 +57,16 @@ def _grid_height(rows: int, columns: int, width_px: int = 760) -> int:
     """Figure height that keeps the tiles square for a container about `width_px` wide."""
     cell = width_px / (columns * (IMAGE_SIDE + TILE_GAP))
     return int(min(1400, max(260, rows * (IMAGE_SIDE + TILE_GAP) * cell + TILE_GAP * cell + 60)))
+
+
+def tile_columns(count: int) -> int:
+    """Columns of a mosaic of `count` tiles that stay readable across the page: 8, 12, then 16."""
+    return 8 if count <= 32 else 12 if count <= 144 else 16
+
+
+def neuron_tiles_figure(network: Network, neurons: np.ndarray) -> go.Figure:
+    """The weight tiles of first-layer `neurons` (indices), in `tile_columns(len(neurons))` columns."""
+    return weight_tiles_figure(weight_tiles(network, neurons), neurons, columns=tile_columns(len(neurons)))
 
 
 def weight_tiles_figure(

@@ -72,6 +72,11 @@ def examples_caption(count: int) -> str:
     )
 
 
+def star_label(source: str | None) -> str:
+    """What the star on the PCA map stands for, by the input's source (CurrentInput.source; None: no input)."""
+    return {"test digit": "this test digit", "photo": "your photo"}.get(source or "", "your drawing")
+
+
 def latent_caption(n_digits: int, config: NetworkConfig, layer: int, star_label: str | None) -> str:
     """Under the PCA map of hidden layer `layer` drawn from `n_digits` test digits; star_label: the input's star."""
     star = "" if star_label is None else f" The black star is {star_label}: it moves as you draw."
@@ -139,6 +144,19 @@ def cell_caption(true_digit: int, said: int, shown: int, count: int) -> str:
         f"Test digits whose true label is {true_digit} and that the network called {said}{more}, "
         "with how sure it was. **Click one** to make it the input."
     )
+
+
+# Where a test digit clicked on the Test page can be looked at next: (link label, page, material icon).
+INPUT_WAYS = (
+    ("See it on Draw", "draw", "draw"),
+    ("Follow it in Network", "network", "hub"),
+    ("Learn from it", "learn", "school"),
+)
+
+
+def clicked_digit_note(index: int, true_label: int) -> str:
+    """After a click on a test image: which one is now the input (its index in the test set and its label)."""
+    return f"Test digit #{index} (a {true_label}) is now the input."
 
 
 def preparation_caption(drawn: bool) -> str:

@@ -544,3 +544,10 @@ TERMS: dict[str, Term] = {term.key: term for term in _TERMS}
 def explain(key: str) -> str:
     """The explanation text of glossary term `key` (KeyError if there is no such term)."""
     return TERMS[key].text
+
+
+def find_terms(wanted: str) -> list[Term]:
+    """The terms whose name or text holds `wanted` (any case, spaces around ignored), sorted by name."""
+    wanted = wanted.strip().lower()
+    found = [term for term in TERMS.values() if wanted in term.name.lower() or wanted in term.text.lower()]
+    return sorted(found, key=lambda term: term.name.lower())

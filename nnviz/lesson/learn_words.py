@@ -6,6 +6,8 @@ put the real numbers (or their absence) into the sentence, so the page only show
 
 from __future__ import annotations
 
+from nnviz.explain.loss_reading import BatchReading, InputLoss
+from nnviz.lesson.wording import percent
 from nnviz.model.gradient_step import SteppedModel
 from nnviz.model.network import NetworkConfig
 from nnviz.training.config import TrainingConfig
@@ -49,6 +51,52 @@ DATA_SIZES = (
     "training images it learned from. Each step to the right is about three times more data. Each dot is the "
     f"average of {SUBSETS} different random sets of that many images; its bar goes from the worst to the best."
 )
+
+
+Metric = tuple[str, str, str | None]  # (label, value, glossary term of its help or None)
+
+
+def probability_text(p: float) -> str:
+    """A probability to 3 decimals that never reads 0 or 1 when it is not: "< 0.001", "> 0.999"."""
+    if 0 < p < 1e-3:
+        return "< 0.001"
+    return "> 0.999" if 0.9995 <= p < 1 else f"{p:.3f}"
+
+
+def input_metrics(now: InputLoss) -> list[Metric]:
+    """Beside the canvas: the digit the network says and its loss (cross-entropy) on this input."""
+    return [("Prediction", str(now.predicted), "prediction"), ("Loss", f"{now.crossentropy:.3f}", "crossentropy")]
+
+
+def loss_metrics(now: InputLoss, true_digit: int) -> list[Metric]:
+    """Three ways to say how wrong the network is on one input whose true digit is `true_digit`."""
+    return [
+        (f"p (probability of {true_digit})", probability_text(now.p_true), None),
+        ("Loss −log p", f"{now.crossentropy:.3f}", "crossentropy"),
+        ("Mean squared error", f"{now.mse:.4f}", "mse"),
+    ]
+
+
+def batch_metrics(read: BatchReading) -> list[Metric]:
+    """How wrong on the evaluation batch: its accuracy and its mean cross-entropy."""
+    return [
+        ("Accuracy", percent(read.accuracy, 1), "accuracy"),
+        ("Mean loss (cross-entropy)", f"{read.mean_loss:.3f}", "crossentropy"),
+    ]
+
+
+def weight_layer_title(config: NetworkConfig, layer: int) -> str:
+    """Weight layer `layer` (0-based) as the picker names it: "Input → Hidden layer 1 (128 neurons)"."""
+    return f"{config.layer_title(layer).split(' (')[0]} → {config.layer_title(layer + 1)}"
+
+
+def from_neuron_label(layer: int) -> str:
+    """The "from" picker's label: the first weight layer starts at a pixel, numbered row × 28 + column."""
+    return "From neuron (pixel = row × 28 + column)" if layer == 0 else "From neuron"
+
+
+def before_after_title(steps: int) -> str:
+    return f"Before and after {steps} step{'s' if steps != 1 else ''}"
 
 
 def pixel_picker(neuron: int, layer_title: str) -> str:

@@ -278,6 +278,16 @@ STEPS: tuple[Step, ...] = (
 )
 
 STEP_COUNT = len(STEPS)
+_COUNT_WORDS = {12: "twelve", 13: "thirteen", 14: "fourteen", 15: "fifteen"}  # the lesson's length, in words
+LESSON_INTRO = (
+    f"How a network reads a digit, in {_COUNT_WORDS.get(STEP_COUNT, str(STEP_COUNT))} short steps. Read a step "
+    "together, press its button to try it on the live network, then come back here for the next one."
+)
+
+
+def step_label(number: int) -> str:
+    """Step `number` (1..STEP_COUNT) as the Lesson page names it: "3 · <its title>"."""
+    return f"{number} · {STEPS[number - 1].title}"
 
 
 def clamp_step(step: int) -> int:

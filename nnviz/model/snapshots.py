@@ -70,3 +70,19 @@ def probability_across_epochs(
         probabilities=rows[:, config.digits.index(digit)].astype(np.float64),
         guesses=digits[rows.argmax(axis=1)],
     )
+
+
+def time_travel(
+    base: Network, base_id: str, snapshots: Sequence[WeightArrays], epoch: int, x: np.ndarray | None
+) -> tuple[Network, str, EpochProbabilities | None]:
+    """(the network after `epoch`, its cache id, input x's probability across epochs or None without x).
+
+    At the last epoch the network is `base` itself and its id `base_id`; an earlier epoch's id is
+    "<base_id>@<epoch>". ValueError (a plain message) for snapshots that do not fit the model.
+    """
+    network, model_id = base, base_id
+    if epoch < len(snapshots):
+        network = network_at_epoch(base.config, snapshots, epoch, label=f"{base.label}, after epoch {epoch}")
+        model_id = f"{base_id}@{epoch}"
+    history = None if x is None else probability_across_epochs(base.config, snapshots, x)
+    return network, model_id, history

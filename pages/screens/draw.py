@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from nnviz.model.forward import forward_pass
-from pages.ui import guess, session
+from pages.ui import guess, training
 from pages.ui.collect import collect_control
 from pages.ui.live_draw import live_view, take_report
 from pages.ui.widgets import input_buttons, model_badge
@@ -18,7 +18,7 @@ def draw_and_classify() -> None:
     # A fragment: a finished stroke reruns only this part. The browser has already drawn the answer,
     # the pixels and the hidden layers; this run keeps the drawing for the other pages and asks the
     # guess. The badge comes after a finished training run is collected, so it names the live model.
-    network = session.active_network()
+    network = training.active_network()
     model_badge()
     current = take_report("draw")  # first: Collect offers the drawing this run has just heard of
     with st.container(horizontal=True, gap="small"):

@@ -17,7 +17,6 @@ from nnviz.explain.loss_landscape import WeightRef, loss_slice
 from nnviz.figures import learn as figures
 from nnviz.lesson import learn_words as words
 from nnviz.lesson.glossary import explain
-from nnviz.lesson.wording import percent
 from nnviz.model import gradient_step as gd
 from nnviz.model.backprop import loss_and_gradients, network_params
 from nnviz.model.forward import predict_digits
@@ -25,13 +24,15 @@ from nnviz.model.network import IMAGE_SIDE, Network
 from nnviz.session.clicks import clicked_pixel
 from nnviz.session.state import learn as learning
 from nnviz.session.state.input import CurrentInput
+from nnviz.session.state.input import caption as input_caption
 from nnviz.session.state.learn import LearnState
 from nnviz.session.state.training import TrainingState
 from nnviz.training.config import LOSS_LABELS
 from pages.ui import learn_parts as parts
-from pages.ui import links, session, state, training
+from pages.ui import links, state, training
 from pages.ui.learn_parts import change, once, show
-from pages.ui.widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, input_caption, model_badge
+from pages.ui.model_results import model_fingerprint
+from pages.ui.widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, model_badge
 
 PIXELS_CHART = "learn_pixels_chart"  # chart key of the pixel picker (its selection picks a weight)
 BIG_DROP = 0.05  # accuracy on the test digits falling by more than this after the steps: η was too big
@@ -60,10 +61,7 @@ def _loss_tab(network: Network, model_id: str, current: Input | None, true_digit
     if current is not None and true_digit is not None:
         now = reading.input_loss(network, current.pixels, true_digit)
         st.subheader("How wrong on this input")
-        p_col, ce_col, mse_col = st.columns(3)
-        p_col.metric(f"p (probability of {true_digit})", f"{now.p_true:.3f}" if now.p_true >= 1e-3 else "< 0.001")
-        ce_col.metric("Loss −log p", f"{now.crossentropy:.3f}", help=explain("crossentropy"))
-        mse_col.metric("Mean squared error", f"{now.mse:.4f}", help=explain("mse"))
+        parts.metrics(words.loss_metrics(now, true_digit))
         show(figures.crossentropy_curve_figure(now.p_true, now.crossentropy), "learn_loss_curve")
         st.caption(words.LOSS_CURVE)
     else:
@@ -71,9 +69,7 @@ def _loss_tab(network: Network, model_id: str, current: Input | None, true_digit
     if (batch := parts.evaluation(network.digits)) is not None:
         st.subheader(f"How wrong on {len(batch[1]):,} test digits")
         read = _batch_reading(network, model_id, batch)
-        acc_col, loss_col = st.columns(2)
-        acc_col.metric("Accuracy", f"{percent(read.accuracy, 1)}", help=explain("accuracy"))
-        loss_col.metric("Mean loss (cross-entropy)", f"{read.mean_loss:.3f}", help=explain("crossentropy"))
+        parts.metrics(words.batch_metrics(read))
         st.markdown(reading.accuracy_and_loss_sentence(read))
 
 
@@ -122,11 +118,12 @@ def _weight_picker(network: Network, model_id: str, ref: WeightRef) -> None:
         change(learning.pick_weight, model_id, learning.weight_from_fields(*fields, layer_changed))
 
     layer_col, from_col, to_col = st.columns(3)
-    title = lambda k: f"{config.layer_title(k).split(' (')[0]} → {config.layer_title(k + 1)}"  # noqa: E731
+    title = lambda layer: words.weight_layer_title(config, layer)  # noqa: E731
     layers = range(len(network.layers))
     layer_col.selectbox("Weight layer", layers, format_func=title, key=keys[0], on_change=picked, args=(True,))
-    from_label = "From neuron (pixel = row × 28 + column)" if ref.layer == 0 else "From neuron"
-    from_col.number_input(from_label, 0, sizes[ref.layer] - 1, key=keys[1], on_change=picked, args=(False,))
+    from_col.number_input(
+        words.from_neuron_label(ref.layer), 0, sizes[ref.layer] - 1, key=keys[1], on_change=picked, args=(False,)
+    )
     to_col.number_input("To neuron", 0, sizes[ref.layer + 1] - 1, key=keys[2], on_change=picked, args=(False,))
     neuron = ref.column if ref.layer == 0 else 0
     tile_col, text_col = st.columns([1, 1.4], gap="medium")
@@ -195,7 +192,7 @@ def _step_results(network: Network, stepped: gd.SteppedModel, current: Input, tr
         st.caption("Press **Take one step** and compare the network before and after.")
         return
     before, after = (reading.input_loss(net, current.pixels, true_digit) for net in (network, stepped.network))
-    st.subheader(f"Before and after {len(stepped.steps)} step{'s' if len(stepped.steps) > 1 else ''}")
+    st.subheader(words.before_after_title(len(stepped.steps)))
     if overshoot := words.overshoot(stepped):
         st.warning(overshoot, icon=":material/trending_up:")
     loss_before, loss_after = getattr(before, loss), getattr(after, loss)
@@ -219,7 +216,7 @@ def _step_results(network: Network, stepped: gd.SteppedModel, current: Input, tr
 @st.fragment
 def learn() -> None:
     network = training.active_network()
-    model_id = session.model_fingerprint(network)
+    model_id = model_fingerprint(network)
     # A wrapping row: the canvas keeps its full 280 px and the picker goes beside it, or below on a narrow screen.
     row = st.container(horizontal=True, gap="medium")
     with row.container(width=CANVAS_BLOCK_WIDTH):
@@ -230,10 +227,7 @@ def learn() -> None:
             st.info("Draw a digit, or press **Test digit**.", icon=":material/draw:")
         else:
             true_digit = _true_digit_picker(network, current)
-            now = reading.input_loss(network, current.pixels, true_digit)
-            guess_col, loss_col = st.columns(2)
-            guess_col.metric("Prediction", str(now.predicted), help=explain("prediction"))
-            loss_col.metric("Loss", f"{now.crossentropy:.3f}", help=explain("crossentropy"))
+            parts.metrics(words.input_metrics(reading.input_loss(network, current.pixels, true_digit)))
             st.caption(input_caption(current))
     tabs = links.tabs("learn")  # only the open tab is computed
     draws = (

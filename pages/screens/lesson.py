@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nnviz.lesson.glossary import TERMS
-from nnviz.lesson.steps import STEP_COUNT, STEPS, check_answer, clamp_step, step_experiment
+from nnviz.lesson.glossary import TERMS, find_terms
+from nnviz.lesson.steps import LESSON_INTRO, STEP_COUNT, STEPS, check_answer, clamp_step, step_experiment, step_label
 from nnviz.session.address import Address
 from nnviz.session.state.input import InputState
-from pages.ui import links, session, state
+from pages.ui import links, state, training
 
 JUMP = "lesson_jump"  # widget key of the "go to step" picker
 GLOSSARY_FILTER = "lesson_glossary_filter"
@@ -18,22 +18,12 @@ def _go_to(number: int) -> None:
     links.set_view(lesson_step=clamp_step(number))
 
 
-def _jumped() -> None:
-    _go_to(state.widget_value(JUMP))
-
-
 def _indicator(number: int) -> None:
     progress_col, jump_col = st.columns([1, 1], vertical_alignment="bottom")
     progress_col.progress(number / STEP_COUNT, text=f"Step {number} of {STEP_COUNT}")
     state.set_widget_value(JUMP, number)  # shows the current step, also after Back/Next or a link
-    jump_col.selectbox(
-        "Go to step",
-        list(range(1, STEP_COUNT + 1)),
-        format_func=lambda n: f"{n} · {STEPS[n - 1].title}",
-        key=JUMP,
-        on_change=_jumped,
-        label_visibility="collapsed",
-    )
+    jump = {"format_func": step_label, "key": JUMP, "on_change": lambda: _go_to(state.widget_value(JUMP))}
+    jump_col.selectbox("Go to step", list(range(1, STEP_COUNT + 1)), label_visibility="collapsed", **jump)
 
 
 def _open_button(number: int) -> None:
@@ -50,7 +40,7 @@ def _check(number: int) -> None:
         return
     st.markdown(f"**Check:** {check.question}")
     current = state.load(InputState).current
-    answer = check_answer(check, session.active_network(), None if current is None else current.pixels)
+    answer = check_answer(check, training.active_network(), None if current is None else current.pixels)
     if answer is None:
         st.caption("Draw a digit first (press the button above): the answer is read from your drawing.")
         return
@@ -61,30 +51,18 @@ def _check(number: int) -> None:
 
 
 def _back_next(number: int) -> None:
-    back_col, next_col = st.columns(2)
-    back_col.button(
-        "Back",
-        key="lesson_back",
-        icon=":material/arrow_back:",
-        disabled=number == 1,
-        on_click=_go_to,
-        args=(number - 1,),
-        width="stretch",
+    moves = (
+        ("Back", "lesson_back", ":material/arrow_back:", number - 1),
+        ("Next", "lesson_next", ":material/arrow_forward:", number + 1),
     )
-    next_col.button(
-        "Next",
-        key="lesson_next",
-        icon=":material/arrow_forward:",
-        disabled=number == STEP_COUNT,
-        on_click=_go_to,
-        args=(number + 1,),
-        width="stretch",
-    )
+    for column, (label, key, icon, target) in zip(st.columns(2), moves):
+        go = {"on_click": _go_to, "args": (target,), "disabled": not 1 <= target <= STEP_COUNT}
+        column.button(label, key=key, icon=icon, width="stretch", **go)
 
 
 def _step(number: int) -> None:
     step = STEPS[number - 1]
-    st.header(f"{number} · {step.title}")
+    st.header(step_label(number))
     text_col, do_col = st.columns([1.3, 1], gap="large")
     with text_col:
         st.markdown(step.text)
@@ -101,20 +79,16 @@ def _step(number: int) -> None:
 
 def _glossary() -> None:
     with st.expander("Glossary: every word of the lesson", icon=":material/menu_book:"):
-        wanted = st.text_input("Find a word", key=GLOSSARY_FILTER, placeholder="e.g. bias").strip().lower()
-        terms = [t for t in TERMS.values() if wanted in t.name.lower() or wanted in t.text.lower()]
+        terms = find_terms(st.text_input("Find a word", key=GLOSSARY_FILTER, placeholder="e.g. bias"))
         if not terms:
             st.caption("No word matches.")
-        for term in sorted(terms, key=lambda t: t.name.lower()):
+        for term in terms:
             st.markdown(f"**{term.name}**: {term.text}")
             links.link_to(f"See it on {term.place.title}: {term.look}", term.place, help=term.name)
 
 
 st.title("Lesson")
-st.caption(
-    "How a network reads a digit, in thirteen short steps. Read a step together, press its button to try it "
-    "on the live network, then come back here for the next one."
-)
+st.caption(LESSON_INTRO)
 current_step = clamp_step(links.view().lesson_step)
 _indicator(current_step)
 _step(current_step)

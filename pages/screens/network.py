@@ -2,22 +2,21 @@
 
 The canvas, the node-link diagram and the "inside this neuron" panel live in one fragment, so a
 stroke reruns only this page's body. What does not depend on the drawing (PCA maps, the test digits
-a neuron likes, weight tiles) is computed once per model (`session.model_result`); only the open tab
+a neuron likes, weight tiles) is computed once per model (`model_result`); only the open tab
 is computed at all.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from nnviz.explain.features import known_latent_map, top_examples, weight_tiles
-from nnviz.explain.loss_landscape import WeightRef
+from nnviz.explain.loss_landscape import WeightRef, weight_sentence
 from nnviz.explain.neuron_words import in_words
 from nnviz.figures.diagram import diagram_figure
 from nnviz.figures.diagram_layout import build_diagram, layer_title, most_active
-from nnviz.figures.features import latent_figure, top_examples_figure, weight_tiles_figure
+from nnviz.figures.features import latent_figure, neuron_tiles_figure, top_examples_figure, weight_tiles_figure
 from nnviz.figures.history import epoch_probability_figure
 from nnviz.figures.neuron import activation_figure, breakdown_figure
 from nnviz.figures.style import PLOT_CONFIG, frozen
@@ -27,13 +26,17 @@ from nnviz.model.forward import OVERFLOW_MESSAGE, ForwardPass, forward_pass
 from nnviz.model.mnist import DataUnavailableError
 from nnviz.model.network import Network
 from nnviz.model.neuron import neuron_breakdown, neuron_name
-from nnviz.model.snapshots import network_at_epoch, probability_across_epochs
+from nnviz.model.snapshots import time_travel
 from nnviz.session.address import Place
 from nnviz.session.clicks import clicked_edge, clicked_neuron
+from nnviz.session.state import learn as learning
 from nnviz.session.state import view as views
 from nnviz.session.state.input import CurrentInput, caption
+from nnviz.session.state.learn import LearnState
+from nnviz.session.state.training import TrainingState
 from nnviz.session.state.view import ViewState
-from pages.ui import links, resources, session, state
+from pages.ui import links, resources, state, training
+from pages.ui.model_results import model_fingerprint, model_result
 from pages.ui.view import chart
 from pages.ui.widgets import CANVAS_BLOCK_WIDTH, drawing_canvas, model_badge, prediction_block, wrap_below_when_narrower
 
@@ -44,7 +47,6 @@ TERMS_IN_CHART = 8  # the waterfall: 8 terms, the rest, the bias and z
 EXAMPLES_HEIGHT = 440
 MAIN_BLOCK_KEY = "network_main"
 MAIN_BLOCK_MIN_WIDTH = 440  # narrower, the diagram's labels collide: it then goes below the canvas
-STAR_LABELS = {"test digit": "this test digit", "photo": "your photo"}  # else "your drawing"
 PLOT = {"config": PLOT_CONFIG, "theme": None}
 HELP_EPOCH = f"{explain('epoch')} {explain('time_travel')}"
 HELP_Z = f"{explain('weighted_sum')} {explain('bias')}"
@@ -53,8 +55,8 @@ HELP_ACTIVATION = f"{explain('activation')} {explain('softmax')}"
 
 def _time_travel(base: Network, base_id: str, current: CurrentInput | None) -> tuple[Network, str, bool]:
     """The epoch slider when the session model has snapshots: (network to show, its cache id, no snapshots?)."""
-    snapshots = session.session_snapshots()
-    if session.is_default_network() or not snapshots:
+    snapshots = state.load(TrainingState).snapshots
+    if training.is_default_network() or not snapshots:
         return base, base_id, True
     last = len(snapshots)
     if last < 2:
@@ -63,11 +65,8 @@ def _time_travel(base: Network, base_id: str, current: CurrentInput | None) -> t
     key = f"network_epoch_{base_id[:12]}"  # a new model gets a fresh slider, at its last epoch
     epoch = st.slider("Training time-travel: after epoch", 1, last, last, key=key, help=HELP_EPOCH)
     try:
-        network, model_id = base, base_id
-        if epoch < last:
-            network = network_at_epoch(base.config, snapshots, epoch, label=f"{base.label}, after epoch {epoch}")
-            model_id = f"{base_id}@{epoch}"
-        history = None if current is None else probability_across_epochs(base.config, snapshots, current.pixels)
+        pixels = None if current is None else current.pixels
+        network, model_id, history = time_travel(base, base_id, snapshots, epoch, pixels)
     except ValueError as exc:  # snapshots that do not fit the model: show the model itself
         st.warning(f"Time-travel is not available for this model. {exc}", icon=":material/history:")
         return base, base_id, False
@@ -78,16 +77,17 @@ def _time_travel(base: Network, base_id: str, current: CurrentInput | None) -> t
 
 
 def _follow(layer: int, neuron: int | None) -> None:
-    names = session.active_network().config.layer_names  # every epoch of the session's model shares its shape
+    names = training.active_network().config.layer_names  # every epoch of the session's model shares its shape
     state.save(views.follow(state.load(ViewState), names, layer, neuron))
 
 
 def _on_diagram_click() -> None:
-    selection, base = state.widget_value(DIAGRAM_KEY), session.active_network()
+    selection, base = state.widget_value(DIAGRAM_KEY), training.active_network()
     if (picked := clicked_neuron(selection)) is not None:
         _follow(*picked)
     elif (edge := clicked_edge(selection)) is not None and WeightRef(*edge).fits(base.config):
-        session.pick_weight_from_diagram(session.model_fingerprint(base), WeightRef(*edge))  # the Learn page's weight
+        picked = learning.pick_from_diagram(state.load(LearnState), model_fingerprint(base), WeightRef(*edge))
+        state.save(picked)  # the Learn page's weight
 
 
 def _on_tile_click() -> None:
@@ -101,15 +101,14 @@ def _on_pick() -> None:
 
 
 def _diagram(network: Network, forward: ForwardPass, layer: int, neuron: int, base_id: str) -> None:
-    edge = session.diagram_edge_weight(base_id)
+    edge = learning.diagram_edge(state.load(LearnState), base_id)  # an edge clicked, still the Learn page's weight
     marked = None if edge is None else (edge.layer, edge.row, edge.column)
     layout = build_diagram(network, forward, keep={layer: [neuron]})
     figure = diagram_figure(layout, selected=(layer, neuron), height=420, selected_edge=marked)
     chart(figure, **PLOT, key=DIAGRAM_KEY, on_select=_on_diagram_click, selection_mode="points")
     st.caption(captions.DIAGRAM, help=explain("network_diagram"))
     if edge is not None and edge.fits(network.config):  # after a click on an edge: its weight, and the way to Learn
-        words = edge.describe(network.config)  # numbers and layer names only: safe as markdown
-        st.markdown(f"{words[0].upper()}{words[1:]}: **w = {network.layers[edge.layer].weights[marked[1:]]:+.3f}**")
+        st.markdown(weight_sentence(network, edge))  # numbers and layer names only: safe as markdown
         descent, icon = Place("learn", "descent"), ":material/trending_down:"
         links.link_to("See it on the Learn page", descent, icon=icon, help=explain("gradient_descent"))
 
@@ -147,11 +146,6 @@ def _neuron_panel(network: Network, forward: ForwardPass, layer: int, neuron: in
         st.caption(captions.SUM_BARS, help=explain("weight"))
 
 
-def _tiles(network: Network, neurons: np.ndarray) -> go.Figure:
-    columns = 8 if len(neurons) <= 32 else 12 if len(neurons) <= 144 else 16  # readable across the page
-    return weight_tiles_figure(weight_tiles(network, neurons), neurons, columns=columns)
-
-
 def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, layer: int, neuron: int) -> None:
     size, choice = network.layers[0].bias.size, "all"
     if size > TILES_SHOWN:  # the first ones by default: they stay put while drawing, so a stroke does not redraw them
@@ -159,12 +153,14 @@ def _weight_tiles(network: Network, model_id: str, forward: ForwardPass | None, 
         pick = {"format_func": options.get, "default": "first", "required": True, "key": "network_tiles_choice"}
         choice = st.segmented_control("Which neurons", list(options), **pick, help=explain("weight_tiles"))
     if choice == "active" and forward is not None:
-        figure = _tiles(network, most_active(forward.activations[1][0], TILES_SHOWN, [neuron] if layer == 1 else []))
+        figure = neuron_tiles_figure(
+            network, most_active(forward.activations[1][0], TILES_SHOWN, [neuron] if layer == 1 else [])
+        )
     else:  # all of them, or the first ones (also for "most active" while nothing is drawn)
         shown = size if choice == "all" else min(TILES_SHOWN, size)
         # Frozen: cached per model and shown on every stroke, so it is made ready to send once (see FrozenFigure).
-        build = lambda net, _: frozen(_tiles(net, np.arange(shown)))  # noqa: E731
-        figure = session.model_result(f"tiles_{shown}", model_id, 0, network, build)
+        build = lambda net, _: frozen(neuron_tiles_figure(net, np.arange(shown)))  # noqa: E731
+        figure = model_result(f"tiles_{shown}", model_id, 0, network, build)
     chart(figure, **PLOT, key=TILES_KEY, on_select=_on_tile_click, selection_mode="points")
     st.caption(captions.tiles_caption(network.config), help=explain("weight_tiles"))
 
@@ -184,7 +180,7 @@ def _looks_for(network: Network, model_id: str, forward: ForwardPass | None, lay
             x_test, y_test = resources.test_digits()
             with st.spinner("Running the test digits through the network…"):
                 build = lambda net, part: top_examples(net, x_test, y_test, part)  # noqa: E731
-                indices, values = session.model_result("top_examples", model_id, layer, network, build)
+                indices, values = model_result("top_examples", model_id, layer, network, build)
         except DataUnavailableError as exc:
             st.info(f"The MNIST test digits are not available, so this part cannot be shown. {exc}")
             return
@@ -209,7 +205,7 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
         x_test, y_test = resources.test_digits()
         with st.spinner("Mapping the test digits…"):
             build = lambda net, part: known_latent_map(net, x_test, y_test, part)  # noqa: E731
-            latent = session.model_result("latent", model_id, layer, network, build)
+            latent = model_result("latent", model_id, layer, network, build)
     except DataUnavailableError as exc:
         st.info(f"The MNIST test digits are not available, so this map cannot be drawn. {exc}")
         return
@@ -217,7 +213,7 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
         st.error(str(exc), icon=":material/error:")
         return
     star = None if forward is None else latent.pca.project(forward.activations[layer][0])
-    label = STAR_LABELS.get(current.source if current is not None else "", "your drawing")
+    label = captions.star_label(None if current is None else current.source)
     figure = latent_figure(latent, star=star, star_label=label, digits=network.digits, height=560)
     chart(figure, **PLOT, key="network_latent")
     star_label = None if forward is None else label
@@ -227,9 +223,9 @@ def _latent(network: Network, model_id: str, forward: ForwardPass | None, curren
 @st.fragment
 def follow_the_signal() -> None:
     # A fragment: a stroke (or a click on a neuron) reruns only this part of the page.
-    base = session.active_network()
+    base = training.active_network()
     model_badge()  # after active_network() has collected a finished run, so it names the model in use
-    base_id = session.model_fingerprint(base)
+    base_id = model_fingerprint(base)
     # The canvas keeps its 280 px; the diagram takes the rest of the row, or wraps below the
     # canvas when the row is too narrow for both (a 1024 px projector with the sidebar open).
     row = st.container(horizontal=True, gap="medium")

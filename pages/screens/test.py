@@ -1,6 +1,6 @@
 """Test page: where the active model fails on images it never trained on, and why it decided what it did.
 
-The model's answers on the 10,000 MNIST test digits are computed once per model (`session.model_result`)
+The model's answers on the 10,000 MNIST test digits are computed once per model (`model_result`)
 and every count, gallery and percentage on the page is read from that one `Evaluation`. Only the open
 tab is computed.
 """
@@ -12,7 +12,7 @@ import streamlit as st
 
 from nnviz.explain import evaluation as scores
 from nnviz.explain.evaluation import Evaluation, evaluate
-from nnviz.explain.fooling import FOOLING_SOURCES, NO_DONT_KNOW, step_variants
+from nnviz.explain.fooling import FOOL_BUTTONS, FOOLING_SOURCES, NO_DONT_KNOW, answer_line, preview, step_variants
 from nnviz.explain.why import why_answer
 from nnviz.figures.draw import input_figure, output_figure
 from nnviz.figures.style import PLOT_CONFIG
@@ -28,8 +28,9 @@ from nnviz.session.state import input as inputs
 from nnviz.session.state import test as tests
 from nnviz.session.state.input import InputState, caption
 from nnviz.session.state.test import TestState
-from pages.ui import links, resources, session, state
+from pages.ui import links, resources, state, training
 from pages.ui.collect import collection_files, show_collect_error
+from pages.ui.model_results import model_fingerprint, model_result
 from pages.ui.view import chart
 from pages.ui.widgets import input_error, model_badge, random_test_digit
 
@@ -38,18 +39,12 @@ OURS_KEY = "test_ours_gallery"
 MISTAKES_SHOWN = 24
 MAP_HEIGHT = 300
 PLOT = {"config": PLOT_CONFIG, "theme": None}
-FOOL_BUTTONS = (  # (input source, short label that fits a quarter of a 1024 px page, icon)
-    ("noise", "Noise", ":material/grain:"),
-    ("white square", "All white", ":material/check_box_outline_blank:"),
-    ("letter", "A letter", ":material/title:"),
-    ("corner digit", "Corner", ":material/north_west:"),
-)
 STEP_PREVIEW_ZOOM = 4  # 28 px previews drawn at 112 px, each input pixel a crisp 4 × 4 block
 
 
 def _evaluation(network: Network, model_id: str) -> Evaluation:
     build = lambda net, _: evaluate(net, *resources.test_digits())  # noqa: E731
-    return session.model_result("test_evaluation", model_id, 0, network, build)
+    return model_result("test_evaluation", model_id, 0, network, build)
 
 
 def _on_matrix_click() -> None:
@@ -80,14 +75,8 @@ def _input_note() -> None:
     current = state.load(InputState).current
     if current is None or current.source != "test digit":
         return
-    note = f"Test digit #{current.test_index} (a {current.true_label}) is now the input."
-    st.success(note, icon=":material/check_circle:")
-    ways = (
-        ("See it on Draw", "draw", "draw"),
-        ("Follow it in Network", "network", "hub"),
-        ("Learn from it", "learn", "school"),
-    )
-    for column, (label, page, icon) in zip(st.columns(3), ways):
+    st.success(captions.clicked_digit_note(current.test_index, current.true_label), icon=":material/check_circle:")
+    for column, (label, page, icon) in zip(st.columns(len(captions.INPUT_WAYS)), captions.INPUT_WAYS):
         with column:
             links.link_to(label, Place(page), icon=f":material/{icon}:")
 
@@ -114,16 +103,14 @@ def how_good(network: Network, model_id: str) -> None:
         st.caption("What happens to the digits it never learned: how many test images of each it called which.")
     _input_note()
     cell = state.load(TestState).cell
-    if cell is not None and set(cell) <= set(evaluation.digits):
-        true_digit, said = cell
-        indices = scores.cell_examples(evaluation, true_digit, said)
-        st.subheader(captions.cell_title(true_digit, said))
+    if (shown := scores.cell_view(evaluation, cell)) is not None:
+        indices, count = shown
+        st.subheader(captions.cell_title(*cell))
         if indices.size == 0:
             st.caption("No test digit landed in this cell.")
         else:
             _test_gallery(evaluation, indices, CELL_GALLERY_KEY, show_truth=False)
-            count = int(evaluation.confusion[evaluation.digits.index(true_digit), evaluation.digits.index(said)])
-            st.caption(captions.cell_caption(true_digit, said, indices.size, count))
+            st.caption(captions.cell_caption(*cell, indices.size, count))
     st.subheader("Its most confident mistakes")
     mistakes = scores.confident_mistakes(evaluation, MISTAKES_SHOWN)
     if mistakes.size == 0:
@@ -166,15 +153,13 @@ def _step_previews(network: Network, source: str, pixels: np.ndarray) -> None:
     st.subheader("The preparation's part")
     ink = tests.drawing_ink(state.load(TestState)) if source == "drawing" else None
     variants = step_variants(pixels.reshape(IMAGE_SIDE, IMAGE_SIDE) if ink is None else ink)
-    zoom = np.ones((STEP_PREVIEW_ZOOM, STEP_PREVIEW_ZOOM), dtype=np.float32)
     for column, variant in zip(st.columns(len(variants)), variants):
         column.markdown(f"**{variant.label}**")
         if variant.pixels is None:
             column.caption("Nothing left to read.")
             continue
-        column.image(np.clip(np.kron(variant.pixels.reshape(IMAGE_SIDE, IMAGE_SIDE), zoom), 0.0, 1.0), clamp=True)
-        probabilities = forward_pass(network, variant.pixels).probabilities[0]
-        column.markdown(f"→ **{network.digits[int(probabilities.argmax())]}** · {wording.percent(probabilities.max())}")
+        column.image(preview(variant.pixels, STEP_PREVIEW_ZOOM), clamp=True)
+        column.markdown(answer_line(network, variant.pixels))
     st.caption(captions.preparation_caption(ink is not None))
 
 
@@ -235,8 +220,8 @@ def ours(network: Network, model_id: str) -> None:
 
 @st.fragment
 def test_page() -> None:
-    network = session.active_network()
-    model_id = session.model_fingerprint(network)
+    network = training.active_network()
+    model_id = model_fingerprint(network)
     how_good_tab, why_tab, fooled_tab, ours_tab = links.tabs("test")  # only the open tab is computed
     shows = (
         lambda: how_good(network, model_id),

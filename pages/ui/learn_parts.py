@@ -24,7 +24,8 @@ from nnviz.session.state.learn import LearnState
 from nnviz.training import learn_experiments as lab
 from nnviz.training.experiment_job import ExperimentJob, ExperimentRegistry
 from nnviz.training.experiment_results import read_starting_weights, what_happened, zero_tiles_sentence
-from pages.ui import links, resources, session, state
+from pages.ui import links, resources, state
+from pages.ui.model_results import model_result
 from pages.ui.view import chart
 
 TABS_KEY = links.tab_key("learn")  # widget key of the tabs (AppTests open a tab with it)
@@ -40,14 +41,20 @@ def show(figure, key: str, **kwargs) -> None:
     chart(figure, config=PLOT_CONFIG, theme=None, key=key, **kwargs)
 
 
+def metrics(rows: list[words.Metric]) -> None:
+    """One st.metric per (label, value, glossary term or None), side by side."""
+    for column, (label, value, term) in zip(st.columns(len(rows)), rows):
+        column.metric(label, value, help=None if term is None else explain(term))
+
+
 def change(transition: Callable[..., LearnState], *args) -> None:
     """Apply `transition(learn state, *args)` to the session's Learn state (also as a widget callback)."""
     state.save(transition(state.load(LearnState), *args))
 
 
 def once(kind: str, model_id: str, network: Network, compute: Callable[[Network], T]) -> T:
-    """`compute(network)`, computed once per (kind, model) and kept (see `session.model_result`)."""
-    return session.model_result(kind, model_id, 0, network, lambda net, _: compute(net))
+    """`compute(network)`, computed once per (kind, model) and kept (see `model_result`)."""
+    return model_result(kind, model_id, 0, network, lambda net, _: compute(net))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

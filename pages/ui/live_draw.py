@@ -10,7 +10,8 @@ from nnviz.live.view_data import live_data
 from nnviz.session.state import input as inputs
 from nnviz.session.state.input import CurrentInput, InputState
 from nnviz.session.state.test import TestState, keep_ink
-from pages.ui import links, session, state
+from pages.ui import links, state, training
+from pages.ui.model_results import model_fingerprint
 
 LIVE_VIEW = st.components.v2.component("nnviz.live_draw", **view_assets())
 
@@ -39,12 +40,12 @@ def take_report(page: str) -> CurrentInput | None:
 def live_view(page: str, *, reveal: bool) -> None:
     """Mount the view with the session's model, drawing and input; `reveal` False keeps the answer covered."""
     key = live_key(page)
-    network = session.active_network()
+    network = training.active_network()
     now = state.load(InputState)
     said = state.widget_value(key) or {}
     data = live_data(
         network,
-        session.model_fingerprint(network),
+        model_fingerprint(network),
         browser_holds=said.get("model"),
         report=said.get("drawing"),
         strokes=live_strokes.from_fabric(now.drawing),

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from nnviz.figures.compare import compare_accuracy_figure, compare_loss_figure
-from nnviz.figures.style import ACCENT, PLOT_CONFIG
+from nnviz.figures.compare import DIFFERS, compare_accuracy_figure, compare_loss_figure, compare_table
+from nnviz.figures.style import PLOT_CONFIG
 from nnviz.lesson.glossary import explain
 from nnviz.session.state import training
 from nnviz.session.state.training import TrainingState
-from nnviz.training.run_compare import MAX_KEPT_RUNS, CompareRow, KeptRun, compare_rows, task_note
+from nnviz.training.run_compare import MAX_KEPT_RUNS, compare_rows, task_note
 from pages.ui import training as session_training
 from pages.ui.state import load, save, set_widget_value, widget_value
 from pages.ui.view import chart
@@ -18,17 +17,6 @@ from pages.ui.view import chart
 ROW_PX = 35  # st.dataframe's row height: the compare table is sized to show every row without scrolling
 SHOWN = "compare_shown"  # widget key of the show/hide pills
 PICK = "compare_pick"  # widget key of "Your model on every page"
-DIFFERS = "◆ differs"  # a mark as well as a colour: the highlight never relies on colour alone
-DIFFERS_BACKGROUND = f"background-color: {ACCENT}33; font-weight: 600"  # the accent at 20 % opacity
-
-
-def _table(rows: list[CompareRow], runs: tuple[KeptRun, ...]):
-    frame = pd.DataFrame(
-        [[row.label, DIFFERS if row.differs else "", *row.values] for row in rows],
-        columns=["Setting", "", *(run.title for run in runs)],
-    )
-    differs = [row.differs for row in rows]
-    return frame.style.apply(lambda column: [DIFFERS_BACKGROUND if d else "" for d in differs], axis=0)
 
 
 def _remember_shown() -> None:
@@ -44,15 +32,8 @@ def compare_panel() -> None:
         return
     labels = {run.number: run.label() for run in runs}
     set_widget_value(SHOWN, training.shown_runs(state))  # hidden runs stay hidden as new runs arrive
-    st.pills(
-        "Show these runs",
-        list(labels),
-        selection_mode="multi",
-        format_func=labels.get,
-        key=SHOWN,
-        on_change=_remember_shown,
-        help=explain("compare_runs"),
-    )
+    show = {"format_func": labels.get, "key": SHOWN, "on_change": _remember_shown, "help": explain("compare_runs")}
+    st.pills("Show these runs", list(labels), selection_mode="multi", **show)
     if not (shown := tuple(run for run in runs if run.number in widget_value(SHOWN))):
         st.caption("All runs are hidden: click one above to show it.")
         return
@@ -64,17 +45,12 @@ def compare_panel() -> None:
         chart(compare_accuracy_figure(shown), config=PLOT_CONFIG, key="compare_accuracy")
         st.caption("After each epoch: how many unseen validation images each run gets right.")
     rows = compare_rows(shown)
-    st.dataframe(_table(rows, shown), hide_index=True, key="compare_table", height=int(ROW_PX * (len(rows) + 1.5)))
+    st.dataframe(
+        compare_table(rows, shown), hide_index=True, key="compare_table", height=int(ROW_PX * (len(rows) + 1.5))
+    )
     st.caption(f"Rows marked {DIFFERS} are the settings and results in which the shown runs differ." + task_note(shown))
     if usable := [run.number for run in runs if run.model is not None]:
         # The picker always shows the model in use (a new run or the Back-to-default button may have changed it).
         set_widget_value(PICK, state.active_run if state.active_run in usable else None)
-        st.radio(
-            "Your model on every page",
-            usable,
-            format_func=labels.get,
-            key=PICK,
-            horizontal=True,
-            on_change=lambda: session_training.use_kept_run(widget_value(PICK)),
-            help=explain("model_in_use"),
-        )
+        use = {"on_change": lambda: session_training.use_kept_run(widget_value(PICK)), "help": explain("model_in_use")}
+        st.radio("Your model on every page", usable, format_func=labels.get, key=PICK, horizontal=True, **use)

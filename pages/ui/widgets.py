@@ -15,9 +15,8 @@ from nnviz.model.network import Network
 from nnviz.session.plain_text import escape_markdown
 from nnviz.session.state import input as inputs
 from nnviz.session.state.input import CurrentInput, InputState
-from nnviz.session.state.input import caption as input_caption  # noqa: F401 (the Learn page reads it from here)
 from nnviz.session.state.test import TestState, keep_ink
-from pages.ui import resources, session, state
+from pages.ui import resources, state, training
 
 CANVAS_SIDE = 280  # 10 screen pixels per input pixel
 CANVAS_BLOCK_WIDTH = CANVAS_SIDE + 12  # the canvas and its border: never squeezed below its 280 px
@@ -105,10 +104,7 @@ def _clear() -> None:
 
 
 def _on_canvas_report(key: str) -> None:
-    reported = state.widget_value(key)
-    drawing = reported.get("drawing") if isinstance(reported, dict) else None
-    raw = drawing.get("raw") if isinstance(drawing, dict) else None
-    state.save(inputs.canvas_report(state.load(InputState), raw))
+    state.save(inputs.canvas_report(state.load(InputState), inputs.reported_drawing(state.widget_value(key))))
 
 
 def _use_uploaded_photo(key: str) -> None:
@@ -135,14 +131,14 @@ def prediction_block(network: Network, forward: ForwardPass, *, note: str = "") 
 
 def model_badge() -> None:
     """Which model is active, with a way back to the default one."""
-    network = session.active_network()
+    network = training.active_network()
     # The label can hold an uploaded file's name: untrusted text, escaped so it shows as typed.
     text = f"**Model:** {escape_markdown(network.label)} · {network.config.describe()}"
-    if session.is_default_network():
+    if training.is_default_network():
         st.caption(text, help=explain("session_model"))
         return
     # A wrapping row sized to its contents: the button's label is never cut short on a projector.
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     row.caption(text, width="content")
-    back = session.set_session_network
+    back = training.use_network
     row.button("Back to the default model", key="back_to_default", icon=":material/undo:", on_click=back, args=(None,))

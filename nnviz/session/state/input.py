@@ -186,6 +186,13 @@ def mount_canvas(state: InputState) -> InputState:
     return replace(state, mount=CanvasMount(state.generation, state.drawing, restored), stroked=False)
 
 
+def reported_drawing(reported: object) -> dict | None:
+    """The raw drawing in the canvas widget's value ({"drawing": {"raw": {...}}}), or None for anything else."""
+    drawing = reported.get("drawing") if isinstance(reported, dict) else None
+    raw = drawing.get("raw") if isinstance(drawing, dict) else None
+    return raw if isinstance(raw, dict) else None
+
+
 def canvas_report(state: InputState, drawing: dict | None) -> InputState:
     """Turn a drawing the canvas reports (its on_change, before the rerun) into what the student meant.
 

@@ -3,7 +3,7 @@
 A latent map or the top examples of a layer take a second to compute; they are kept per
 (kind, model fingerprint, part), the last few only. The fingerprint of the network hashed last is
 remembered too, so the same model is not hashed again on every stroke. The default model's
-results are shared by every session and live in a server-wide cache instead (pages/ui/session.py).
+results are shared by every session and live in a server-wide cache instead (pages/ui/model_results.py).
 
 Every function returns a new value; nothing here touches Streamlit. Kept values must not be mutated.
 """
