@@ -627,12 +627,13 @@ async def heavy_and_lab(base: str, server_pid: int, n: int, limit_s: float) -> d
 
 
 async def busy_drawing(base: str, n_trainings: int, seconds: float) -> dict[str, float]:
-    """Stroke p95 on Draw, idle and while `n_trainings` different long trainings run."""
+    """Stroke p95 on Draw, idle and while `n_trainings` different long trainings run.
+    Long through batch 1, yet no dearer than the default run: heavy runs would leave one trainer free."""
     (probe,) = await open_sessions(base, 1, "", prefix="probe-")
     idle = await probe_strokes(probe, seconds)
     trainers = []
     for k in range(n_trainings):
-        (s,) = await open_sessions(base, 1, "train", query=f"seed={100 + k}&epochs=20", prefix=f"t{k}-")
+        (s,) = await open_sessions(base, 1, "train", query=f"seed={100 + k}&batch=1", prefix=f"t{k}-")
         await s.press("train_start")
         trainers.append(s)
     for s in trainers:  # strokes only count once both train
@@ -647,10 +648,11 @@ async def busy_drawing(base: str, n_trainings: int, seconds: float) -> dict[str,
 
 
 async def abandon(base: str, trainers: int, limit_s: float) -> dict[str, float | None]:
-    """Fill every trainer with long runs, queue one more, close the first run's socket; time until the queued starts."""
+    """Fill every trainer with long runs, queue one more, close the first run's socket; time until the queued starts.
+    The long runs are long through batch 1, yet no dearer than the default: heavy runs would leave a trainer free."""
     holders = []
     for k in range(trainers):
-        (s,) = await open_sessions(base, 1, "train", query=f"seed={200 + k}&epochs=30", prefix=f"a{k}-")
+        (s,) = await open_sessions(base, 1, "train", query=f"seed={200 + k}&batch=1", prefix=f"a{k}-")
         await s.press("train_start")
         await s.wait_for(lambda s=s: any(shows_loss(t) for _, t in s.progress), 120)
         holders.append(s)

@@ -84,7 +84,8 @@ def test_train_at_1366x768_shows_its_progress_in_view_and_stop_counts_epochs_ali
     try:
         page = context.new_page()
         # A big network in small batches: seconds per epoch even on an idle machine, so Stop lands during the run.
-        open_train_page(page, app_url.rstrip("/") + "/train?layers=512,512&epochs=50&batch=8")
+        # Five epochs (~7 min by the fair share's estimate): within a browser's share, so it is not refused.
+        open_train_page(page, app_url.rstrip("/") + "/train?layers=512,512&epochs=5&batch=8")
         page.locator(".st-key-train_start button").click()
         progress = page.locator('[data-testid="stProgress"]')
         progress.wait_for(state="visible", timeout=TRAINING_TIMEOUT_MS)
@@ -104,11 +105,11 @@ def test_train_at_1366x768_shows_its_progress_in_view_and_stop_counts_epochs_ali
         message.wait_for(timeout=60_000)
         wait_idle(page)
         text = message.inner_text()
-        after = re.search(r"Stopped after epoch (\d+) of 50", text)
+        after = re.search(r"Stopped after epoch (\d+) of 5", text)
         if after:  # the badge names the same epoch as the message
-            assert f"stopped after epoch {after.group(1)} of 50" in page.inner_text("body")
+            assert f"stopped after epoch {after.group(1)} of 5" in page.inner_text("body")
         else:
-            assert "Stopped during epoch 1 of 50" in text and "previous model is kept" in text
+            assert "Stopped during epoch 1 of 5" in text and "previous model is kept" in text
             assert "Default model" in page.inner_text("body")
     finally:
         context.close()
@@ -140,7 +141,7 @@ def test_markdown_in_a_link_stays_plain_text_and_loads_nothing(page: Any, app_ur
     open_train_page(page, app_url.rstrip("/") + link)
     page.get_by_text("ignored", exact=False).first.wait_for(timeout=30_000)
     wait_idle(page)
-    body = page.inner_text("body")
+    body = page.inner_text("body").replace("\u200b", "")  # the invisible breaks that keep addresses unlinked
     assert "[Log in here](//ev.il)" in body and "![x](//ev.il/a.png)" in body, "shown as typed"
     assert page.locator('a[href*="ev.il"]').count() == 0
     assert page.locator('img[src*="ev.il"]').count() == 0
