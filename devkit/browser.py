@@ -165,13 +165,19 @@ class StreamlitServer:
     """
 
     def __init__(
-        self, script: str | Path = "app.py", env: Mapping[str, str] | None = None, cwd: Path = PROJECT_ROOT
+        self,
+        script: str | Path = "app.py",
+        env: Mapping[str, str] | None = None,
+        cwd: Path = PROJECT_ROOT,
+        port: int = 0,
     ) -> None:
+        """port: 0 lets the system pick one; a given port is for a restart that must answer where the old one did."""
         self.script = str(script)
         self.cwd = cwd
         self.extra_env = dict(env or {})
-        self.port: int | None = None
-        self.url = ""
+        self.requested_port = port
+        self.port: int | None = port or None
+        self.url = f"http://127.0.0.1:{port}" if port else ""
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = Path(tempfile.mkstemp(prefix="nnviz-streamlit-", suffix=".log")[1])
         self.started_at = 0.0
@@ -188,7 +194,7 @@ class StreamlitServer:
             # Port 0: the server binds a port the system picks and prints it. Picking a free port here and
             # passing it on would race with every other process doing the same between our check and its bind.
             "--server.port",
-            "0",
+            str(self.requested_port),
             "--server.address",
             "127.0.0.1",
             "--browser.gatherUsageStats",
@@ -347,6 +353,18 @@ def wait_idle(page: Any, timeout_ms: float = 30_000) -> None:
 def read_metric(page: Any, label: str) -> str | None:
     """The displayed value of the current (non-stale) st.metric labelled `label`, or None if there is none."""
     return page.evaluate(_READ_METRIC_JS, label)
+
+
+def wait_for_live_note(page: Any, text: str, timeout_ms: float = 30_000) -> None:
+    """Wait until the Draw page's live view says what it sees with `text` in it (under its 28 × 28 input)."""
+    page.wait_for_function(
+        f"""(text) => ({_LIVE_ROOTS_JS})().some((live) => {{
+              const note = live.querySelector('.pixels .note');
+              return note !== null && note.textContent.includes(text);
+            }})""",
+        arg=text,
+        timeout=timeout_ms,
+    )
 
 
 def wait_for_metric(page: Any, label: str, timeout_ms: float = 30_000) -> str:

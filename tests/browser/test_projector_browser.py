@@ -14,7 +14,6 @@ from devkit.browser import (
     draw_digit,
     nav_link,
     open_app_page,
-    shown_input,
     wait_for_metric,
     wait_idle,
 )
@@ -32,6 +31,12 @@ READ_INPUT_JS = """
   return Array.from({ length: 28 }, (_, r) => Array.from(inputs.slice(28 * r, 28 * r + 28)));
 }
 """
+
+
+def live_input(page: Any) -> list[list[float]]:
+    """The 28 × 28 input the Draw page's live view shows, once it shows one."""
+    page.wait_for_function(f"() => ({READ_INPUT_JS})() !== null", timeout=30_000)
+    return page.evaluate(READ_INPUT_JS)
 
 
 @pytest.fixture
@@ -59,7 +64,7 @@ def test_at_1024_the_whole_canvas_can_be_drawn_on(projector_page: Any, app_url: 
     canvas.scroll_into_view_if_needed()
     drag_through(page, canvas.bounding_box(), [(0.05, 0.1), (0.97, 0.1), (0.97, 0.9)], steps=15)
     wait_for_metric(page, "Prediction")
-    image = shown_input(page)
+    image = live_input(page)
     columns = [[row[c] for row in image] for c in range(28)]
     inked = [c for c in range(28) if max(columns[c]) > 0.5]
     right = max(inked)
@@ -119,7 +124,7 @@ def test_a_canvas_scribbled_mostly_white_is_not_inverted(page: Any, app_url: str
         points += [(0.02, y), (0.98, y)]
     drag_through(page, canvas.bounding_box(), points, steps=15)
     wait_for_metric(page, "Prediction")
-    image = shown_input(page)
+    image = live_input(page)
     inked = sum(value > 0.5 for row in image for value in row)
     # The white block is the digit (lots of ink); inverted it would be a thin line (~40 pixels).
     assert inked > 150, f"only {inked} inked input pixels: the scribble was read inverted"

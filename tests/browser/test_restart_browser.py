@@ -26,12 +26,10 @@ GONE = "The server restarted, so your trained model is gone"
 TIMEOUT_MS = 90_000
 
 
-def _server(port: int | None = None) -> StreamlitServer:
+def _server(port: int = 0) -> StreamlitServer:
+    """A server on a port the system picks, or on `port`: the restarted process answers where the old one did."""
     data_dir = real_data_dir()
-    server = StreamlitServer("app.py", env={"NNVIZ_DATA_DIR": str(data_dir)} if data_dir else {})
-    if port is not None:  # the restarted process answers where the old one did
-        server.port, server.url = port, f"http://127.0.0.1:{port}"
-    return server
+    return StreamlitServer("app.py", env={"NNVIZ_DATA_DIR": str(data_dir)} if data_dir else {}, port=port)
 
 
 def _load_a_model(page: Any, url: str, folder: Path) -> None:
@@ -60,7 +58,7 @@ def test_a_tab_that_reconnects_to_a_restarted_server_says_its_model_is_gone(chro
         second_tab.close()
         port = first.port
         first.stop()
-        restarted = _server(port).start()
+        restarted = _server(port or 0).start()
         try:
             restarted.wait_ready()
             # The open tab reconnects by itself; Streamlit runs nothing for it until the student's next click.
