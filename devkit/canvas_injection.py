@@ -57,3 +57,10 @@ def inject_drawing(at: AppTest, page: str, rgba: np.ndarray, n_strokes: int = 1)
     objects = [{"type": "path", "path": [["M", 0, 0], ["L", 1, 1]]} for _ in range(n_strokes)]
     at.session_state[canvas_key_in(at, page)] = {"drawing": {"raw": {"objects": objects}, "data": data_url}}
     return at.run()
+
+
+def draw_image(at: AppTest, page: str, image28: np.ndarray) -> AppTest:
+    """Make the canvas on `page` report the 28 × 28 image `image28` (0..1) as a drawing; the run must not fail."""
+    inject_drawing(at, page, canvas_rgba(image28))
+    assert not at.exception
+    return at

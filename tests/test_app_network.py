@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from devkit import app_state
 from devkit.anatomy import random_arrays, random_network
 from devkit.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
-from devkit.canvas_injection import canvas_rgba, inject_drawing
+from devkit.canvas_injection import draw_image
 from nnviz.explain.features import latent_map, layer_activations
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network, NetworkConfig
@@ -65,9 +65,7 @@ def app() -> AppTest:
 
 
 def draw(at: AppTest, image28: np.ndarray) -> AppTest:
-    inject_drawing(at, "network", canvas_rgba(image28))
-    assert not at.exception
-    return at
+    return draw_image(at, "network", image28)
 
 
 # --- the default model -----------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from devkit.app_kit import array, chart, mnist_image, open_learn_tab, open_page, trace
-from devkit.canvas_injection import canvas_rgba, inject_drawing
+from devkit.canvas_injection import draw_image
 from nnviz.explain.loss_landscape import WeightRef
 from nnviz.figures.diagram import TRACE_EDGE_HOVER
 from nnviz.model.default_model import load_default_network
@@ -31,9 +31,7 @@ def app() -> AppTest:
 
 
 def draw(at: AppTest, image28: np.ndarray) -> AppTest:
-    inject_drawing(at, "network", canvas_rgba(image28))
-    assert not at.exception
-    return at
+    return draw_image(at, "network", image28)
 
 
 def select_points(at: AppTest, key: str, points: list[dict]) -> AppTest:
