@@ -70,11 +70,15 @@ def test_the_cost_is_said_as_a_multiple_of_the_default(times: float, said: str) 
 def test_the_sentence_before_the_press_names_the_cost_the_time_and_the_cap() -> None:
     heavy = Quote("b", 40 * DEFAULT_COST, 360.0, True, 120.0)
     assert heavy.sentence() == (
-        "This run is about 40× the default; it would take ~6 min; the cap here is 2 min "
+        "This run is about 40× the default; with all 55,000 MNIST training images it would take ~6 min; "
+        "the cap here is 2 min "
         "(your share of the trainers while the class trains)."
     )
     light = Quote("b", DEFAULT_COST // 2, 8.0, False, 120.0)
-    assert light.sentence() == "This run is about 0.5× the default; it would take ~8 s."
+    assert (
+        light.sentence()
+        == "This run is about 0.5× the default; with all 55,000 MNIST training images it would take ~8 s."
+    )
     assert not heavy.allowed and light.allowed and Quote("b", 2 * DEFAULT_COST, 100.0, True, 120.0).allowed
     assert heavy.refusal().startswith("This run would take ~6 min, more than the 2 min of trainer time")
 
