@@ -29,8 +29,7 @@ def test_a_heavy_run_says_its_multiple_time_and_cap_before_the_press(monkeypatch
     at = open_page("pages/screens/train.py", **HEAVY)
     assert (
         "This run is about 182× the default; with all 55,000 MNIST training images it would take ~2.2 h; "
-        "the cap here is 15 min"
-        in captions(at)
+        "the cap here is 15 min" in captions(at)
     )
 
 
