@@ -62,6 +62,7 @@ TRACE_HIDDEN = TRACE_EDGE_HOVER + 1
 TRACE_OUTPUT = TRACE_HIDDEN + 1
 TRACE_RINGS = TRACE_OUTPUT + 1
 TRACE_COUNT = TRACE_RINGS + 1
+LABEL_ROOM = 2.6  # data units right of the layout box: the output labels at their longest
 
 
 def _segments(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
@@ -386,8 +387,9 @@ def diagram_figure(
         layout={
             **base_layout(height, show_legend=True),
             "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
-            # A little room beyond the box for the "28×28 = 784 pixels" caption and the "7  100%" labels.
-            "xaxis": hidden_axis(range=[-0.4, CANVAS_WIDTH + 0.8], constrain="domain"),
+            # Room beyond the box for the "28×28 = 784 pixels" caption and the output labels, whose longest
+            # ("7   > 99.99%") must end before the colour bars start.
+            "xaxis": hidden_axis(range=[-0.4, CANVAS_WIDTH + LABEL_ROOM], constrain="domain"),
             "yaxis": hidden_axis(range=[-1.5, CANVAS_HEIGHT + 1.0], scaleanchor="x", scaleratio=1, constrain="domain"),
             "annotations": _annotations(layout),
             "images": [_image_overlay(layout)],
