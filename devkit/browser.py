@@ -392,10 +392,18 @@ def rerun_expected(page: Any, timeout_ms: float = 30_000) -> Iterator[None]:
              const app = document.querySelector('[data-testid="stApp"]');
              window.__nnvizSawRun = false;
              window.__nnvizRunObserver?.disconnect();
-             window.__nnvizRunObserver = new MutationObserver(() => {
-               if (app.getAttribute('data-test-script-state') === 'running') window.__nnvizSawRun = true;
+             // A record's old value as well as the current one: a short run can start and end before the
+             // observer's callback runs, and then only the record still says it was running.
+             window.__nnvizRunObserver = new MutationObserver((records) => {
+               for (const record of records) {
+                 if (record.oldValue === 'running' || app.getAttribute('data-test-script-state') === 'running') {
+                   window.__nnvizSawRun = true;
+                 }
+               }
              });
-             window.__nnvizRunObserver.observe(app, {attributes: true});
+             window.__nnvizRunObserver.observe(
+               app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']}
+             );
            }"""
     )
     yield

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from devkit.browser import (
+    IDLE_SELECTOR,
     canvas_surface,
     draw_digit,
     open_app_page,
     read_metric,
-    rerun_expected,
     wait_for_metric,
     wait_idle,
 )
@@ -29,19 +29,25 @@ def heading(page: Any) -> str:
     return page.locator('[data-testid="stMain"] h2').first.inner_text()
 
 
-def click(page: Any, key: str) -> None:
-    with rerun_expected(page):
-        page.locator(f".st-key-{key} button").click()
-    wait_idle(page)
+def wait_for_heading(page: Any, text: str) -> None:
+    """Wait until the step's heading reads `text` (not a stale one) and the script is idle."""
+    page.wait_for_function(
+        """([text, idle]) => [...document.querySelectorAll('[data-testid="stMain"] h2')]
+             .some((h) => h.innerText.trim() === text && !h.closest('[data-stale="true"]'))
+             && document.querySelector(idle) !== null""",
+        arg=[text, IDLE_SELECTOR],
+        timeout=30_000,
+    )
 
 
 def test_the_tour_from_step_one_to_gradient_descent_by_its_buttons(page: Any, app_url: str) -> None:
     open_app_page(page, f"{app_url}/lesson")
     assert heading(page).startswith("1 · Neurons are numbers")
     for number in range(2, GRADIENT_STEP + 1):
-        click(page, "lesson_next")
+        page.locator(".st-key-lesson_next button").click()
+        # The step's own heading and address are the signal that the click has been handled: no "some rerun".
         page.wait_for_function("(n) => location.search.includes('step=' + n)", arg=number)
-        assert heading(page) == f"{number} · {STEPS[number - 1].title}"
+        wait_for_heading(page, f"{number} · {STEPS[number - 1].title}")
     hand_out = page.locator('[data-testid="stCode"]').first.inner_text()
     assert hand_out.endswith(f"/learn?tab=step&step={GRADIENT_STEP}")  # nothing piled up from steps 6-9
     assert page.locator('[data-testid="stImage"] img').count() == 1  # its QR code, for phones
@@ -57,10 +63,9 @@ def test_guess_first_on_draw_covers_then_reveals(page: Any, app_url: str) -> Non
     open_app_page(page, f"{app_url}/?guess=1")
     surface = canvas_surface(page)
     surface.wait_for(state="visible", timeout=30_000)
-    with rerun_expected(page):
-        draw_digit(page, surface, "7")
+    draw_digit(page, surface, "7")
+    page.get_by_text("What will it say?").wait_for(timeout=30_000)  # the stroke has reached the server
     wait_idle(page)
-    page.get_by_text("What will it say?").wait_for(timeout=30_000)
     assert read_metric(page, "Prediction") is None
     assert not page.locator(".live .inside").is_visible()
 
@@ -81,8 +86,7 @@ def test_presenter_mode_fits_the_projector(chromium: Any, app_url: str, viewport
         surface.wait_for(state="visible", timeout=30_000)
         box = surface.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
-        with rerun_expected(page):
-            draw_digit(page, surface, "7")
+        draw_digit(page, surface, "7")
         assert wait_for_metric(page, "Prediction") == "7"  # the canvas is fully usable
         page.locator(".live .layers canvas").first.wait_for(timeout=30_000)
         widths = page.evaluate(
