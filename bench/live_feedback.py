@@ -11,7 +11,7 @@ shared MNIST) and reads events the way the page does, polling every 0.1 s:
                 polled every 10 ms to see the pipeline's own delay (the page adds
                 up to one poll interval); updates/s is also measured over those 2 s.
 
-Targets (issue 3): first loss <= 1.5 s, >= 4 updates/s, stop <= 0.5 s.
+Targets: first loss <= 1.5 s, >= 4 updates/s, stop <= 0.5 s.
 
 Usage, from the project root:
     .venv/bin/python bench/live_feedback.py [--trials 3]

@@ -308,13 +308,6 @@ def reset_canvas(page: Any, key_prefix: str = "network_canvas") -> None:
     press_canvas_tool(page, "Reset canvas & history", key_prefix)
 
 
-def undo_canvas(page: Any, key_prefix: str = "draw_canvas") -> None:
-    """Press the canvas toolbar's undo as soon as it is enabled (it is disabled while there is nothing to undo)."""
-    enabled = f'[class*="st-key-{key_prefix}"] button[aria-label="Undo"]:not([disabled])'
-    page.wait_for_selector(enabled, state="attached", timeout=30_000)
-    press_canvas_tool(page, "Undo", key_prefix)
-
-
 def press_canvas_tool(page: Any, label: str, key_prefix: str = "draw_canvas") -> None:
     """Press the canvas toolbar's button labelled `label` (e.g. "Undo", "Reset canvas & history")."""
     button = page.locator(f'[class*="st-key-{key_prefix}"] button[aria-label="{label}"]').first
@@ -501,46 +494,6 @@ def wait_for_ink(
         timeout=timeout_ms,
     )
     return page.evaluate(_INK_JS, key_prefix)
-
-
-# JS: the 28 × 28 input a page's Pixels figure shows (plotly's heatmap z, rows top to bottom), or null.
-# calcdata holds the heatmap's z as rows of numbers, whatever encoding the server sent.
-_READ_INPUT_JS = """
-(key) => {
-  const plot = [...document.querySelectorAll(`.st-key-${key} .js-plotly-plot`)].find(
-    (p) => !p.closest('[data-stale="true"]')
-  );
-  const z = plot && plot.calcdata && plot.calcdata[0] && plot.calcdata[0][0] && plot.calcdata[0][0].z;
-  if (!z || z.length !== 28) return null;
-  return Array.from(z, (row) => Array.from(row));
-}
-"""
-
-
-def shown_input(page: Any, key: str = "draw_input", timeout_ms: float = 30_000) -> list[list[float]]:
-    """The 28 × 28 input the server last showed in the Pixels figure keyed `key` (waits for one to show)."""
-    page.wait_for_function(f"(key) => ({_READ_INPUT_JS})(key) !== null", arg=key, timeout=timeout_ms)
-    return page.evaluate(_READ_INPUT_JS, key)
-
-
-def wait_for_input_other_than(
-    page: Any, before: list[list[float]], key: str = "draw_input", timeout_ms: float = 30_000
-) -> list[list[float]]:
-    """Wait until the script is idle and the Pixels figure shows an input other than `before`; return it.
-
-    The figure is drawn by the server from the input it holds, so a new one means the server has read
-    the canvas's latest report: the deterministic sign that a stroke has arrived, whatever else reran.
-    """
-    page.wait_for_function(
-        f"""([key, before]) => {{
-              const now = ({_READ_INPUT_JS})(key);
-              return now !== null && JSON.stringify(now) !== JSON.stringify(before)
-                && document.querySelector('{IDLE_SELECTOR}') !== null;
-            }}""",
-        arg=[key, before],
-        timeout=timeout_ms,
-    )
-    return page.evaluate(_READ_INPUT_JS, key)
 
 
 def set_number(page: Any, key: str, value: int) -> None:

@@ -1,6 +1,6 @@
 """A model whose numbers overflow (finite weights of 3e38 → inf, NaN) gets a friendly message, never "nan %".
 
-Issue 7, item 7: every page that shows a prediction (Draw, Network) says the model
+Every page that shows a prediction (Draw, Network) says the model
 overflowed instead of "Prediction 0 · nan% sure" with empty bars.
 """
 

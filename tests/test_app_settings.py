@@ -1,6 +1,6 @@
 """The experiment under AppTest: read from the link once, kept across page switches, written back to the link.
 
-Also: link text is never rendered as markdown (issue 7 item 9). None of these train, so none need MNIST.
+Also: link text is never rendered as markdown. None of these train, so none need MNIST.
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def test_training_live_then_the_model_is_used_everywhere(train_page: AppTest, mn
 
 
 def test_lab_example_trains_a_three_digit_network_that_must_choose(train_page: AppTest, mnist, trainer) -> None:
-    # A preset is a complete experiment: a diverging learning rate in the form is not inherited (item 4).
+    # A preset is a complete experiment: a diverging learning rate in the form is not inherited.
     train_page.select_slider(key="train_lr").set_value(10.0)
     train_page.radio(key="train_optimizer").set_value("sgd").run()
     train_page.button(key="train_preset_lab").click().run()

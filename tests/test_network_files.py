@@ -80,7 +80,7 @@ def test_wrong_shapes_and_nan_weights_are_named() -> None:
         load_network(npz_bytes(config=text, **{"output/weights": nan, "output/bias": np.zeros(2)}))
 
 
-# --- crafted files (issue 7, item 8) ----------------------------------------------------------------
+# --- crafted files ----------------------------------------------------------------------------------
 
 
 def saved_bytes(compressed: bool = False) -> bytes:

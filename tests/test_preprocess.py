@@ -156,7 +156,7 @@ def test_alpha_and_opaque_canvases_give_the_same_input() -> None:
 
 
 def test_a_canvas_scribbled_mostly_white_is_not_inverted() -> None:
-    """Issue 7, item 6: more than half white ink is still white ink on black, never a photo's paper."""
+    """More than half white ink is still white ink on black, never a photo's paper."""
     ink = np.zeros((CANVAS, CANVAS), np.uint8)
     ink[:200, :] = 255  # the top 71 % scribbled white; a black band stays at the bottom
     x = canvas_to_input(opaque_canvas(ink))

@@ -1,5 +1,5 @@
-"""Issue 7 in real Chromium: projector sizes (item 10), a mostly white scribble (item 6), and the
-model badge when a run ends while the student draws (item 5)."""
+"""In real Chromium: projector sizes, a mostly white scribble, and the model badge when a run ends
+while the student draws."""
 
 from __future__ import annotations
 
