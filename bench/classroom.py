@@ -106,6 +106,25 @@ def canvas_payload(digit: str, jitter: int = 0) -> str:
 
 # Strokes cycle through these, so two strokes in a row always differ (the page skips an unchanged image).
 PAYLOADS = [canvas_payload(d, j) for j in (0, 6) for d in DIGIT_STROKES]
+LIVE_VIEW = "nnviz.live_draw"
+
+
+def live_report(digit: str, jitter: int, n: int) -> dict[str, object]:
+    """What the Draw page's live view reports when a stroke ends: its strokes (canvas px) and the canvas PNG."""
+    image = Image.new("RGBA", (CANVAS_SIDE, CANVAS_SIDE), (0, 0, 0, 255))
+    pen = ImageDraw.Draw(image)
+    strokes = []
+    for stroke in DIGIT_STROKES[digit]:
+        points = [(x * CANVAS_SIDE + jitter, y * CANVAS_SIDE) for x, y in stroke]
+        pen.line(points, fill=(255, 255, 255, 255), width=PEN, joint="curve")
+        strokes.append([round(v, 1) for point in points for v in point])
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    image_url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return {"strokes": strokes, "image": image_url, "n": n}
+
+
+REPORTS = [(d, j) for j in (0, 6) for d in DIGIT_STROKES]  # two reports in a row always differ
 
 
 # --------------------------------------------------------------------------- process figures
@@ -174,6 +193,9 @@ class Session:
     page_hash: str = ""
     widget_ids: dict[str, str] = field(default_factory=dict)  # user key → element id
     canvas_fragment: str = ""
+    live_id: str = ""  # the Draw page's live view (a bidirectional component), if this page has one
+    live_model: str = ""  # the model id the live view was sent: the browser says it holds it
+    live_reports: int = 0
     auto: dict[str, asyncio.Task] = field(default_factory=dict)
     finished: int = 0
     reruns_sent: int = 0
@@ -254,7 +276,13 @@ class Session:
         return self.widget_ids[key]
 
     async def stroke(self, index: int) -> float | None:
-        """Send one stroke; return seconds until its "Prediction" metric arrived (None on timeout)."""
+        """Send one stroke; seconds until the server has it (None on timeout).
+
+        On Draw, the live view's report when a stroke ends, until the server's run for it finished (the
+        browser has already drawn the answer); on the other pages, the canvas, until "Prediction" arrived.
+        """
+        if self.live_id:
+            return await self.live_stroke(index)
         canvas = next((k for k in self.widget_ids if "_canvas_" in k), None)
         if canvas is None:
             self.errors.append("no canvas")
@@ -267,6 +295,19 @@ class Session:
             self.errors.append("stroke timed out")
             return None
         return self.predictions[seen] - start
+
+    async def live_stroke(self, index: int) -> float | None:
+        """Report one stroke as the live view does; seconds until the server's run for it finished."""
+        self.live_reports += 1
+        digit, jitter = REPORTS[index % len(REPORTS)]
+        state = {"drawing": live_report(digit, jitter, self.live_reports), "model": self.live_model}
+        done = self.finished
+        start = time.perf_counter()
+        await self.rerun([WidgetState(id=self.live_id, json_value=json.dumps(state))], fragment=self.canvas_fragment)
+        if not await self.wait_finished(done + 1, STROKE_TIMEOUT_S):
+            self.errors.append("stroke timed out")
+            return None
+        return time.perf_counter() - start
 
     async def press(self, key: str) -> None:
         await self.rerun([WidgetState(id=self.widget(key), trigger_value=True)])
@@ -317,7 +358,11 @@ class Session:
 
     def _on_element(self, now: float, element, fragment: str) -> None:
         kind = element.WhichOneof("type")
-        if kind == "metric" and element.metric.label == "Prediction":
+        if kind == "bidi_component" and element.bidi_component.component_name == LIVE_VIEW:
+            self.live_id = element.bidi_component.id
+            self.canvas_fragment = fragment
+            self.live_model = json.loads(element.bidi_component.json)["modelId"]
+        elif kind == "metric" and element.metric.label == "Prediction":
             self.predictions.append(now)
         elif kind == "bidi_component" or kind in ("button", "number_input", "plotly_chart"):
             widget_id = getattr(element, kind).id
@@ -359,8 +404,9 @@ async def part_cpu(server: StreamlitServer, strokes: int) -> dict[str, float]:
     for page in ("draw", "network"):
         (session,) = await open_sessions(server.url, 1, "" if page == "draw" else page)
         for i in range(3):
+            done = session.finished
             await session.stroke(i)
-            await session.wait_finished(session.finished + 1, STROKE_TIMEOUT_S)
+            await session.wait_finished(done + 1, STROKE_TIMEOUT_S)
         before = cpu_seconds(server.process.pid)
         for i in range(strokes):
             done = session.finished
@@ -378,9 +424,11 @@ def profile_breakdown(strokes: int) -> dict[str, dict[str, float]]:
     from streamlit.testing.v1 import AppTest
 
     from devkit.canvas_injection import canvas_key_in
+    from devkit.live_injection import live_data, live_key_in
 
     phases = {
-        "canvas payload decoding": [
+        "drawing decoding (live report / canvas payload)": [
+            ("nnviz/live/strokes.py", "read_report"),
             ("streamlit_drawable_canvas", "image_data"),
             ("streamlit_drawable_canvas", "image_bytes"),
         ],
@@ -403,7 +451,12 @@ def profile_breakdown(strokes: int) -> dict[str, dict[str, float]]:
         threading.setprofile(switch_on)
         total = 0.0
         for i in range(strokes + 1):
-            at.session_state[canvas_key_in(at, page)] = json.loads(PAYLOADS[i % len(PAYLOADS)])
+            if page == "draw":  # the live view's report when a stroke ends, from a browser holding the model
+                digit, jitter = REPORTS[i % len(REPORTS)]
+                report = {"drawing": live_report(digit, jitter, i + 1), "model": live_data(at)["modelId"]}
+                at.session_state[live_key_in(at)] = report
+            else:
+                at.session_state[canvas_key_in(at, page)] = json.loads(PAYLOADS[i % len(PAYLOADS)])
             if i == 0:
                 threading.setprofile(None)
                 at.run()  # warm-up, not counted
@@ -697,7 +750,7 @@ async def run(args: argparse.Namespace, server: StreamlitServer) -> None:
     if "cpu" in parts:
         cpu = await part_cpu(server, args.strokes)
         print(f"\nserver CPU per stroke rerun ({args.strokes} sequential strokes, one session, /proc/{pid}/stat)")
-        print(f"  Draw page:    {cpu['draw']:6.1f} ms   (target ≤ 20 ms)")
+        print(f"  Draw page:    {cpu['draw']:6.1f} ms   (target ≤ 10 ms: the live view's stroke report)")
         print(f"  Network page: {cpu['network']:6.1f} ms   (target ≤ 30 ms)")
         breakdown = profile_breakdown(min(args.strokes, 10))
         print("\nwhere a stroke rerun's time goes (in-process AppTest + cProfile, ms per rerun; profiling inflates)")

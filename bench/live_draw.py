@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import io
-import json
 import os
 import statistics
 import subprocess
@@ -36,20 +34,16 @@ import tarfile
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import itertools
 
 import numpy as np
-from PIL import Image, ImageDraw
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.classroom import STROKE_TIMEOUT_S, Session, cpu_seconds, machine_load, part_cpu
+from bench.classroom import Session, cpu_seconds, machine_load, part_cpu
 from devkit.browser import (
     CHROMIUM_ARGS,
-    DIGIT_STROKES,
     VIEWPORT,
     StreamlitServer,
     chromium_executable,
@@ -60,9 +54,6 @@ from devkit.data_dir import real_data_dir
 from devkit.live_strokes import stroke_moves
 from nnviz.live.payload import model_payload
 from nnviz.model.network import Network, NetworkConfig
-
-CANVAS_SIDE = 280
-PEN = 20
 
 
 def p(values: list[float], q: float) -> float:
@@ -117,62 +108,8 @@ def browser_part(url: str, strokes: int) -> dict[str, list[float]]:
 # --------------------------------------------------------------------------- the view's stroke report
 
 
-def live_report(digit: str, jitter: int, n: int) -> dict[str, Any]:
-    """What the view reports when a stroke ends: its strokes (canvas px) and the canvas as a PNG."""
-    image = Image.new("RGBA", (CANVAS_SIDE, CANVAS_SIDE), (0, 0, 0, 255))
-    pen = ImageDraw.Draw(image)
-    strokes = []
-    for stroke in DIGIT_STROKES[digit]:
-        points = [(x * CANVAS_SIDE + jitter, y * CANVAS_SIDE) for x, y in stroke]
-        pen.line(points, fill=(255, 255, 255, 255), width=PEN, joint="curve")
-        strokes.append([round(v, 1) for point in points for v in point])
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return {
-        "strokes": strokes,
-        "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
-        "n": n,
-    }
-
-
-LIVE_VIEW = "nnviz.live_draw"
-REPORTS = [(d, j) for j in (0, 6) for d in DIGIT_STROKES]  # two strokes in a row always differ
-
-
-class LiveSession(Session):
-    """A tab on the Draw page whose live view reports strokes (at the websocket level)."""
-
-    live_id: str = ""
-    model_id: str = ""
-    reports: int = 0
-
-    def _on_element(self, now: float, element, fragment: str) -> None:
-        if (
-            element.WhichOneof("type") == "bidi_component"
-            and element.bidi_component.component_name == "nnviz.live_draw"
-        ):
-            self.live_id = element.bidi_component.id
-            self.canvas_fragment = fragment
-            self.model_id = json.loads(element.bidi_component.json)["modelId"]
-            return
-        super()._on_element(now, element, fragment)
-
-    async def live_stroke(self, index: int) -> float | None:
-        """Report one stroke; seconds until the server's run for it finished (None on timeout)."""
-        self.reports += 1
-        digit, jitter = REPORTS[index % len(REPORTS)]
-        state = {"drawing": live_report(digit, jitter, self.reports), "model": self.model_id}
-        done = self.finished
-        start = time.perf_counter()
-        await self.rerun([WidgetState(id=self.live_id, json_value=json.dumps(state))], fragment=self.canvas_fragment)
-        if not await self.wait_finished(done + 1, STROKE_TIMEOUT_S):
-            self.errors.append("stroke timed out")
-            return None
-        return time.perf_counter() - start
-
-
-async def live_sessions(url: str, n: int) -> list[LiveSession]:
-    sessions = [LiveSession(url, f"s{i}") for i in range(n)]
+async def live_sessions(url: str, n: int) -> list[Session]:
+    sessions = [Session(url, f"s{i}") for i in range(n)]
     for session in sessions:
         await session.open("")
         await session.wait_finished(1, 60)
@@ -199,7 +136,7 @@ async def class_part(url: str, n: int, rounds: int, every: float = 2.0) -> list[
     sessions = await live_sessions(url, n)
     latencies: list[float] = []
 
-    async def draw(session: LiveSession, offset: float) -> None:
+    async def draw(session: Session, offset: float) -> None:
         await asyncio.sleep(offset)
         for i in range(rounds):
             started = time.perf_counter()

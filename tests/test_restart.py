@@ -32,3 +32,12 @@ def test_a_forged_cookie_is_neither_believed_nor_written_back() -> None:
     for forged in ("x'; alert(1); //", "0123456789ABCDEF", "0123", OLD + "0"):
         marker = step(ModelMarker(), {COOKIE: forged}, has_own_model=False, boot_id=NEW)
         assert marker.notice is None and marker.script is None
+
+
+def test_only_a_tab_whose_browser_holds_a_model_here_reruns_when_it_reconnects() -> None:
+    fresh = step(ModelMarker(), {}, has_own_model=False, boot_id=NEW)
+    assert not fresh.watches_reconnect  # nothing of its own to lose: a reconnect costs the server nothing
+    trained = step(fresh, {}, has_own_model=True, boot_id=NEW)
+    assert trained.watches_reconnect
+    told = step(ModelMarker(), {COOKIE: OLD}, has_own_model=False, boot_id=NEW)
+    assert told.notice is not None and not told.watches_reconnect  # told once; the stale cookie is deleted

@@ -18,6 +18,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 COOKIE = "nnviz_model_on"
 BOOT_ID = secrets.token_hex(8)  # this server process; any other process (restarted, another replica) has another
@@ -25,6 +26,8 @@ MODEL_GONE = (
     "The server restarted, so your trained model is gone: models live in the server's memory. "
     "The default model is back; train again, or load a model you saved."
 )
+# A tab that reconnects (to this process or a restarted one) reruns at once, so the notice does not wait for a click.
+RECONNECT_JS = (Path(__file__).resolve().parent / "reconnect.js").read_text(encoding="utf-8")
 _BOOT_ID_SHAPE = re.compile(r"[0-9a-f]{16}")  # what a cookie must look like to be believed (and written into JS)
 
 
@@ -36,6 +39,11 @@ class ModelMarker:
     session's first run has read the cookie the browser sent; notice: MODEL_GONE to say now, or None;
     script: JavaScript to run now that sets or deletes the cookie, or None.
     """
+
+    @property
+    def watches_reconnect(self) -> bool:
+        """True while the browser holds a model of this process: its tab reruns when it reconnects."""
+        return self.cookie is not None
 
     cookie: str | None = None
     read: bool = False

@@ -21,6 +21,8 @@ from pages.ui.board_widgets import rooms
 from pages.ui.resources import default_network, session_presence, trainer_pool
 from pages.ui.state import load, save
 
+RECONNECT_WATCH = st.components.v2.component("nnviz.reconnect_watch", js=restart.RECONNECT_JS)
+
 
 def active_network() -> Network:
     """The model this session uses: the one trained or loaded here, else the default. A run that finished
@@ -110,4 +112,6 @@ def keep_training_alive() -> None:
         st.toast(marker.notice, icon=":material/restart_alt:", duration="infinite")
     if marker.script:
         st.html(marker.script, unsafe_allow_javascript=True)
+    if marker.watches_reconnect:
+        RECONNECT_WATCH(key="reconnect_watch", on_reconnected_change=lambda: None)
     st.fragment(_heartbeat, run_every=HEARTBEAT_S if load(TrainingState).in_progress else None)()

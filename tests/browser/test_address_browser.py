@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from devkit.browser import VIEWPORT, open_app_page, rerun_expected, wait_idle
 from nnviz.lesson.glossary import TERMS
@@ -71,22 +72,39 @@ def click(page: Any, selector: str) -> None:
         page.locator(selector).first.click()
 
 
-def back_to_the_lesson(page: Any) -> None:
+def wait_for_step_heading(page: Any, number: int) -> None:
+    """Wait until the Lesson shows step `number`'s own heading and the run that drew it has ended.
+
+    The heading is the page's own signal: a heading of the page left behind, or the idle state before
+    the navigation's run has begun, would let a click land on a page that is about to be replaced.
+    """
+    page.wait_for_function(
+        "(start) => { const h = document.querySelector('[data-testid=\"stMain\"] h2');"
+        " return h !== null && h.innerText.startsWith(start); }",
+        arg=f"{number} · ",
+        timeout=LOAD_MS,
+    )
+    wait_idle(page, LOAD_MS)
+
+
+def back_to_the_lesson(page: Any, step_number: int | None = None) -> None:
     """The sidebar's menu, as a teacher goes back: the same session, so the lesson is at the same step."""
     page.locator('[data-testid="stSidebarNav"] a[href$="/lesson"]').click()
     page.wait_for_url(re.compile(r"/lesson(\?.*)?$"), timeout=LOAD_MS)
-    page.locator('[data-testid="stMain"] h2').first.wait_for(timeout=LOAD_MS)
-    wait_idle(page, LOAD_MS)
+    if step_number is None:
+        page.locator('[data-testid="stMain"] h2').first.wait_for(timeout=LOAD_MS)
+        wait_idle(page, LOAD_MS)
+    else:
+        wait_for_step_heading(page, step_number)
 
 
 def test_every_lesson_step_by_its_button_opens_its_page_tab_and_exactly_its_experiment(page: Any, app_url: str) -> None:
     open_app_page(page, f"{app_url}/lesson", LOAD_MS)
     for number, step in enumerate(STEPS, start=1):
         if number > 1:
-            back_to_the_lesson(page)
-            click(page, ".st-key-lesson_next button")
-        heading = page.locator('[data-testid="stMain"] h2').first.inner_text()
-        assert heading.startswith(f"{number} · "), heading
+            back_to_the_lesson(page, number - 1)
+            page.locator(".st-key-lesson_next button").click()
+        wait_for_step_heading(page, number)
         page.locator(".st-key-lesson_open button").click()
         assert_at(page, Address(step.place, step_experiment(number)))
 
@@ -137,7 +155,8 @@ def test_open_it_on_a_shared_experiment_opens_it_for_the_student(chromium: Any, 
         join_link = teacher.locator('[data-testid="stCode"]').first.inner_text().strip()
         assert join_link.endswith(f"/train?room={code}") and teacher.locator('[data-testid="stImage"] img').count()
         open_app_page(student, app_url + urlsplit(join_link).path + "?" + urlsplit(join_link).query, LOAD_MS)
-        assert student.locator(".st-key-board_join_code input").input_value() == code
+        # The field is filled in by the page's first run; the browser may show it a frame later.
+        expect(student.locator(".st-key-board_join_code input")).to_have_value(code, timeout=LOAD_MS)
         student.locator(".st-key-board_join_nickname input").fill("Turbo Owl")
         student.locator(".st-key-board_join_nickname input").press("Tab")
         wait_idle(student, LOAD_MS)

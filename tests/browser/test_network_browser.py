@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from devkit.browser import (
     IDLE_SELECTOR,
@@ -93,7 +94,8 @@ def test_click_a_hidden_neuron_to_see_its_weighted_sum(page: Any, app_url: str) 
     breakdown = page.locator(".st-key-network_breakdown .js-plotly-plot")
     assert "z = Σ w·x + bias =" in breakdown.inner_text()
     assert page.locator(".st-key-network_activation .js-plotly-plot").is_visible()
-    assert page.locator('[class*="st-key-network_pick_neuron"] input').input_value() == str(target["neuron"])
+    picker = page.locator('[class*="st-key-network_pick_neuron"] input')
+    expect(picker).to_have_value(str(target["neuron"]), timeout=30_000)  # the input may take its value a frame late
     assert page.locator('[data-testid="stException"]').count() == 0
 
 

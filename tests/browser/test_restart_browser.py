@@ -2,7 +2,7 @@
 
 A model is loaded on server A (no training needed: the Train page's upload); A stops and a fresh
 server B takes its port, as a restarted replica would. The open tab reconnects to B, which has never
-heard of its session; at their next click the student reads "The server restarted, so your trained model is gone". A
+heard of its session; it reruns by itself and the student reads "The server restarted, so your trained model is gone". A
 classmate's browser, which never had a model, is told nothing.
 """
 
@@ -61,8 +61,7 @@ def test_a_tab_that_reconnects_to_a_restarted_server_says_its_model_is_gone(chro
         restarted = _server(port or 0).start()
         try:
             restarted.wait_ready()
-            # The open tab reconnects by itself; Streamlit runs nothing for it until the student's next click.
-            page.locator('a[data-testid="stSidebarNavLink"]', has_text="Draw").click()
+            # The open tab reconnects by itself and reruns: the student is told without clicking anything.
             page.get_by_text(GONE).wait_for(timeout=TIMEOUT_MS)
             other = classmate.new_page()
             open_app_page(other, restarted.url + "/", TIMEOUT_MS)
