@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from nnviz.model.network import NetworkConfig
@@ -13,6 +14,7 @@ from nnviz.training.fair_share import (
     DEFAULT_COST,
     FairShare,
     Quote,
+    TrainingSet,
     duration,
     estimated_seconds,
     run_cost,
@@ -67,17 +69,17 @@ def test_the_cost_is_said_as_a_multiple_of_the_default(times: float, said: str) 
     assert times_default(round(times * DEFAULT_COST)) == said
 
 
-def test_the_sentence_before_the_press_names_the_cost_the_time_and_the_cap() -> None:
+def test_the_sentence_before_the_press_names_the_cost_the_images_the_time_and_the_cap() -> None:
     heavy = Quote("b", 40 * DEFAULT_COST, 360.0, True, 120.0)
     assert heavy.sentence() == (
-        "This run is about 40× the default; with all 55,000 MNIST training images it would take ~6 min; "
+        "This run is about 40× the default; it trains on 55,000 images and would take ~6 min; "
         "the cap here is 2 min "
         "(your share of the trainers while the class trains)."
     )
-    light = Quote("b", DEFAULT_COST // 2, 8.0, False, 120.0)
-    assert (
-        light.sentence()
-        == "This run is about 0.5× the default; with all 55,000 MNIST training images it would take ~8 s."
+    light = Quote("b", DEFAULT_COST // 2, 8.0, False, 120.0, images=21_911, held=24_345)
+    assert light.sentence() == (
+        "This run is about 0.5× the default; it trains on 21,911 images "
+        "(this server holds 24,345 of MNIST's 60,000) and would take ~8 s."
     )
     assert not heavy.allowed and light.allowed and Quote("b", 2 * DEFAULT_COST, 100.0, True, 120.0).allowed
     assert heavy.refusal().startswith("This run would take ~6 min, more than the 2 min of trainer time")
@@ -144,3 +146,48 @@ def test_the_teachers_queue_table_says_where_each_run_is_and_what_it_costs() -> 
     }
     assert rows[1]["Where"] == "waiting, number 2 in line" and rows[1]["Trained for"] == "—"
     assert rows[1]["Cost"] == "182× the default"
+
+
+def _split_sizes(per_digit: tuple[int, ...], digits: tuple[int, ...], train_size: int | None) -> int:
+    """Oracle: the training images split_data really gives a run, on labels with these counts."""
+    from nnviz.training.data import split_data
+
+    labels = np.repeat(np.arange(10), per_digit)
+    data = SimpleNamespace(
+        x_train=np.zeros((len(labels), 1), np.float32),
+        y_train=labels,
+        x_test=np.zeros((0, 1), np.float32),
+        y_test=np.zeros(0, np.int64),
+    )
+    return len(split_data(data, digits, train_size, seed=0).x_train)
+
+
+@pytest.mark.parametrize(
+    ("per_digit", "digits", "train_size"),
+    [
+        ((2406, 2770, 2381, 2524, 2386, 2181, 2401, 2524, 2328, 2444), tuple(range(10)), None),  # the offline folder
+        ((2406, 2770, 2381, 2524, 2386, 2181, 2401, 2524, 2328, 2444), (7, 8, 9), None),
+        ((2406, 2770, 2381, 2524, 2386, 2181, 2401, 2524, 2328, 2444), tuple(range(10)), 1000),
+        ((5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949), tuple(range(10)), None),  # all of MNIST
+        ((5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949), (0, 1), 50_000),
+        ((3, 0, 0, 0, 0, 0, 0, 0, 0, 0), (0,), None),
+    ],
+)
+def test_the_images_a_run_trains_on_are_the_ones_the_split_gives_it(
+    per_digit: tuple[int, ...], digits: tuple[int, ...], train_size: int | None
+) -> None:
+    assert TrainingSet(per_digit).trained_on(digits, train_size) == _split_sizes(per_digit, digits, train_size)
+
+
+def test_the_estimate_and_its_sentence_follow_the_servers_training_set() -> None:
+    offline = TrainingSet.from_labels(
+        np.repeat(np.arange(10), [2406, 2770, 2381, 2524, 2386, 2181, 2401, 2524, 2328, 2444])
+    )
+    full = TrainingSet.from_labels(np.repeat(np.arange(10), [6000] * 10))
+    share = FairShare(clock=FakeClock())
+    here = share.quote("b", NetworkConfig(), TrainingConfig(), TRAINERS, offline)
+    everywhere = share.quote("b", NetworkConfig(), TrainingConfig(), TRAINERS, full)
+    assert here.images == 21_911 and everywhere.images == fair_share.FULL_TRAINING_IMAGES
+    assert here.seconds == pytest.approx(everywhere.seconds * 21_911 / 55_000, rel=0.01)  # fewer images, less time
+    assert "24,345 of MNIST's 60,000" in here.sentence() and "holds" not in everywhere.sentence()
+    assert here.cost == everywhere.cost  # "× the default" means the same on every server

@@ -294,6 +294,31 @@ def test_heavy_runs_never_hold_every_trainer_so_a_default_run_starts_at_once(fak
         pool.shutdown()
 
 
+def test_a_teacher_sees_and_stops_only_their_own_rooms_students_on_a_shared_run(fake_env: dict[str, str]) -> None:
+    pool = fake_pool(fake_env, "steady", max_concurrent=2, warm_spares=0, share_identical=True)
+    try:
+        ours = pool.submit(NetworkConfig(), TrainingConfig(epochs=40), owner="a", room="K7QM")
+        theirs = pool.submit(NetworkConfig(), TrainingConfig(epochs=40), owner="b", room="ZZ42")  # the same run
+        alone = pool.submit(HEAVY_NET, HEAVY_RUN, owner="c")  # a student on no board
+        (listed,) = pool.queue(room="K7QM")
+        assert listed.students == 1 and listed.other_rooms  # the other room's student is counted apart
+        assert pool.queue(room="NONE") == [] and len(pool.queue()) == 2
+        assert not pool.stop_training(listed.training_id, room="NONE")  # a teacher of another room cannot
+        assert not pool.stop_training(pool.queue()[-1].training_id, room="K7QM")  # not its student's run
+        wait_started(ours)
+        assert pool.stop_training(listed.training_id, room="K7QM")
+        done = finished(collect(ours))
+        assert done.status == "stopped" and "Your teacher stopped this run" in done.message
+        (kept,) = pool.queue(room="ZZ42")  # the other class trains on
+        assert kept.training_id == listed.training_id and kept.students == 1 and not kept.other_rooms
+        assert theirs.status in ("starting", "running")
+        for run in (theirs, alone):
+            run.stop()
+            collect(run)
+    finally:
+        pool.shutdown()
+
+
 def test_without_a_heavy_lane_heavy_runs_take_every_trainer(fake_env: dict[str, str]) -> None:
     pool = fake_pool(fake_env, "steady", max_concurrent=2, warm_spares=0, heavy_cost=None)
     try:

@@ -119,6 +119,19 @@ def load_mnist_test(data_dir: str | Path | None = None) -> tuple[np.ndarray, np.
     return _scale(arrays["x_test"], arrays["y_test"])
 
 
+def load_mnist_training_labels(data_dir: str | Path | None = None) -> np.ndarray:
+    """Only the training labels: (n,) int64 0..9 — how many images of each digit there are to train on.
+
+    Cheap (the labels file is 60 kB for all of MNIST). Raises DataUnavailableError like `load_mnist`.
+    """
+    folder = _resolve_data_dir(data_dir)
+    if folder is not None:
+        labels = _read_idx(folder, TRAIN_LABELS, LABELS_MAGIC)
+    else:
+        labels = _read_npz(_cached_download(), ("y_train",))["y_train"]
+    return labels.astype(np.int64)
+
+
 def _resolve_data_dir(data_dir: str | Path | None) -> Path | None:
     """The folder to read IDX files from, or None to use the download."""
     if data_dir is None or str(data_dir) == "":

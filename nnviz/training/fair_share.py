@@ -15,7 +15,10 @@ time limit, so a wrong estimate cannot take more.
 The time estimate is rough (the words say "about"): per epoch, images × weights / COMPUTE_RATE
 for the arithmetic plus steps × weights / STEP_RATE for reading and writing every weight once per
 batch, which dominates small batches. Both rates are for one worker (one TensorFlow thread) on
-the 2-core development machine.
+the 2-core development machine. Its images are the ones the run trains on here: the server's
+training set (`TrainingSet`, e.g. the offline folder's 24,345 of MNIST's 60,000) split the way
+nnviz.training.data.split_data splits it. The cost keeps counting MNIST's full set, so that
+"× the default" means the same on every server.
 """
 
 from __future__ import annotations
@@ -28,9 +31,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from nnviz.model.network import NetworkConfig
 from nnviz.training.config import TrainingConfig
+from nnviz.training.data import MAX_VALIDATION, VALIDATION_FRACTION
 
+MNIST_TRAINING_IMAGES = 60_000
 FULL_TRAINING_IMAGES = 55_000  # MNIST's 60,000 training images less the 5,000 held out for validation
 COMPUTE_RATE = 3e9  # weight × image passes (forward and backward) per second: 784-128-64-10 at batch 128
 STEP_RATE = 6e7  # weights read and updated per second and step: 4 × 512 neurons at batch 8 (~400 images/s)
@@ -45,8 +52,35 @@ class Trainers(Protocol):
     time_limit_s: float
 
 
+@dataclass(frozen=True)
+class TrainingSet:
+    """How many training images of each digit the server's MNIST holds: `per_digit[d]` for digit d (10 counts)."""
+
+    per_digit: tuple[int, ...]
+
+    @classmethod
+    def from_labels(cls, labels: np.ndarray) -> TrainingSet:
+        """From the training labels ((n,) ints 0..9): the count of each digit."""
+        return cls(tuple(int(n) for n in np.bincount(np.asarray(labels, dtype=np.int64), minlength=10)[:10]))
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_digit)
+
+    @property
+    def is_full_mnist(self) -> bool:
+        return self.total >= MNIST_TRAINING_IMAGES
+
+    def trained_on(self, digits: tuple[int, ...], train_size: int | None) -> int:
+        """Images one epoch trains on, as split_data splits them: the digits' images less validation, cut to size."""
+        kept = sum(self.per_digit[d] for d in digits)
+        held_out = min(MAX_VALIDATION, max(1, round(VALIDATION_FRACTION * kept))) if kept else 0
+        left = max(0, kept - held_out)
+        return left if train_size is None else min(left, int(train_size))
+
+
 def training_images(training: TrainingConfig, digits: int = 10) -> int:
-    """Images one epoch trains on: the chosen digits' share of MNIST, cut to `train_size` if set."""
+    """Images one epoch of the cost counts: the chosen digits' share of MNIST's full set, cut to `train_size`."""
     available = FULL_TRAINING_IMAGES * digits // 10
     return available if training.train_size is None else min(available, int(training.train_size))
 
@@ -59,9 +93,10 @@ def run_cost(network: NetworkConfig, training: TrainingConfig) -> int:
 DEFAULT_COST = run_cost(NetworkConfig(), TrainingConfig())
 
 
-def estimated_seconds(network: NetworkConfig, training: TrainingConfig) -> float:
-    """Roughly how long one worker trains this run (see the module docstring), in seconds."""
-    images = training_images(training, len(network.digits))
+def estimated_seconds(network: NetworkConfig, training: TrainingConfig, images: int | None = None) -> float:
+    """Roughly how long one worker trains this run on `images` per epoch (None: MNIST's full share), in seconds."""
+    if images is None:
+        images = training_images(training, len(network.digits))
     steps = math.ceil(images / training.batch_size)
     per_epoch = images * network.param_count / COMPUTE_RATE + steps * network.param_count / STEP_RATE
     return training.epochs * per_epoch
@@ -90,7 +125,8 @@ class Quote:
     """What a run would take from the class's trainers, before it starts.
 
     browser: whose share it draws on; cost: weights × images × epochs; seconds: the time estimate;
-    heavy: costs more than the default; cap_s: the most a heavy run of this browser may train now (its share left).
+    heavy: costs more than the default; cap_s: the most a heavy run of this browser may train now (its share left);
+    images: the images one epoch trains on here; held: the server's training images (None: MNIST's full 60,000).
     """
 
     browser: str
@@ -98,6 +134,8 @@ class Quote:
     seconds: float
     heavy: bool
     cap_s: float
+    images: int = FULL_TRAINING_IMAGES
+    held: int | None = None
 
     @property
     def allowed(self) -> bool:
@@ -105,10 +143,11 @@ class Quote:
 
     def sentence(self) -> str:
         """Said on the Train page before the press."""
-        # The estimate counts MNIST's full training set; an offline folder with fewer images trains faster.
+        # The time depends on the training set: a server with part of MNIST says how much it has.
+        where = "" if self.held is None else f" (this server holds {self.held:,} of MNIST's {MNIST_TRAINING_IMAGES:,})"
         work = (
-            f"This run is about {times_default(self.cost)} the default; with all {FULL_TRAINING_IMAGES:,} MNIST "
-            f"training images it would take ~{duration(self.seconds)}"
+            f"This run is about {times_default(self.cost)} the default; it trains on {self.images:,} images"
+            f"{where} and would take ~{duration(self.seconds)}"
         )
         if not self.heavy:
             return work + "."
@@ -141,8 +180,18 @@ class FairShare:
             if not runs:
                 del self._spent[browser]
 
-    def quote(self, browser: str, network: NetworkConfig, training: TrainingConfig, trainers: Trainers) -> Quote:
-        """What the run would cost `browser` now, on `trainers` (a TrainerPool: its size and time limit)."""
+    def quote(
+        self,
+        browser: str,
+        network: NetworkConfig,
+        training: TrainingConfig,
+        trainers: Trainers,
+        training_set: TrainingSet | None = None,
+    ) -> Quote:
+        """What the run would cost `browser` now, on `trainers` (a TrainerPool: its size and time limit).
+
+        training_set: what the server's MNIST holds (None: MNIST's full training set).
+        """
         workers, limit_s = trainers.max_concurrent, trainers.time_limit_s
         with self._lock:
             self._forget_old()
@@ -150,7 +199,13 @@ class FairShare:
             share = min(limit_s, max(MIN_SHARE_S, workers * self._window_s / students))
             left = max(0.0, share - sum(seconds for _, seconds in self._spent.get(browser, ())))
         cost = run_cost(network, training)
-        return Quote(browser, cost, estimated_seconds(network, training), cost > DEFAULT_COST, left)
+        if training_set is None:
+            images, held = training_images(training, len(network.digits)), None
+        else:
+            images = training_set.trained_on(network.digits, training.train_size)
+            held = None if training_set.is_full_mnist else training_set.total
+        seconds = estimated_seconds(network, training, images)
+        return Quote(browser, cost, seconds, cost > DEFAULT_COST, left, images, held)
 
     def charge(self, quote: Quote) -> float | None:
         """A run of `quote` starts: every run counts its browser as a student, a heavy one spends its time.
@@ -173,11 +228,11 @@ def queue_table(queued: list) -> list[dict[str, object]]:
             "Network": q.network.describe(),
             "Epochs": q.training.epochs,
             "Cost": times_default(run_cost(q.network, q.training)) + " the default",
-            "Students": q.students,
+            "Students": q.students if not q.other_rooms else f"{q.students} (and students of other rooms)",
             "Trained for": duration(q.seconds) if q.position == 0 else "—",
         }
         for q in queued
     ]
 
 
-NO_QUEUE = "No run is training or waiting right now."
+NO_QUEUE = "No run of this room's students is training or waiting right now."

@@ -136,8 +136,9 @@ class QueuedTraining:
     """One training as the teacher's queue shows it.
 
     training_id: what `TrainerPool.stop_training` takes; position: 0 while it trains, else its place in line;
-    network, training: its settings; heavy: costs more than the default; students: sessions watching it;
-    seconds: how long it has trained (0 while it waits).
+    network, training: its settings; heavy: costs more than the default; students: sessions watching it
+    (of the room asked about, when one was); seconds: how long it has trained (0 while it waits);
+    other_rooms: students of other rooms (or of none) watch it too, so stopping it for a room leaves it to them.
     """
 
     training_id: int
@@ -147,6 +148,7 @@ class QueuedTraining:
     heavy: bool
     students: int
     seconds: float
+    other_rooms: bool = False
 
 
 def default_concurrency() -> int:
@@ -176,11 +178,13 @@ class TrainingRun:
         training_config: TrainingConfig,
         owner: Hashable | None = None,
         still_connected: Callable[[], bool] | None = None,
+        room: str | None = None,
     ):
         self.id = run_id
         self.network_config = network_config
         self.training_config = training_config
         self.owner = owner
+        self.room = room  # the class board its student joined: that room's teacher may stop it
         self._still_connected = still_connected
         self._pool = pool
         self._events: queue.Queue[RunEvent] = queue.Queue()
@@ -530,6 +534,7 @@ class TrainerPool:
         still_connected: Callable[[], bool] | None = None,
         experiment: str | None = None,
         time_limit_s: float | None = None,
+        room: str | None = None,
     ) -> TrainingRun:
         """Queue a training run and return its handle at once.
 
@@ -543,13 +548,15 @@ class TrainerPool:
         it reports ExperimentEvents, then its FinishedEvent. Identical experiments share one run too.
 
         time_limit_s: this run's own limit (a session's fair share, nnviz.training.fair_share), at most the pool's.
+
+        room: the class board the asking student joined (None: none); its teacher sees and may stop the run.
         """
         network_config.validate()
         training_config.validate()
         with self._lock:
             if self._closed:
                 raise RuntimeError("The trainer pool has been shut down.")
-            run = TrainingRun(self, next(self._ids), network_config, training_config, owner, still_connected)
+            run = TrainingRun(self, next(self._ids), network_config, training_config, owner, still_connected, room)
             if owner is not None:
                 previous = self._by_owner.get(owner)
                 if previous is not None and not previous.finished:
@@ -568,35 +575,45 @@ class TrainerPool:
             self._dispatch()
         return run
 
-    def queue(self) -> list[QueuedTraining]:
-        """Every training under way, then every one in line (in order): what the teacher's board lists."""
+    def queue(self, room: str | None = None) -> list[QueuedTraining]:
+        """Every training under way, then every one in line (in order): what the teacher's board lists.
+
+        room: only the trainings a student of this room watches (a teacher sees their own class), else all.
+        """
         with self._lock:
             now = time.monotonic()
             running = sorted(self._running, key=lambda t: t.id)
-            return [
-                QueuedTraining(
-                    t.id,
-                    position,
-                    t.network_config,
-                    t.training_config,
-                    t.heavy,
-                    len(t.runs),
-                    0.0 if t.started_at is None else now - t.started_at,
+            listed = []
+            for t, position in [*((t, 0) for t in running), *((t, i) for i, t in enumerate(self._waiting, 1))]:
+                ours = [r for r in t.runs if room is None or r.room == room]
+                if t.result is not None or t.stop_requested_at is not None or not ours:
+                    continue
+                seconds = 0.0 if t.started_at is None else now - t.started_at
+                others = len(ours) < len(t.runs)
+                listed.append(
+                    QueuedTraining(
+                        t.id, position, t.network_config, t.training_config, t.heavy, len(ours), seconds, others
+                    )
                 )
-                for t, position in [*((t, 0) for t in running), *((t, i) for i, t in enumerate(self._waiting, 1))]
-                if t.result is None and t.stop_requested_at is None
-            ]
+            return listed
 
-    def stop_training(self, training_id: int) -> bool:
-        """The teacher stops a training (under way or in line) for every session on it; False if it is gone
-        or already stopping."""
+    def stop_training(self, training_id: int, room: str | None = None) -> bool:
+        """The teacher stops a training (under way or in line) for every session on it; False if it is gone,
+        already stopping, or (with `room`) watched by no student of that room.
+
+        room: stop it only for that room's students; students of other rooms on the same training keep it.
+        """
         with self._lock:
             training = next((t for t in [*self._running, *self._waiting] if t.id == training_id), None)
             if training is None or training.result is not None or training.stop_requested_at is not None:
                 return False
-            for run in list(training.runs):
+            ours = [r for r in training.runs if room is None or r.room == room]
+            if not ours:
+                return False
+            for run in ours:
                 self._detach(run, MESSAGES["teacher"])
-            if training.runs:  # not yet begun on its worker: no run was answered above, so stop it as a whole
+            if training.runs and all(room is None or r.room == room for r in training.runs):
+                # Not yet begun on its worker: no run was answered above, so stop it as a whole.
                 self._stop_training(training)
             return True
 

@@ -38,14 +38,16 @@ def _act(action: Callable[..., BoardState], code: str, *widget_keys: str) -> Non
     save(action(load(BoardState), rooms(), code, *(widget_value(key, "") for key in widget_keys)))
 
 
-def _trainers(pick: str = "board_queue_pick") -> None:
-    if not (rows := queue_table(trainer_pool().queue())):
+def _trainers(code: str, pick: str = "board_queue_pick") -> None:
+    # A teacher sees and stops only the runs of their own room's students: other classes share the server.
+    if not (rows := queue_table(trainer_pool().queue(room=code))):
         st.caption(NO_QUEUE)
         return
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="board_queue")
     pick_col, stop_col = st.columns([3, 1], vertical_alignment="bottom")
-    pick_col.selectbox("The trainers: stop a run (for all on it)", [row["Run"] for row in rows], key=pick)
-    stop_col.button("Stop it", key="board_stop", on_click=lambda: trainer_pool().stop_training(widget_value(pick)))
+    pick_col.selectbox("Your class's runs: stop one", [row["Run"] for row in rows], key=pick)
+    stop = lambda: trainer_pool().stop_training(widget_value(pick), room=code)  # noqa: E731
+    stop_col.button("Stop it", key="board_stop", on_click=stop)
 
 
 def _open_new_board() -> None:
@@ -104,7 +106,7 @@ def _teacher_tools(room: Room) -> None:
             st.text_input(link_label, key="board_share_link", placeholder="…/train?layers=32&epochs=2")
         share = {"icon": ":material/campaign:", "on_click": _act, "args": (actions.share, room.code, *SHARE_WIDGETS)}
         st.button("Share with the room", key="board_share", **share)
-        _trainers()
+        _trainers(room.code)
 
 
 def _results(room: Room) -> None:

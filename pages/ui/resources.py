@@ -19,8 +19,9 @@ import streamlit as st
 
 from nnviz.classroom.rooms import InMemoryRoomStore, RedisRoomStore, RoomStore
 from nnviz.model.default_model import load_default_network
-from nnviz.model.mnist import DataUnavailableError, load_mnist_test
+from nnviz.model.mnist import DataUnavailableError, load_mnist_test, load_mnist_training_labels
 from nnviz.model.network import Network
+from nnviz.training.fair_share import TrainingSet
 from nnviz.training.pool import TrainerPool
 from pages.ui.state import load, save
 
@@ -42,6 +43,15 @@ def room_store() -> RoomStore:
     """The server's rooms: Redis when NNVIZ_REDIS_URL is set (several servers, one class), else in memory."""
     url = os.environ.get("NNVIZ_REDIS_URL")
     return RedisRoomStore.from_url(url) if url else InMemoryRoomStore()
+
+
+@st.cache_resource(show_spinner=False)
+def training_set() -> TrainingSet | None:
+    """How many training images of each digit the trainers will find (None: no MNIST here, estimates say all 60,000)."""
+    try:
+        return TrainingSet.from_labels(load_mnist_training_labels())
+    except DataUnavailableError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from nnviz.training.fair_share import SERVER_SHARE, Quote
 from nnviz.training.history import TrainingHistory
 from nnviz.training.pool import HEARTBEAT_S
 from pages.ui.board_widgets import rooms
-from pages.ui.resources import default_network, session_presence, trainer_pool
+from pages.ui.resources import default_network, session_presence, trainer_pool, training_set
 from pages.ui.state import load, save
 
 RECONNECT_WATCH = st.components.v2.component("nnviz.reconnect_watch", js=restart.RECONNECT_JS)
@@ -43,7 +43,7 @@ def use_network(network: Network | None) -> None:
 def quote(exp: Experiment) -> Quote:
     """What a run of `exp` takes from this browser's (else this session's) share of the trainers."""
     who = browser_id(st.context.cookies) or str(session_presence()[0])
-    return SERVER_SHARE.quote(who, exp.network, exp.training, trainer_pool())
+    return SERVER_SHARE.quote(who, exp.network, exp.training, trainer_pool(), training_set())
 
 
 def start(exp: Experiment) -> TrainingHistory | None:
@@ -51,7 +51,11 @@ def start(exp: Experiment) -> TrainingHistory | None:
     if not (offer := quote(exp)).allowed:
         save(training.with_train_error(load(TrainingState), offer.refusal()))
         return None
-    run = trainer_pool().submit(exp.network, exp.training, *session_presence(), time_limit_s=SERVER_SHARE.charge(offer))
+    member = load(BoardState).membership  # the room's teacher may see and stop the run
+    limit = SERVER_SHARE.charge(offer)
+    run = trainer_pool().submit(
+        exp.network, exp.training, *session_presence(), time_limit_s=limit, room=member.code if member else None
+    )
     history = TrainingHistory(exp.network, exp.training)
     save(training.started(load(TrainingState), run, history))
     return history
