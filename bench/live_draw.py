@@ -186,7 +186,7 @@ def before_cpu(commit: str, strokes: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--strokes", type=int, default=8, help="long strokes per model in the browser")
-    parser.add_argument("--cpu-strokes", type=int, default=30)
+    parser.add_argument("--cpu-strokes", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=8, help="strokes per session in the class part")
     parser.add_argument("--before", metavar="COMMIT", help="also measure server CPU per stroke at this commit")
     args = parser.parse_args()

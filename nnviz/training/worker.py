@@ -38,7 +38,7 @@ DEFAULT_LOADER = "nnviz.model.mnist:load_mnist"
 FAILED_PREFIX = "Training failed"
 # Workers yield the CPU to the Streamlit server (drawing, polling) on a small machine; among themselves they
 # are equal, so concurrent runs still share fairly.
-NICENESS = 10
+NICENESS = 19
 
 
 def claim_stdout() -> BinaryIO:

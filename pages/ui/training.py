@@ -13,6 +13,7 @@ from nnviz.session.state import training
 from nnviz.session.state.board import BoardState
 from nnviz.session.state.experiment import ExperimentState, keeping_view
 from nnviz.session.state.training import TrainingState
+from nnviz.session.state.view import ViewState
 from nnviz.training import redraw, restart
 from nnviz.training.fair_share import SERVER_SHARE, Quote
 from nnviz.training.history import TrainingHistory
@@ -118,4 +119,6 @@ def keep_training_alive() -> None:
         st.html(marker.script, unsafe_allow_javascript=True)
     if marker.watches_reconnect:
         RECONNECT_WATCH(key="reconnect_watch", on_reconnected_change=lambda: None)
-    st.fragment(_heartbeat, run_every=HEARTBEAT_S if load(TrainingState).in_progress else None)()
+    # The Train page polls its run itself (that is the heartbeat there): a second poll would only cost the server.
+    beats = load(TrainingState).in_progress and load(ViewState).page != "train"
+    st.fragment(_heartbeat, run_every=HEARTBEAT_S if beats else None)()
