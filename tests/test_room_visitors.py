@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
 
+from devkit.redis_server import redis_server
 from nnviz.classroom import actions, rooms
-from nnviz.classroom.probing import BOARD_RESET, ProbeLimit, TooManyTries, VisitorRooms, visitor_rooms
+from nnviz.classroom.probing import (
+    BOARD_RESET,
+    Limit,
+    ProbeLimit,
+    RedisProbeLimit,
+    TooManyTries,
+    VisitorRooms,
+    visitor_rooms,
+)
 from nnviz.classroom.rooms import InMemoryRoomStore, RoomNotFound
 from nnviz.classroom.visitors import BROWSER_COOKIE, LOCAL, browser_id, client_address
 from nnviz.session.state.board import BoardState
@@ -33,9 +43,30 @@ def visitor(store, limit, address="203.0.113.9", browser="tab-cookie", seen=None
     return VisitorRooms(store, limit, browser, address, seen)
 
 
-def test_probing_room_codes_is_limited_per_address_and_said_in_minutes() -> None:
-    store, clock = InMemoryRoomStore(), FakeClock()
-    limit = ProbeLimit(clock=clock, max_misses=5, window_s=600)
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    with redis_server() as url:
+        yield url
+
+
+# The Redis half starts a redis-server (requested by name below, so conftest cannot see it): slow by hand.
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.slow)])
+def limit_and_clock(request: pytest.FixtureRequest) -> Iterator[tuple[Limit, FakeClock]]:
+    clock = FakeClock()
+    if request.param == "memory":
+        yield ProbeLimit(clock=clock, max_misses=5, window_s=600), clock
+        return
+    import redis
+
+    client = redis.Redis.from_url(request.getfixturevalue("redis_url"), decode_responses=True)
+    client.flushdb()
+    yield RedisProbeLimit(client, clock=clock, max_misses=5, window_s=600), clock
+    client.close()
+
+
+def test_probing_room_codes_is_limited_per_address_and_said_in_minutes(limit_and_clock) -> None:
+    store = InMemoryRoomStore()
+    limit, clock = limit_and_clock
     prober, classmate = visitor(store, limit), visitor(store, limit, address="198.51.100.4")
     code, _ = store.create_room()
     for _ in range(3):
@@ -126,3 +157,20 @@ def test_a_board_polls_a_version_and_gets_none_for_a_closed_room() -> None:
     code, _ = store.create_room()
     assert actions.room_version(store, code) == 1
     assert actions.room_version(store, unused_codes(store, 1)[0]) is None
+
+
+def test_two_servers_on_one_redis_count_an_address_once(redis_url: str) -> None:
+    import redis
+
+    clock = FakeClock()
+    first, second = (
+        RedisProbeLimit(redis.Redis.from_url(redis_url, decode_responses=True), clock=clock, max_misses=4)
+        for _ in range(2)
+    )
+    for server in (first, second, first, second):  # nginx spreads the prober's requests over both servers
+        server.check("203.0.113.9")
+        server.missed("203.0.113.9")
+    for server in (first, second):
+        with pytest.raises(TooManyTries):
+            server.check("203.0.113.9")
+    second.check("198.51.100.4")  # a classmate's address is not refused

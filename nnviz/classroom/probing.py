@@ -2,18 +2,21 @@
 
 A board answers whether /board?room=X exists, so without a limit a script could walk all
 22^4 codes and find every class's room. `ProbeLimit` counts one address's misses in a sliding
-window; `VisitorRooms` is the room store as one visitor may use it: it counts misses, refuses
-lookups past the limit, opens rooms under the visitor's browser and address (nnviz.classroom.rooms
-caps them), and says "the board was reset" when a room is gone because the store lost its rooms.
+window (`RedisProbeLimit` does the same in Redis, so that several app servers behind one proxy
+count an address once, not once per server); `VisitorRooms` is the room store as one visitor may
+use it: it counts misses, refuses lookups past the limit, opens rooms under the visitor's browser
+and address (nnviz.classroom.rooms caps them), and says "the board was reset" when a room is gone
+because the store lost its rooms.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from nnviz.classroom.rooms import Room, RoomError, RoomNotFound, RoomStore
 from nnviz.classroom.visitors import browser_id, client_address
@@ -33,6 +36,18 @@ BOARD_RESET = (
 
 class TooManyTries(RoomError):
     pass
+
+
+class Limit(Protocol):
+    """Counts one client address's misses; refuses it past the limit."""
+
+    def check(self, address: str) -> None: ...
+
+    def missed(self, address: str) -> None: ...
+
+
+def _refusal(oldest_miss: float, window_s: float, now: float) -> TooManyTries:
+    return TooManyTries(TOO_MANY_TRIES.format(minutes=max(1, round((oldest_miss + window_s - now) / 60))))
 
 
 class ProbeLimit:
@@ -59,14 +74,49 @@ class ProbeLimit:
         with self._lock:
             misses = self._recent(address)
             if len(misses) >= self._max_misses:
-                wait_s = misses[0] + self._window_s - self._clock()
-                raise TooManyTries(TOO_MANY_TRIES.format(minutes=max(1, round(wait_s / 60))))
+                raise _refusal(misses[0], self._window_s, self._clock())
 
     def missed(self, address: str) -> None:
         with self._lock:
             self._recent(address).append(self._clock())
             while len(self._misses) > MAX_ADDRESSES:
                 self._misses.popitem(last=False)
+
+
+class RedisProbeLimit:
+    """ProbeLimit kept in Redis: one sorted set of miss times per address, gone `window_s` after its last miss."""
+
+    def __init__(
+        self,
+        client: Any,
+        clock: Callable[[], float] = time.time,
+        max_misses: int = MAX_MISSES,
+        window_s: float = WINDOW_S,
+    ) -> None:
+        """client: a `redis.Redis` created with decode_responses=True (the room store's)."""
+        self._redis, self._clock = client, clock
+        self._max_misses, self._window_s = max_misses, window_s
+
+    @staticmethod
+    def _key(address: str) -> str:
+        return f"nnviz:probe:{address}"
+
+    def check(self, address: str) -> None:
+        key, now = self._key(address), self._clock()
+        pipe = self._redis.pipeline()
+        pipe.zremrangebyscore(key, "-inf", now - self._window_s)
+        pipe.zrange(key, 0, 0, withscores=True)
+        pipe.zcard(key)
+        _, oldest, count = pipe.execute()
+        if count >= self._max_misses:
+            raise _refusal(float(oldest[0][1]), self._window_s, now)
+
+    def missed(self, address: str) -> None:
+        key, now = self._key(address), self._clock()
+        pipe = self._redis.pipeline()
+        pipe.zadd(key, {f"{now}:{secrets.token_hex(4)}": now})  # two misses in one instant count twice
+        pipe.expire(key, max(1, int(self._window_s) + 1))
+        pipe.execute()
 
 
 class VisitorRooms:
@@ -77,7 +127,7 @@ class VisitorRooms:
     """
 
     def __init__(
-        self, store: RoomStore, limit: ProbeLimit, browser: str | None, address: str, seen_generation: str | None
+        self, store: RoomStore, limit: Limit, browser: str | None, address: str, seen_generation: str | None
     ) -> None:
         self._store, self._limit = store, limit
         self._browser, self._address, self._seen = browser, address, seen_generation
@@ -125,11 +175,13 @@ class VisitorRooms:
         return self._store.generation()
 
 
-SERVER_PROBE_LIMIT = ProbeLimit()  # one per server process: every session's lookups count against their address
+SERVER_PROBE_LIMIT = ProbeLimit()  # without Redis, one per server process: every session's lookups count
 
 
-def visitor_rooms(store: RoomStore, context: Any, seen_generation: str | None) -> VisitorRooms:
+def visitor_rooms(
+    store: RoomStore, context: Any, seen_generation: str | None, limit: Limit = SERVER_PROBE_LIMIT
+) -> VisitorRooms:
     """`store` for the visitor `context` describes (Streamlit's st.context: cookies, ip_address, headers)."""
     browser = browser_id(context.cookies)
     address = client_address(context.ip_address, context.headers)
-    return VisitorRooms(store, SERVER_PROBE_LIMIT, browser, address, seen_generation)
+    return VisitorRooms(store, limit, browser, address, seen_generation)

@@ -577,6 +577,11 @@ class RedisRoomStore:
         self._leave = client.register_script(_LEAVE)
         self._share = client.register_script(_SHARE)
 
+    @property
+    def client(self) -> Any:
+        """The Redis client: other shared limits (nnviz.classroom.probing) live in the same Redis."""
+        return self._redis
+
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> RedisRoomStore:
         import redis  # only a deployment that sets NNVIZ_REDIS_URL needs the client

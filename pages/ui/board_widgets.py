@@ -13,7 +13,7 @@ from nnviz.session.address import ROOM_PARAM, Address, Place
 from nnviz.session.state import board
 from nnviz.session.state.board import BoardState
 from pages.ui import links
-from pages.ui.resources import room_store
+from pages.ui.resources import probe_limit, room_store
 from pages.ui.state import load, save, set_widget_value, widget_value
 
 SHARED_POLL_S = 5.0  # how often a student's page asks the room for a new shared experiment
@@ -21,7 +21,7 @@ SHARED_POLL_S = 5.0  # how often a student's page asks the room for a new shared
 
 def rooms() -> VisitorRooms:
     """The class's rooms as this visitor may use them: few codes tried, few rooms opened (nnviz.classroom.probing)."""
-    return visitor_rooms(room_store(), st.context, load(BoardState).store_generation)
+    return visitor_rooms(room_store(), st.context, load(BoardState).store_generation, probe_limit())
 
 
 def _join() -> None:

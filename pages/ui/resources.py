@@ -17,6 +17,7 @@ from uuid import uuid4
 import numpy as np
 import streamlit as st
 
+from nnviz.classroom.probing import SERVER_PROBE_LIMIT, Limit, RedisProbeLimit
 from nnviz.classroom.rooms import InMemoryRoomStore, RedisRoomStore, RoomStore
 from nnviz.model.default_model import load_default_network
 from nnviz.model.mnist import DataUnavailableError, load_mnist_test, load_mnist_training_labels
@@ -43,6 +44,13 @@ def room_store() -> RoomStore:
     """The server's rooms: Redis when NNVIZ_REDIS_URL is set (several servers, one class), else in memory."""
     url = os.environ.get("NNVIZ_REDIS_URL")
     return RedisRoomStore.from_url(url) if url else InMemoryRoomStore()
+
+
+@st.cache_resource(show_spinner=False)
+def probe_limit() -> Limit:
+    """Room codes tried per client address: counted in the rooms' Redis (all servers at once), else per server."""
+    store = room_store()
+    return RedisProbeLimit(store.client) if isinstance(store, RedisRoomStore) else SERVER_PROBE_LIMIT
 
 
 @st.cache_resource(show_spinner=False)
