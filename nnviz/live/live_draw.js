@@ -278,6 +278,7 @@ function createView(root) {
     generation: null, // the server's canvas generation the drawing belongs to
     frame: 0,
     reportTimer: 0,
+    reportDelay: REPORT_DELAY_MS, // a test may lengthen it, to see that leaving the pad reports at once
     reported: 0,
     heldReported: null,
     timings: [],
@@ -324,7 +325,7 @@ function createView(root) {
     view.drawing = false;
     schedule(view);
     clearTimeout(view.reportTimer);
-    view.reportTimer = setTimeout(() => report(view), REPORT_DELAY_MS);
+    view.reportTimer = setTimeout(() => report(view), view.reportDelay);
   };
   pad.addEventListener("pointerup", end);
   pad.addEventListener("pointercancel", end);

@@ -35,6 +35,9 @@ UNDO = '[class*="st-key-draw_live"] button.undo'
 EXTRA_STROKE = [(0.25, 0.18), (0.22, 0.5), (0.6, 0.5)]
 
 
+REPORTS = "() => ({reported: nnvizLive.view().reported, waiting: Boolean(nnvizLive.view().reportTimer)})"
+
+
 def server_strokes(page: Any) -> list:
     """The drawing the server holds, as it sent it to the view on the last run."""
     return page.evaluate("() => nnvizLive.view().data.strokes")
@@ -111,8 +114,16 @@ def test_ctrl_z_on_the_pad_undoes_too(page: Any, app_url: str) -> None:
     assert server_strokes(page) == one_strokes
 
 
-def test_a_stroke_is_not_lost_when_the_pen_goes_straight_to_another_page(page: Any, app_url: str) -> None:
+def test_a_stroke_waiting_for_its_report_is_reported_when_the_pointer_leaves_the_pad(page: Any, app_url: str) -> None:
     pad = open_draw_page(page, app_url)
-    draw_digit(page, pad, "7")  # no wait: the mouse leaves the pad for the link at once
-    visit_network_page(page)
+    # The report's delay made an hour long: only leaving the pad can send it within this test.
+    page.evaluate("() => { nnvizLive.view().reportDelay = 3_600_000; }")
+    draw_digit(page, pad, "7")
+    assert page.evaluate(REPORTS) == {"reported": 0, "waiting": True}, "the stroke's report waits"
+    network = page.locator(NAV_LINKS).and_(page.locator('[href$="/network"]')).first
+    network.hover()  # on the way to another page
+    assert page.evaluate(REPORTS) == {"reported": 1, "waiting": False}, "leaving the pad reported the stroke"
+    wait_live_synced(page)
+    network.click()
+    page.wait_for_url(lambda url: url.rstrip("/").endswith("/network"))
     assert wait_for_metric(page, "Prediction") == "7"
