@@ -297,7 +297,7 @@ function createView(root) {
   pad.addEventListener("pointerdown", (event) => {
     if (event.button !== 0 && event.pointerType === "mouse") return;
     event.preventDefault();
-    pad.focus({ preventScroll: true }); // so Ctrl+Z reaches the pad
+    pad.focus({ preventScroll: true }); // so Ctrl+Z reaches the view
     pad.setPointerCapture(event.pointerId);
     clearTimeout(view.reportTimer);
     view.drawing = true;
@@ -341,7 +341,7 @@ function createView(root) {
   pad.addEventListener("pointerleave", leave);
   pad.addEventListener("pointerout", leave);
   $(".undo").addEventListener("click", () => undo(view));
-  pad.addEventListener("keydown", (event) => {
+  root.addEventListener("keydown", (event) => {
     if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && event.key.toLowerCase() === "z") {
       event.preventDefault();
       undo(view);
@@ -587,7 +587,11 @@ function update(view, component) {
   if (emptied && (data.heard || 0) >= emptied.n) view.emptied = null;
   if (first || data.generation !== view.generation) {
     const ours =
-      emptied && (data.heard || 0) >= emptied.n && data.generation === emptied.generation + 1 && !data.pixels && !(data.strokes || []).length;
+      emptied &&
+      (data.heard || 0) >= emptied.n &&
+      data.generation === emptied.generation + 1 &&
+      !data.pixels &&
+      !(data.strokes || []).length;
     view.generation = data.generation;
     if (!ours) replay(view, data.strokes || []);
   }

@@ -127,3 +127,15 @@ def test_a_stroke_waiting_for_its_report_is_reported_when_the_pointer_leaves_the
     network.click()
     page.wait_for_url(lambda url: url.rstrip("/").endswith("/network"))
     assert wait_for_metric(page, "Prediction") == "7"
+
+
+def test_a_stroke_begun_as_undo_empties_the_pad_is_kept(page: Any, app_url: str) -> None:
+    pad = open_draw_page(page, app_url)
+    draw_digit(page, pad, "1")
+    wait_live_synced(page)
+    page.locator(UNDO).evaluate("b => b.click()")  # then straight on to the pad, before the server has answered
+    draw_digit(page, pad, "7")
+    wait_live_synced(page)
+    assert len(server_strokes(page)) == 1, "the server holds the new stroke"
+    assert drawn_pixel_count(pad) > 500 and live_answer(page)["digit"] == "7", "Clear's new generation kept the pad"
+    assert wait_for_metric(page, "Prediction") == "7"
