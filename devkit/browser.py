@@ -589,3 +589,34 @@ def open_draw_page(page: Any, url: str) -> Any:
     page.wait_for_function("() => globalThis.nnvizLive && nnvizLive.view() && nnvizLive.view().model", timeout=30_000)
     wait_idle(page)
     return surface
+
+
+def wait_live_synced(page: Any, timeout_ms: float = 30_000) -> None:
+    """Wait until the Draw page's live view says the server has its drawing (no stroke or report pending), and idle."""
+    page.wait_for_function("() => nnvizLive.view().root.dataset.synced === 'true'", timeout=timeout_ms)
+    wait_idle(page, timeout_ms)
+
+
+def pad_pixels(pad: Any) -> str:
+    """The live view's pad as it is on screen: its RGBA bytes, base64 (equal strings: the same picture)."""
+    return pad.evaluate(
+        """(c) => {
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+             let text = '';
+             for (let i = 0; i < d.length; i += 8192) text += String.fromCharCode(...d.subarray(i, i + 8192));
+             return btoa(text);
+           }"""
+    )
+
+
+def live_answer(page: Any) -> dict[str, str]:
+    """What the live view shows as its answer: status, digit, how sure, the spoken line, and the bars' heights."""
+    return page.evaluate(
+        """() => {
+             const root = nnvizLive.view().root;
+             const text = (s) => root.querySelector(s).textContent;
+             const bars = [...root.querySelectorAll('.bars .fill')].map((f) => f.style.height).join(' ');
+             return {status: root.dataset.status, digit: text('.answer .digit'), sure: text('.answer .sure'),
+                     spoken: text('.spoken'), bars};
+           }"""
+    )

@@ -55,9 +55,14 @@ def report_picture(
 ) -> AppTest:
     """Make the live view report the 280 × 280 RGBA canvas picture `rgba` when a stroke ends; rerun.
 
+    strokes: what the report says was drawn (default A_STROKE; [] is the view's Undo of its last stroke).
     model: the model id the browser says it holds (default: the one it was sent, as after decoding it).
     """
-    drawing = {"strokes": strokes or A_STROKE, "image": png_data_url(rgba), "n": next(REPORT_NUMBERS)}
+    drawing = {
+        "strokes": A_STROKE if strokes is None else strokes,
+        "image": png_data_url(rgba),
+        "n": next(REPORT_NUMBERS),
+    }
     held = model if model is not None else live_data(at, page)["modelId"]
     at.session_state[live_key_in(at, page)] = {"drawing": drawing, "model": held}
     return at.run()

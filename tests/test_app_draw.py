@@ -93,6 +93,22 @@ def test_clear_empties_the_input_and_mounts_a_fresh_view(app: AppTest, mnist) ->
     assert live_data(app)["generation"] != before and live_data(app)["strokes"] == []
 
 
+def test_undoing_the_last_stroke_is_clear_and_undoing_one_of_two_keeps_the_first(app: AppTest, mnist) -> None:
+    one, two = [[50.0, 50.0, 200.0, 60.0]], [[50.0, 50.0, 200.0, 60.0], [120.0, 40.0, 120.0, 240.0]]
+    report_drawing(app, mnist_image(mnist, 7), strokes=one)
+    report_drawing(app, mnist_image(mnist, 3), strokes=two)
+    generation = live_data(app)["generation"]
+    report_drawing(app, mnist_image(mnist, 7), strokes=one)  # Undo: the first stroke's drawing again
+    assert not app.exception and said(app) == 7
+    assert live_data(app)["generation"] == generation, "the pad keeps its drawing"
+    report_drawing(app, np.zeros(784), strokes=[])  # Undo of the last stroke
+    assert not app.exception and current(app) is None
+    assert concern(app, InputState).drawing is None
+    assert live_data(app)["generation"] == generation + 1 and live_data(app)["strokes"] == [], "as Clear does"
+    app.run()  # a rerun from another widget hands back the same report
+    assert live_data(app)["generation"] == generation + 1, "the same report clears once"
+
+
 def test_the_drawing_survives_a_trip_to_another_page(app: AppTest, mnist) -> None:
     strokes = [[50.0, 50.0, 200.0, 60.0], [120.0, 40.0, 120.0, 240.0]]
     report_drawing(app, mnist_image(mnist, 3), strokes=strokes)

@@ -90,6 +90,21 @@ def test_a_new_canvas_image_becomes_the_input_once() -> None:
     assert inputs.canvas_image(state, None, None, None) == (state, None, False)
 
 
+def test_the_live_views_drawing_with_no_strokes_is_clear_once() -> None:
+    rgba, blank = canvas_rgba(a_digit()), blank_rgba()
+    drawn, ink, changed = inputs.live_drawing(InputState(generation=4), png(rgba), rgba, RESTORED)
+    assert changed and drawn.generation == 4 and drawn.drawing == RESTORED and drawn.current.source == "drawing"
+    np.testing.assert_array_equal(ink, canvas_ink(rgba))
+    emptied, _, changed = inputs.live_drawing(drawn, png(blank), blank, None)
+    cleared = inputs.clear(drawn)
+    assert changed and emptied.current is None and emptied.drawing is None
+    assert emptied.generation == cleared.generation == 5, "a new generation, as the Clear button gives"
+    again, _, changed = inputs.live_drawing(emptied, png(blank), blank, None)
+    assert again is emptied and not changed, "the same report on a later rerun clears nothing more"
+    speck, _, changed = inputs.live_drawing(drawn, png(blank), blank, {"objects": []})
+    assert changed and speck.current is None and speck.generation == 4, "a stroke that is no digit is no Clear"
+
+
 def test_the_canvas_is_mounted_once_per_visit_and_generation() -> None:
     drawn = CurrentInput(np.ones(784), "drawing")
     state = inputs.mount_canvas(InputState(current=drawn, drawing=RESTORED, stroked=True))

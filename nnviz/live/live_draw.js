@@ -278,10 +278,12 @@ function createView(root) {
     generation: null, // the server's canvas generation the drawing belongs to
     frame: 0,
     reportTimer: 0,
+    reportDelay: REPORT_DELAY_MS, // a test may lengthen it, to see that leaving the pad reports at once
     reported: 0,
     heldReported: null,
     timings: [],
     colours: null,
+    emptied: null, // {generation, n}: Undo took the last stroke and asked the server to clear (report n)
   };
 
   function point(event) {
@@ -295,6 +297,7 @@ function createView(root) {
   pad.addEventListener("pointerdown", (event) => {
     if (event.button !== 0 && event.pointerType === "mouse") return;
     event.preventDefault();
+    pad.focus({ preventScroll: true }); // so Ctrl+Z reaches the view
     pad.setPointerCapture(event.pointerId);
     clearTimeout(view.reportTimer);
     view.drawing = true;
@@ -305,8 +308,8 @@ function createView(root) {
     schedule(view);
   });
   pad.addEventListener("pointermove", (event) => {
-    if (!view.drawing) return;
     const stroke = view.strokes[view.strokes.length - 1];
+    if (!view.drawing || !stroke) return;
     const moves = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
     for (const move of moves.length ? moves : [event]) {
       const [x, y] = point(move);
@@ -322,11 +325,41 @@ function createView(root) {
     view.drawing = false;
     schedule(view);
     clearTimeout(view.reportTimer);
-    view.reportTimer = setTimeout(() => report(view), REPORT_DELAY_MS);
+    view.reportTimer = setTimeout(() => report(view), view.reportDelay);
   };
   pad.addEventListener("pointerup", end);
   pad.addEventListener("pointercancel", end);
+  // A mouse or pen leaving the pad with no button down is on its way elsewhere (a sidebar link, a
+  // button): a stroke still waiting for its report is reported now, so it is not lost with the page.
+  // (A finger leaves the pad when it lifts: it keeps the delay that joins one digit's strokes.)
+  const leave = (event) => {
+    if (event.pointerType !== "touch" && !event.buttons && !view.drawing && view.reportTimer) {
+      clearTimeout(view.reportTimer);
+      report(view);
+    }
+  };
+  pad.addEventListener("pointerleave", leave);
+  pad.addEventListener("pointerout", leave);
+  $(".undo").addEventListener("click", () => undo(view));
+  root.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && event.key.toLowerCase() === "z") {
+      event.preventDefault();
+      undo(view);
+    }
+  });
   return view;
+}
+
+// Take back the last stroke: redraw the pad, answer for what is left at once, and report it as a
+// finished stroke is reported. Taking the last one leaves an empty drawing, which the server
+// treats as Clear (the input is emptied); the view then keeps its pad when Clear's new generation comes.
+function undo(view) {
+  if (view.drawing || !view.strokes.length) return;
+  clearTimeout(view.reportTimer);
+  replay(view, view.strokes.slice(0, -1));
+  think(view);
+  report(view);
+  view.emptied = view.strokes.length ? null : { generation: view.generation, n: view.reported };
 }
 
 function segment(view, x0, y0, x1, y1) {
@@ -422,6 +455,7 @@ function render(view) {
   const { inputs, activations } = view.shown;
   const $ = (selector) => root.querySelector(selector);
   drawPixels($(".input"), inputs);
+  $(".undo").disabled = !view.strokes.length;
   $(".pixels .note").textContent = view.strokes.length ? data.words.drawing : data.words.current;
   const finite = activations ? allFinite(activations) : true;
   const status = !inputs ? "empty" : !model ? "loading" : !finite ? "overflow" : !data.reveal ? "covered" : "shown";
@@ -546,10 +580,20 @@ function update(view, component) {
     view.heldReported = held;
     view.setStateValue("model", held);
   }
-  // A new generation (Clear, a test digit, a photo) replaces the drawing with the server's.
+  // A new generation (Clear, a test digit, a photo) replaces the drawing with the server's, except
+  // the one the server gives for the view's own emptied drawing (Undo of the last stroke): the pad
+  // already shows it, and a stroke started since is kept.
+  const emptied = view.emptied;
+  if (emptied && (data.heard || 0) >= emptied.n) view.emptied = null;
   if (first || data.generation !== view.generation) {
+    const ours =
+      emptied &&
+      (data.heard || 0) >= emptied.n &&
+      data.generation === emptied.generation + 1 &&
+      !data.pixels &&
+      !(data.strokes || []).length;
     view.generation = data.generation;
-    replay(view, data.strokes || []);
+    if (!ours) replay(view, data.strokes || []);
   }
   // Synced: no stroke under way or waiting to be reported, and the server has read the last report.
   view.root.dataset.synced = String(!view.drawing && !view.reportTimer && (data.heard || 0) >= view.reported);

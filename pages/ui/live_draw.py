@@ -24,13 +24,14 @@ def live_key(page: str) -> str:
 def take_report(page: str) -> CurrentInput | None:
     """Turn the drawing the view reported when a stroke ended into the session's input; returns the input.
 
-    The same report on a later rerun (its PNG's digest is kept) changes nothing.
+    The same report on a later rerun (its PNG's digest is kept) changes nothing; a drawing with no
+    strokes left (Undo took the last) is Clear.
     """
     reported = state.widget_value(live_key(page)) or {}
     report = live_strokes.read_report(reported.get("drawing"))
     if report is not None:
         fabric = live_strokes.to_fabric(report.strokes)
-        drawn, ink, changed = inputs.canvas_image(state.load(InputState), report.png, report.rgba(), fabric)
+        drawn, ink, changed = inputs.live_drawing(state.load(InputState), report.png, report.rgba(), fabric)
         if changed:
             state.save(drawn)
             state.save(keep_ink(state.load(TestState), ink))

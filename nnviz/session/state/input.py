@@ -169,6 +169,18 @@ def canvas_image(
     return replace(state, last_image=digest, drawing=drawing, current=current), ink, True
 
 
+def live_drawing(
+    state: InputState, image_bytes: bytes, image_data: np.ndarray | None, drawing: dict | None
+) -> tuple[InputState, np.ndarray | None, bool]:
+    """The Draw page's live view reported a drawing: as `canvas_image`, but a new one with no strokes is Clear.
+
+    The view reports no strokes when its Undo took the last one: the input and the drawing are then
+    forgotten and the canvas gets a new generation, exactly as the Clear button does (`clear`).
+    """
+    new, ink, changed = canvas_image(state, image_bytes, image_data, drawing)
+    return (clear(new), ink, True) if changed and drawing is None else (new, ink, changed)
+
+
 def remount(state: InputState) -> InputState:
     """The student arrived from another page: the canvas is about to be mounted afresh."""
     return replace(state, mount=None)
