@@ -470,6 +470,42 @@ _INK_JS = """
 """
 
 
+# JS: the RGBA pixels (base64) of the strokes a canvas renders, for the first canvas keyed `prefix…` that
+# is not stale (see _INK_JS); null while there is none.
+_CANVAS_PIXELS_JS = _INK_JS.replace(
+    """  const d = lower.getContext('2d').getImageData(0, 0, lower.width, lower.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i + 3] > 0 && (d[i] > 0 || d[i + 1] > 0 || d[i + 2] > 0)) n++;
+  }
+  return n;""",
+    """  const d = lower.getContext('2d').getImageData(0, 0, lower.width, lower.height).data;
+  let text = '';
+  for (let i = 0; i < d.length; i += 8192) text += String.fromCharCode(...d.subarray(i, i + 8192));
+  return btoa(text);""",
+)
+
+
+def canvas_pixels(page: Any, key_prefix: str) -> str | None:
+    """The RGBA pixels (base64) of the strokes the drawable canvas keyed `key_prefix…` renders, or None."""
+    return page.evaluate(_CANVAS_PIXELS_JS, key_prefix)
+
+
+def wait_for_canvas_pixels(page: Any, pixels: str, key_prefix: str, timeout_ms: float = 30_000) -> None:
+    """Wait until the script is idle and the drawable canvas keyed `key_prefix…` renders exactly `pixels`.
+
+    The canvas redraws a drawing it is mounted with (or returns to by its undo) asynchronously: this
+    waits for the pixels themselves.
+    """
+    page.wait_for_function(
+        f"""([prefix, want]) => ({_CANVAS_PIXELS_JS})(prefix) === want
+                && document.querySelector('{IDLE_SELECTOR}') !== null""",
+        arg=[key_prefix, pixels],
+        polling=100,  # how often to look (each look reads the whole canvas); the wait is for the pixels
+        timeout=timeout_ms,
+    )
+
+
 def wait_for_ink(
     page: Any,
     *,
@@ -620,3 +656,41 @@ def live_answer(page: Any) -> dict[str, str]:
                      spoken: text('.spoken'), bars};
            }"""
     )
+
+
+# JS: the script is idle and the page shows the answer [digit, sure]: its Prediction metric and a caption
+# starting with "… sure", none of it stale.
+_ANSWER_SHOWN_JS = f"""
+([digit, sure]) => {{
+  const shown = (el) => !el.closest('[data-stale="true"]');
+  const metric = [...document.querySelectorAll('[data-testid="stMetric"]')].find((m) => shown(m)
+    && m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === 'Prediction');
+  const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')].some(
+    (c) => shown(c) && c.innerText.trim().startsWith(sure));
+  return document.querySelector('{IDLE_SELECTOR}') !== null && metric !== undefined
+    && metric.querySelector('[data-testid="stMetricValue"]').innerText.trim() === digit && caption;
+}}
+"""
+
+# JS: the script is idle, the page prompts to draw and shows no Prediction (it has no input).
+NO_INPUT_JS = f"""
+() => document.querySelector('{IDLE_SELECTOR}') !== null
+  && [...document.querySelectorAll('[data-testid="stAlert"]')]
+       .some((a) => a.innerText.includes('Draw a digit') && !a.closest('[data-stale="true"]'))
+  && ![...document.querySelectorAll('[data-testid="stMetricLabel"]')].some(
+       (el) => !el.closest('[data-stale="true"]') && el.innerText.trim() === 'Prediction')
+"""
+
+
+def wait_for_answer(page: Any, answer: tuple[str, str], timeout_ms: float = 30_000) -> None:
+    """Wait until the script is idle and the page (not the live view) shows `answer`: (Prediction, "… sure").
+
+    The server draws both from the input it holds: with an answer only that input gives, the sign that
+    the server has read it.
+    """
+    page.wait_for_function(_ANSWER_SHOWN_JS, arg=list(answer), timeout=timeout_ms)
+
+
+def wait_for_no_input(page: Any, timeout_ms: float = 30_000) -> None:
+    """Wait until the script is idle and the page prompts to draw, with no Prediction: the server has no input."""
+    page.wait_for_function(NO_INPUT_JS, timeout=timeout_ms)
