@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nnviz.lesson.wording import percent, sure
+from nnviz.lesson.wording import percent, probability, sure
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,17 @@ def test_no_share_below_one_reads_one_hundred() -> None:
 
 def test_sure() -> None:
     assert sure(0.9998) == "99.98% sure"
+    assert sure(0.97) == "97% sure"
+
+
+def test_a_probability_is_never_certain_or_impossible_even_when_float32_rounds_it_there() -> None:
+    import numpy as np
+
+    logits = np.array([40.0, 0.0, -3.0], dtype=np.float32)  # a bold 7: float32's softmax gives exactly 1 and 0
+    probabilities = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+    assert probabilities[0] == 1.0 and probabilities[2] < 1e-17  # what the pages would have called 100 % and 0 %
+    assert sure(float(probabilities[0])) == "> 99.99% sure"
+    assert probability(float(probabilities[1])) == "< 0.01%" and probability(0.0) == "< 0.01%"
+    assert probability(0.5) == "50%" and probability(0.9998, 1) == "99.98%"  # inside (0, 1) as percent() says it
+    assert percent(1.0) == "100%"  # a share that is all (3 of 3 right) is still all
+    assert probability(float("nan")) == "–"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.lesson.wording import percent
+from nnviz.lesson.wording import probability
 from nnviz.model.forward import predict_probabilities
 from nnviz.model.network import Network
 
@@ -136,7 +136,7 @@ def gallery_captions(evaluation: Evaluation, indices: np.ndarray, show_truth: bo
     """One caption per image `indices`: "4→9 · 97%" (true → said · how sure), or "9 · 97%" without the truth."""
     return [
         (f"{evaluation.labels[i]}→" if show_truth else "")
-        + f"{evaluation.predicted[i]} · {percent(evaluation.confidence[i])}"
+        + f"{evaluation.predicted[i]} · {probability(evaluation.confidence[i])}"
         for i in np.asarray(indices).tolist()
     ]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from nnviz.lesson.wording import percent
+from nnviz.lesson.wording import probability
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import IMAGE_SIDE, INPUT_SIZE, Network
 from nnviz.model.preprocess import MNIST_STEPS, PreprocessSteps, ink_to_input
@@ -117,7 +117,7 @@ def preview(pixels: np.ndarray, zoom: int) -> np.ndarray:
 def answer_line(network: Network, pixels: np.ndarray) -> str:
     """The network's answer to 784 inputs in markdown: "→ **7** · 93%" (the digit it says, how sure)."""
     probabilities = forward_pass(network, pixels).probabilities[0]
-    return f"→ **{network.digits[int(probabilities.argmax())]}** · {percent(probabilities.max())}"
+    return f"→ **{network.digits[int(probabilities.argmax())]}** · {probability(probabilities.max())}"
 
 
 def step_variants(ink: np.ndarray) -> list[StepVariant]:

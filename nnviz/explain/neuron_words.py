@@ -6,7 +6,7 @@ The text is Streamlit markdown built from numbers and fixed words only (no user 
 
 from __future__ import annotations
 
-from nnviz.lesson.wording import percent
+from nnviz.lesson.wording import probability
 from nnviz.model.neuron import NeuronBreakdown
 
 
@@ -30,7 +30,7 @@ def in_words(breakdown: NeuronBreakdown, n_weight_layers: int, shown_terms: int 
     lines.append(f"- {signed(breakdown.bias)} bias")
     lines.append(f"- **= {breakdown.z:.3f}**, the weighted sum z")
     if breakdown.is_output:
-        lines.append(f"\nSoftmax turns that into **{percent(breakdown.value, 1)}** sure it is a {breakdown.digit}.")
+        lines.append(f"\nSoftmax turns that into **{probability(breakdown.value, 1)}** sure it is a {breakdown.digit}.")
     else:
         last_hidden = breakdown.layer_index == n_weight_layers - 1
         target = "the output neurons" if last_hidden else f"hidden layer {breakdown.layer_index + 1}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.explain.maps import Measure, gradient_times_input, occlusion, occlusion_measure
-from nnviz.lesson.wording import percent, sure
+from nnviz.lesson.wording import probability, sure
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network
 
@@ -54,7 +54,7 @@ def why_answer(network: Network, pixels: np.ndarray, input_caption: str) -> WhyA
     said, other = network.digits[winner], network.digits[runner_up]
     headline = (
         f"The network says **{said}** ({sure(probabilities[winner])}); its runner-up is **{other}** "
-        f"({percent(probabilities[runner_up])}). Which pixels made it say {said}?"
+        f"({probability(probabilities[runner_up])}). Which pixels made it say {said}?"
     )
     toward = (f"toward {said}", f"away from {said}")
     measure = occlusion_measure(float(probabilities[winner]))

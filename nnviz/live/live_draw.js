@@ -243,6 +243,11 @@ function percentText(share) {
   return share > 0.5 ? "> 99.99%" : "< 0.01%";
 }
 
+function probabilityText(share) {
+  // Mirror of nnviz.lesson.wording.probability: a softmax is never exactly 0 or 1, though float32 rounds it there.
+  return percentText(Number.isFinite(share) ? Math.min(Math.max(share, 1e-12), 1 - 1e-12) : share);
+}
+
 // --- colours ---------------------------------------------------------------------------------------------------------
 
 function colourTable(scale) {
@@ -475,7 +480,7 @@ function render(view) {
   let winner = 0;
   for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[winner]) winner = i;
   const digit = model.digits[winner];
-  const sure = `${percentText(probabilities[winner])} sure`;
+  const sure = `${probabilityText(probabilities[winner])} sure`;
   $(".answer .digit").textContent = String(digit);
   $(".answer .sure").textContent = `${sure}. ${data.words.bars}`;
   drawBars(view, probabilities, winner);
@@ -512,7 +517,7 @@ function drawBars(view, probabilities, winner) {
   bars.querySelectorAll(".bar").forEach((column, i) => {
     column.querySelector(".fill").style.height = `${(100 * probabilities[i]).toFixed(1)}%`;
     column.classList.toggle("winner", i === winner);
-    column.title = `${view.model.digits[i]}: ${(100 * probabilities[i]).toFixed(1)} %`;
+    column.title = `${view.model.digits[i]}: ${probabilityText(probabilities[i])}`;
   });
 }
 
@@ -623,6 +628,7 @@ globalThis.nnvizLive = {
   },
   forward: (modelId, inputs) => forward(MODELS.get(modelId), Float32Array.from(inputs)).map((a) => Array.from(a)),
   percentText,
+  probabilityText,
   view: () => [...VIEWS.values()].at(-1),
   // Draw `strokes` on the live canvas as the pen would and answer for them: the oracle tests' entry.
   replay: (strokes) => {

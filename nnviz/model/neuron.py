@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.lesson.wording import percent
+from nnviz.lesson.wording import probability
 from nnviz.model.forward import ACTIVATION_FUNCTIONS, ForwardPass
 from nnviz.model.network import ACTIVATION_LABELS, IMAGE_SIDE, Network, NetworkConfig
 
@@ -88,7 +88,7 @@ class NeuronBreakdown:
         if self.is_output:
             return (
                 f"Softmax looks at all outputs together: z = {self.z:.2f} becomes a probability of "
-                f"{percent(self.value, 1)} for digit {self.digit}, compared with the other outputs' z."
+                f"{probability(self.value, 1)} for digit {self.digit}, compared with the other outputs' z."
             )
         return f"{self.function_label}({self.z:.2f}) = {self.value:.2f}: this value is passed on to the next layer."
 

@@ -15,7 +15,7 @@ import pytest
 
 from devkit.browser import draw_digit, drawn_pixel_count, open_app_page, read_metric, wait_for_metric, wait_idle
 from devkit.live_strokes import random_drawing, stroke_moves
-from nnviz.lesson.wording import percent
+from nnviz.lesson.wording import percent, probability
 from nnviz.live.payload import model_payload
 from nnviz.live.words import prediction_sentence
 from nnviz.model.default_model import load_default_network
@@ -120,6 +120,8 @@ def test_the_spoken_line_says_the_answer_in_the_servers_words(page: Any, app_url
     shares += [0.99995, 0.999951, 1 - 1e-9, 1.0, *np.random.default_rng(0).random(200).tolist()]
     browser = page.evaluate("shares => shares.map((p) => nnvizLive.percentText(p))", shares)
     assert browser == [percent(share) for share in shares]
+    browser = page.evaluate("shares => shares.map((p) => nnvizLive.probabilityText(p))", shares)
+    assert browser == [probability(share) for share in shares]  # a probability of 1.0 reads "> 99.99%"
 
 
 def test_the_answer_bars_move_while_the_pen_is_still_down(page: Any, app_url: str) -> None:
