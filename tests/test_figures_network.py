@@ -102,7 +102,7 @@ def test_diagram_labels_sampling_outputs_and_the_winner(big_case) -> None:
     fig = diagram_figure(layout, selected=selected)
     texts = [a.text for a in fig.layout.annotations]
     assert texts.count("showing<br>32 of 128") == 1 and texts.count("showing<br>32 of 64") == 1
-    assert {"<b>Input</b>", "<b>Hidden 1</b>", "<b>Hidden 2</b>", "<b>Output</b>"} <= set(texts)
+    assert {"<b>Input</b>", "<b>Hidden layers</b>", "<b>1</b>", "<b>2</b>", "<b>Output</b>"} <= set(texts)
     winner = int(forward.probabilities[0].argmax())
     labels = list(fig.data[TRACE_OUTPUT].text)
     assert f"<b>{winner}" in labels[winner] and all("<b>" not in t for i, t in enumerate(labels) if i != winner)
