@@ -66,8 +66,8 @@ TRACE_COUNT = TRACE_RINGS + 1
 LABEL_ROOM = 3.8  # data units right of the layout box: the output labels at their longest
 # The two colour bars lie side by side under the legend, not beside the diagram: in a narrow column (a 1024 px
 # projector with the sidebar open) every pixel of width goes to the diagram, whose labels need about 18 px per unit.
-COLOUR_BAR_LEN = 0.4  # of the figure's width, each
-COLOUR_BARS_Y = -0.12  # paper units: below the plot area, under the legend
+COLOUR_BAR_LEN = 140  # px each, centred under the diagram (which a wide column centres too)
+COLOUR_BARS_Y = -0.14  # paper units: below the plot area, under the legend
 BOTTOM_MARGIN = 112  # the legend's row, then the colour bars with their ticks
 SIDE_MARGIN = 10
 TOP_MARGIN = 50  # the "Hidden layers" heading, a line above the columns' titles
@@ -78,14 +78,15 @@ X_RANGE = (-0.4, CANVAS_WIDTH + LABEL_ROOM)
 MIN_WIDTH = round((X_RANGE[1] - X_RANGE[0]) * LABEL_PX_PER_UNIT) + 2 * SIDE_MARGIN
 
 
-def _colour_bar(title: str, x: float, **extra: object) -> dict:
-    """A horizontal colour bar under the diagram, its title on its left."""
+def _colour_bar(title: str, left: bool, **extra: object) -> dict:
+    """A horizontal colour bar under the diagram, its title above it: the left one of two, or the right one."""
     return {
         "title": {"text": title, "side": "top"},
         "orientation": "h",
         "len": COLOUR_BAR_LEN,
-        "x": x,
-        "xanchor": "left",
+        "lenmode": "pixels",
+        "x": 0.47 if left else 0.53,
+        "xanchor": "right" if left else "left",
         "y": COLOUR_BARS_Y,
         "yanchor": "top",
         "thickness": 12,
@@ -211,7 +212,7 @@ def _hidden_trace(layout: DiagramLayout) -> dict:
             "opacity": 1.0,  # an array of sizes would otherwise get plotly's bubble-chart default of 0.7
             "line": {"color": "#444444", "width": 1},
             "showscale": bool(hidden),
-            "colorbar": _colour_bar("value", x=0.0),
+            "colorbar": _colour_bar("value", left=True),
         },
         hovertext=[
             f"hidden {layer} · neuron {neuron}<br>value {v:.3f}  (z = {zz:.3f})"
@@ -249,7 +250,7 @@ def _output_trace(layout: DiagramLayout) -> dict:
             "cmax": 1.0,
             "opacity": 1.0,
             "line": {"color": "#444444", "width": 1},
-            "colorbar": _colour_bar("probability", x=COLOUR_BAR_LEN + 0.08, tickformat=".0%"),
+            "colorbar": _colour_bar("probability", left=False, tickformat=".0%"),
         },
         hovertext=[f"digit {d}: probability {percent(p, 1)}" for d, p in zip(layout.digits, values.tolist())],
         hovertemplate="%{hovertext}<extra>click for details</extra>",
@@ -421,8 +422,9 @@ def diagram_figure(
             "images": [_image_overlay(layout)],
             "legend": {
                 "orientation": "h",
-                "x": 0.0,
-                "y": -0.02,  # clear of the columns' captions
+                "x": 0.5,
+                "xanchor": "center",
+                "y": -0.04,  # clear of the columns' captions
                 "yanchor": "top",
                 "itemclick": False,
                 "itemdoubleclick": False,
