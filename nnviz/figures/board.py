@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from nnviz.classroom.board import LeaderboardRow, TriedRow
 from nnviz.classroom.rooms import BoardEntry
-from nnviz.figures.style import RUN_COLORS, RUN_SYMBOLS, SMALL_FONT_SIZE, axis, base_layout
+from nnviz.figures.style import RUN_COLORS, RUN_SYMBOLS, SMALL_FONT_SIZE, axis, base_layout, percent_texts
 from nnviz.lesson.wording import percent
 
 
@@ -49,11 +49,11 @@ def class_scatter(entries: tuple[BoardEntry, ...], height: int = 460) -> go.Figu
                     "line": {"color": "white", "width": 1},
                 },
                 customdata=[
-                    [html.escape(e.nickname), html.escape(e.architecture), html.escape(e.initializer), e.epochs]
-                    for e in group
+                    [html.escape(e.nickname), html.escape(e.architecture), html.escape(e.initializer), e.epochs, share]
+                    for e, share in zip(group, percent_texts([e.test_accuracy for e in group]), strict=True)
                 ],
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]}, %{customdata[2]} start<br>"
-                "%{x:,} weights and biases, %{customdata[3]} epochs<br>%{percent(y, 1)} correct<extra></extra>",
+                "%{x:,} weights and biases, %{customdata[3]} epochs<br>%{customdata[4]} correct<extra></extra>",
             )
         )
     return go.Figure(
