@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from nnviz.classroom.board import entry_for_run, leaderboard
+from nnviz.classroom.board import entry_for_run, leaderboard, tried_what
 from nnviz.classroom.rooms import BoardEntry, InMemoryRoomStore
-from nnviz.figures.board import leaderboard_table
+from nnviz.figures.board import leaderboard_table, tried_table
 from nnviz.lesson.wording import task_name
 from nnviz.model.network import NetworkConfig
 from nnviz.training.config import TrainingConfig
@@ -37,6 +37,27 @@ def test_ranks_restart_in_each_task_and_ten_digits_come_first() -> None:
         ("all 10 digits", 2, "Bob", "95.0%"),
         ("7, 8, 9", 1, "Ada", "99.5%"),
         ("7, 8, 9", 2, "Bob", "98.0%"),
+    ]
+
+
+def test_who_tried_what_never_pools_two_tasks_scores() -> None:
+    # The same mix (ReLU, He start) on both tasks: the easy 7/8/9 runs score higher, and there are more of them.
+    # Pooled, the mix would read "best 99.9%, average 96.1%" for the ten-digit task the class is compared on.
+    ten, lab = tuple(range(10)), (7, 8, 9)
+    entries = tuple(
+        BoardEntry("784-16-10", "ReLU", "He", 12_730, 1, accuracy, 1.0, name, task=task_name(digits))
+        for name, digits, accuracy in (
+            ("Ada", ten, 0.90),
+            ("Bob", ten, 0.92),
+            ("Ada", lab, 0.999),
+            ("Cy", lab, 0.99),
+            ("Dee", lab, 0.995),
+        )
+    )
+    table = tried_table(tried_what(entries))
+    assert [(r["Task"], r["Activation"], r["Runs"], r["Students"], r["Best"], r["Average"]) for r in table] == [
+        ("all 10 digits", "ReLU", 2, 2, "92.0%", "91.0%"),  # the ten-digit task first, though tried less
+        ("7, 8, 9", "ReLU", 3, 3, "99.9%", "99.5%"),
     ]
 
 

@@ -94,9 +94,10 @@ def leaderboard_table(rows: list[LeaderboardRow]) -> list[dict[str, object]]:
 
 
 def tried_table(rows: list[TriedRow]) -> list[dict[str, object]]:
-    """One table row per mix of activation and starting weights the class tried."""
+    """One table row per task and mix of activation and starting weights the class tried on it."""
     return [
         {
+            "Task": row.task,
             "Activation": row.activation,
             "Starting weights": row.initializer,
             "Runs": row.runs,
