@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nnviz.classroom.board import entry_for_run, leaderboard, tried_what
 from nnviz.classroom.rooms import BoardEntry, InMemoryRoomStore
-from nnviz.figures.board import leaderboard_table, tried_table
+from nnviz.figures.board import class_scatter, leaderboard_table, tried_table
 from nnviz.lesson.wording import task_name
 from nnviz.model.network import NetworkConfig
 from nnviz.training.config import TrainingConfig
@@ -83,3 +83,14 @@ def test_compare_runs_names_the_task_and_warns_when_tasks_differ() -> None:
     assert "(Run 1: all 10 digits; Runs 2 and 3: 7, 8, 9)" in note
     assert "compare scores only between runs of the same digits" in note
     assert task_note(runs[1:]) == ""
+
+
+def test_the_class_scatter_marks_and_names_a_runs_task() -> None:
+    entries = (
+        BoardEntry("784-16-10", "ReLU", "He", 12_730, 1, 0.93, 1.0, "Ada", task="all 10 digits"),
+        BoardEntry("784-16-3", "ReLU", "He", 12_595, 1, 0.995, 1.0, "Bob", task="7, 8, 9"),
+    )
+    (trace,) = class_scatter(entries).data
+    assert list(trace.marker.symbol) == ["circle", "circle-open"]  # the easier task's score is drawn hollow
+    assert [row[5] for row in trace.customdata] == ["all 10 digits", "7, 8, 9"]
+    assert "correct on %{customdata[5]}" in trace.hovertemplate
