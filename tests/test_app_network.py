@@ -13,6 +13,7 @@ from devkit.anatomy import random_arrays, random_network
 from devkit.app_kit import array, chart, mnist_image, open_page, trace, use_session_model
 from devkit.canvas_injection import draw_image
 from nnviz.explain.features import latent_map, layer_activations
+from nnviz.figures.features import TILE_GAP
 from nnviz.model.forward import forward_pass
 from nnviz.model.network import Network, NetworkConfig
 from nnviz.session.state.input import InputState
@@ -268,7 +269,7 @@ def test_time_travel_scrubs_through_the_epochs(app: AppTest, mnist) -> None:
 
     # The weight tiles are the first layer's as it was after epoch 1.
     tiles = trace(chart(app, "network_tiles"), "weights")
-    first_tile = array(tiles["z"])[7:35, 0:28]
+    first_tile = array(tiles["z"])[TILE_GAP : TILE_GAP + 28, 0:28]  # the mosaic leaves a gap row above the tiles
     shown_neuron = int(trace(chart(app, "network_tiles"), "labels")["text"][0])
     np.testing.assert_allclose(first_tile, snapshots[0][0][0][:, shown_neuron].reshape(28, 28), atol=1e-6)
 

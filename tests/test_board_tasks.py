@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from nnviz.classroom.board import entry_for_run, leaderboard
+from nnviz.classroom.board import entry_for_run, leaderboard, tried_what
 from nnviz.classroom.rooms import BoardEntry, InMemoryRoomStore
-from nnviz.figures.board import leaderboard_table
+from nnviz.figures.board import class_scatter, leaderboard_table, tried_table
 from nnviz.lesson.wording import task_name
 from nnviz.model.network import NetworkConfig
 from nnviz.training.config import TrainingConfig
@@ -40,6 +40,27 @@ def test_ranks_restart_in_each_task_and_ten_digits_come_first() -> None:
     ]
 
 
+def test_who_tried_what_never_pools_two_tasks_scores() -> None:
+    # The same mix (ReLU, He start) on both tasks: the easy 7/8/9 runs score higher, and there are more of them.
+    # Pooled, the mix would read "best 99.9%, average 96.1%" for the ten-digit task the class is compared on.
+    ten, lab = tuple(range(10)), (7, 8, 9)
+    entries = tuple(
+        BoardEntry("784-16-10", "ReLU", "He", 12_730, 1, accuracy, 1.0, name, task=task_name(digits))
+        for name, digits, accuracy in (
+            ("Ada", ten, 0.90),
+            ("Bob", ten, 0.92),
+            ("Ada", lab, 0.999),
+            ("Cy", lab, 0.99),
+            ("Dee", lab, 0.995),
+        )
+    )
+    table = tried_table(tried_what(entries))
+    assert [(r["Task"], r["Activation"], r["Runs"], r["Students"], r["Best"], r["Average"]) for r in table] == [
+        ("all 10 digits", "ReLU", 2, 2, "92.0%", "91.0%"),  # the ten-digit task first, though tried less
+        ("7, 8, 9", "ReLU", 3, 3, "99.9%", "99.5%"),
+    ]
+
+
 def test_old_entries_without_a_task_are_read_and_kept_apart() -> None:
     old = BoardEntry.from_json(
         '{"architecture": "784-10", "activation": "ReLU", "initializer": "He", '
@@ -62,3 +83,14 @@ def test_compare_runs_names_the_task_and_warns_when_tasks_differ() -> None:
     assert "(Run 1: all 10 digits; Runs 2 and 3: 7, 8, 9)" in note
     assert "compare scores only between runs of the same digits" in note
     assert task_note(runs[1:]) == ""
+
+
+def test_the_class_scatter_marks_and_names_a_runs_task() -> None:
+    entries = (
+        BoardEntry("784-16-10", "ReLU", "He", 12_730, 1, 0.93, 1.0, "Ada", task="all 10 digits"),
+        BoardEntry("784-16-3", "ReLU", "He", 12_595, 1, 0.995, 1.0, "Bob", task="7, 8, 9"),
+    )
+    (trace,) = class_scatter(entries).data
+    assert list(trace.marker.symbol) == ["circle", "circle-open"]  # the easier task's score is drawn hollow
+    assert [row[5] for row in trace.customdata] == ["all 10 digits", "7, 8, 9"]
+    assert "correct on %{customdata[5]}" in trace.hovertemplate

@@ -102,7 +102,7 @@ def test_diagram_labels_sampling_outputs_and_the_winner(big_case) -> None:
     fig = diagram_figure(layout, selected=selected)
     texts = [a.text for a in fig.layout.annotations]
     assert texts.count("showing<br>32 of 128") == 1 and texts.count("showing<br>32 of 64") == 1
-    assert {"<b>Input</b>", "<b>Hidden 1</b>", "<b>Hidden 2</b>", "<b>Output</b>"} <= set(texts)
+    assert {"<b>Input</b>", "<b>Hidden layers</b>", "<b>1</b>", "<b>2</b>", "<b>Output</b>"} <= set(texts)
     winner = int(forward.probabilities[0].argmax())
     labels = list(fig.data[TRACE_OUTPUT].text)
     assert f"<b>{winner}" in labels[winner] and all("<b>" not in t for i, t in enumerate(labels) if i != winner)
@@ -173,6 +173,25 @@ def test_weight_tiles_figure_mosaic_and_click_targets() -> None:
     assert len(heatmap.colorbar.ticktext) == 3 and "up" in heatmap.colorbar.ticktext[-1]
     assert list(labels.text) == [str(i) for i in range(20)]
     assert clicked_neuron({"points": [{"customdata": list(targets.customdata[7])}]}) == (1, 7)
+
+
+def test_weight_tile_labels_fit_in_their_gap_in_a_narrow_column() -> None:
+    # A 1024 px projector with the sidebar open leaves the tiles about 650 px: 8 tiles across, the colour bar under
+    # them (a bar beside them would take ~110 px of that width), each label in the middle of the gap above its tile.
+    network = random_network((32,))
+    fig = weight_tiles_figure(weight_tiles(network), columns=8)
+    heatmap, labels, _ = fig.data
+    assert heatmap.colorbar.orientation == "h"
+    grid = np.asarray(heatmap.z, dtype=float)
+    margin = fig.layout.margin
+    cell = (650 - margin.l - margin.r) / grid.shape[1]  # px per cell when the width limits the square cells
+    label_px = labels.textfont.size * 1.2
+    for y, (x, top) in zip(labels.y, mosaic(weight_tiles(network), 8)[2]):
+        gap_rows = np.flatnonzero(np.isnan(grid[: int(top), int(x)]))  # the blank cells above this tile
+        first_gap = gap_rows[np.flatnonzero(np.diff(np.r_[-2, gap_rows]) > 1)[-1]]
+        gap_px = (top - first_gap) * cell
+        assert gap_px >= label_px + 2, f"a {label_px:.0f} px label in a {gap_px:.0f} px gap"
+        assert abs(y - (first_gap - 0.5 + top - 0.5) / 2) < 1e-9, "the label sits in the middle of the gap"
 
 
 def test_top_examples_figure_shows_the_chosen_images() -> None:

@@ -80,8 +80,12 @@ def leaderboard(entries: tuple[BoardEntry, ...]) -> list[LeaderboardRow]:
 
 @dataclass(frozen=True)
 class TriedRow:
-    """How often the class tried one activation with one kind of starting weights, and how well it went."""
+    """How often the class tried one activation with one kind of starting weights on one task, and how well it went.
 
+    task: as in `LeaderboardRow.task`: scores of different tasks are never pooled (3 digits are easier than 10).
+    """
+
+    task: str
     activation: str
     initializer: str
     runs: int
@@ -91,12 +95,14 @@ class TriedRow:
 
 
 def tried_what(entries: tuple[BoardEntry, ...]) -> list[TriedRow]:
-    """One row per (activation, starting weights) the class tried, most-tried first."""
-    groups: dict[tuple[str, str], list[BoardEntry]] = defaultdict(list)
+    """One row per task and (activation, starting weights) the class tried on it: tasks in `_task_order`,
+    most-tried first within each. A 7/8/9 run's score never lifts a ten-digit mix's best or average."""
+    groups: dict[tuple[str, str, str], list[BoardEntry]] = defaultdict(list)
     for entry in entries:
-        groups[(entry.activation, entry.initializer)].append(entry)
+        groups[(entry.task or UNKNOWN_TASK, entry.activation, entry.initializer)].append(entry)
     rows = [
         TriedRow(
+            task=task,
             activation=activation,
             initializer=initializer,
             runs=len(group),
@@ -104,9 +110,9 @@ def tried_what(entries: tuple[BoardEntry, ...]) -> list[TriedRow]:
             best_accuracy=max(e.test_accuracy for e in group),
             mean_accuracy=sum(e.test_accuracy for e in group) / len(group),
         )
-        for (activation, initializer), group in groups.items()
+        for (task, activation, initializer), group in groups.items()
     ]
-    rows.sort(key=lambda row: (-row.runs, -row.best_accuracy, row.activation, row.initializer))
+    rows.sort(key=lambda row: (_task_order(row.task), -row.runs, -row.best_accuracy, row.activation, row.initializer))
     return rows
 
 

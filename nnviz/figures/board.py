@@ -7,10 +7,12 @@ import math
 
 import plotly.graph_objects as go
 
-from nnviz.classroom.board import LeaderboardRow, TriedRow
+from nnviz.classroom.board import UNKNOWN_TASK, LeaderboardRow, TriedRow
 from nnviz.classroom.rooms import BoardEntry
-from nnviz.figures.style import RUN_COLORS, RUN_SYMBOLS, SMALL_FONT_SIZE, axis, base_layout
-from nnviz.lesson.wording import percent
+from nnviz.figures.style import RUN_COLORS, RUN_SYMBOLS, SMALL_FONT_SIZE, axis, base_layout, percent_texts
+from nnviz.lesson.wording import ALL_DIGITS, percent, task_name
+
+TEN_DIGITS = task_name(ALL_DIGITS)
 
 
 def percent_tick_format(values: list[float]) -> str:
@@ -26,8 +28,15 @@ def percent_tick_format(values: list[float]) -> str:
     return f".{min(3, max(0, math.ceil(-math.log10(step_in_points))))}%"
 
 
+def _task(entry: BoardEntry) -> str:
+    return html.escape(entry.task or UNKNOWN_TASK)
+
+
 def class_scatter(entries: tuple[BoardEntry, ...], height: int = 460) -> go.Figure:
     """Parameter count (log scale) against test accuracy; one colour and marker shape per activation.
+
+    A run on another task than all ten digits (the 7/8/9 lab) is drawn hollow and its hover box names the task:
+    its easier score must not pass for a ten-digit one.
 
     Nicknames appear only in the hover box, HTML-escaped: plotly renders tags such as <b>
     and <a href> in text, and a nickname must show as the characters typed.
@@ -44,16 +53,20 @@ def class_scatter(entries: tuple[BoardEntry, ...], height: int = 460) -> go.Figu
                 name=html.escape(activation),
                 marker={
                     "color": RUN_COLORS[index % len(RUN_COLORS)],
-                    "symbol": RUN_SYMBOLS[index % len(RUN_SYMBOLS)],
+                    "symbol": [
+                        RUN_SYMBOLS[index % len(RUN_SYMBOLS)] + ("" if e.task == TEN_DIGITS else "-open") for e in group
+                    ],
                     "size": 15,
-                    "line": {"color": "white", "width": 1},
+                    # A hollow marker is drawn with its line: thicker, so it reads as clearly as a filled one.
+                    "line": {"color": "white", "width": [1 if e.task == TEN_DIGITS else 3 for e in group]},
                 },
                 customdata=[
-                    [html.escape(e.nickname), html.escape(e.architecture), html.escape(e.initializer), e.epochs]
-                    for e in group
+                    [*map(html.escape, (e.nickname, e.architecture, e.initializer)), e.epochs, share, _task(e)]
+                    for e, share in zip(group, percent_texts([e.test_accuracy for e in group]), strict=True)
                 ],
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]}, %{customdata[2]} start<br>"
-                "%{x:,} weights and biases, %{customdata[3]} epochs<br>%{percent(y, 1)} correct<extra></extra>",
+                "%{x:,} weights and biases, %{customdata[3]} epochs<br>%{customdata[4]} correct on %{customdata[5]}"
+                "<extra></extra>",
             )
         )
     return go.Figure(
@@ -94,9 +107,10 @@ def leaderboard_table(rows: list[LeaderboardRow]) -> list[dict[str, object]]:
 
 
 def tried_table(rows: list[TriedRow]) -> list[dict[str, object]]:
-    """One table row per mix of activation and starting weights the class tried."""
+    """One table row per task and mix of activation and starting weights the class tried on it."""
     return [
         {
+            "Task": row.task,
             "Activation": row.activation,
             "Starting weights": row.initializer,
             "Runs": row.runs,

@@ -10,7 +10,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
-from nnviz.figures.style import ACCENT, RUN_COLORS, RUN_DASHES, RUN_SYMBOLS, SMALL_FONT_SIZE, axis, base_layout
+from nnviz.figures.style import (
+    ACCENT,
+    RUN_COLORS,
+    RUN_DASHES,
+    RUN_SYMBOLS,
+    SMALL_FONT_SIZE,
+    axis,
+    base_layout,
+    percent_texts,
+)
 from nnviz.training.run_compare import CompareRow, KeptRun
 
 DIFFERS = "◆ differs"  # a mark as well as a colour: the highlight never relies on colour alone
@@ -65,7 +74,8 @@ def compare_accuracy_figure(runs: tuple[KeptRun, ...], height: int = 380) -> go.
             mode="lines+markers",
             name=run.label(),
             **run_style(run),
-            hovertemplate="after epoch %{x}<br>%{y:.1%} correct<extra>" + run.title + "</extra>",
+            hovertext=percent_texts(run.history.val_accuracies),
+            hovertemplate="after epoch %{x}<br>%{hovertext} correct<extra>" + run.title + "</extra>",
         )
         for run in runs
     ]

@@ -45,6 +45,7 @@ from nnviz.lesson.wording import percent
 from nnviz.model.network import BOUNDED_ACTIVATION_RANGES, IMAGE_SIDE
 from nnviz.model.neuron import source_label
 
+MAX_NODE_SIZE = 22.0  # px: ten output nodes are 1 unit apart, down to ~18 px in a narrow figure
 WIDTH_BUCKETS = 4  # edges are drawn in 4 widths: |w·x| up to 25%, 50%, 75%, 100% of the gap's strongest
 EDGE_WIDTHS = (1.0, 2.0, 3.5, 5.5)
 EDGE_OPACITIES = (0.3, 0.45, 0.6, 0.8)
@@ -62,7 +63,36 @@ TRACE_HIDDEN = TRACE_EDGE_HOVER + 1
 TRACE_OUTPUT = TRACE_HIDDEN + 1
 TRACE_RINGS = TRACE_OUTPUT + 1
 TRACE_COUNT = TRACE_RINGS + 1
-LABEL_ROOM = 2.6  # data units right of the layout box: the output labels at their longest
+LABEL_ROOM = 3.8  # data units right of the layout box: the output labels at their longest
+# The two colour bars lie side by side under the legend, not beside the diagram: in a narrow column (a 1024 px
+# projector with the sidebar open) every pixel of width goes to the diagram, whose labels need about 18 px per unit.
+COLOUR_BAR_LEN = 140  # px each, centred under the diagram (which a wide column centres too)
+COLOUR_BARS_Y = -0.14  # paper units: below the plot area, under the legend
+BOTTOM_MARGIN = 112  # the legend's row, then the colour bars with their ticks
+SIDE_MARGIN = 10
+TOP_MARGIN = 50  # the "Hidden layers" heading, a line above the columns' titles
+HEADING_SHIFT = 22  # px: that line
+LABEL_PX_PER_UNIT = 18  # the output labels (16 px type) are 1 unit apart: fewer pixels per unit and they touch
+X_RANGE = (-0.4, CANVAS_WIDTH + LABEL_ROOM)
+# The narrowest the diagram can be drawn with its labels apart (~333 px); narrower, the page puts it elsewhere.
+MIN_WIDTH = round((X_RANGE[1] - X_RANGE[0]) * LABEL_PX_PER_UNIT) + 2 * SIDE_MARGIN
+
+
+def _colour_bar(title: str, left: bool, **extra: object) -> dict:
+    """A horizontal colour bar under the diagram, its title above it: the left one of two, or the right one."""
+    return {
+        "title": {"text": title, "side": "top"},
+        "orientation": "h",
+        "len": COLOUR_BAR_LEN,
+        "lenmode": "pixels",
+        "x": 0.47 if left else 0.53,
+        "xanchor": "right" if left else "left",
+        "y": COLOUR_BARS_Y,
+        "yanchor": "top",
+        "thickness": 12,
+        "tickfont": {"size": SMALL_FONT_SIZE},
+        **extra,
+    }
 
 
 def _segments(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
@@ -72,7 +102,7 @@ def _segments(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
 
 def _node_size(count: int) -> float:
     """Marker diameter in pixels: big for a few nodes, smaller when a column is crowded."""
-    return float(np.clip(360.0 / max(count, 1), 10.0, 26.0))
+    return float(np.clip(360.0 / max(count, 1), 10.0, MAX_NODE_SIZE))
 
 
 def _edge_traces(edges: list[EdgeSet]) -> list[go.Scatter]:
@@ -182,14 +212,7 @@ def _hidden_trace(layout: DiagramLayout) -> dict:
             "opacity": 1.0,  # an array of sizes would otherwise get plotly's bubble-chart default of 0.7
             "line": {"color": "#444444", "width": 1},
             "showscale": bool(hidden),
-            "colorbar": {
-                "title": {"text": "value", "side": "top"},
-                "len": 0.46,
-                "y": 1.0,
-                "yanchor": "top",
-                "thickness": 14,
-                "tickfont": {"size": SMALL_FONT_SIZE},
-            },
+            "colorbar": _colour_bar("value", left=True),
         },
         hovertext=[
             f"hidden {layer} · neuron {neuron}<br>value {v:.3f}  (z = {zz:.3f})"
@@ -206,7 +229,7 @@ def _output_trace(layout: DiagramLayout) -> dict:
     view = layout.output
     x, y, values, _, custom, sizes = _node_arrays([view])
     labels = [
-        f"  <b>{digit}   {percent(p)}</b>" if slot == layout.winner else f"  {digit}   {percent(p)}"
+        f"  <b>{digit}  {percent(p)}</b>" if slot == layout.winner else f"  {digit}  {percent(p)}"
         for slot, (digit, p) in enumerate(zip(layout.digits, values.tolist()))
     ]
     return trace(
@@ -227,15 +250,7 @@ def _output_trace(layout: DiagramLayout) -> dict:
             "cmax": 1.0,
             "opacity": 1.0,
             "line": {"color": "#444444", "width": 1},
-            "colorbar": {
-                "title": {"text": "probability", "side": "top"},
-                "len": 0.46,
-                "y": 0.0,
-                "yanchor": "bottom",
-                "thickness": 14,
-                "tickformat": ".0%",
-                "tickfont": {"size": SMALL_FONT_SIZE},
-            },
+            "colorbar": _colour_bar("probability", left=False, tickformat=".0%"),
         },
         hovertext=[f"digit {d}: probability {percent(p, 1)}" for d, p in zip(layout.digits, values.tolist())],
         hovertemplate="%{hovertext}<extra>click for details</extra>",
@@ -335,15 +350,27 @@ def _image_overlay(layout: DiagramLayout) -> dict:
     }
 
 
+def _column_title(view: LayerView, last: int) -> str:
+    """ "<b>Input</b>", "<b>Output</b>", or a hidden column's number: its "Hidden layers" heading is shared."""
+    return f"<b>{view.title}</b>" if view.index in (0, last) else f"<b>{view.index}</b>"
+
+
 def _annotations(layout: DiagramLayout) -> list[dict]:
+    """Column titles, with one "Hidden layers" heading over the hidden columns' numbers (six columns are less
+    than 40 px apart in a narrow figure: "Hidden 1" titles would collide), and each column's caption below it."""
+    last, top = len(layout.layers) - 1, CANVAS_HEIGHT + 0.25
     notes = []
+    hidden = layout.layers[1:-1]
+    if hidden:
+        middle = (float(hidden[0].x.mean()) + float(hidden[-1].x.mean())) / 2
+        heading = "<b>Hidden layers</b>" if len(hidden) > 1 else "<b>Hidden layer</b>"
+        notes.append({"x": middle, "y": top, "yshift": HEADING_SHIFT, "text": heading, "showarrow": False})
+        notes[-1]["yanchor"] = "bottom"
     for view in layout.layers:
         x = float(view.x.mean()) if view.index else (IMAGE_BOX[0] + IMAGE_BOX[2]) / 2
-        notes.append(
-            {"x": x, "y": CANVAS_HEIGHT + 0.25, "text": f"<b>{view.title}</b>", "showarrow": False, "yanchor": "bottom"}
-        )
-        if view.index == 0:
-            caption, y = f"{IMAGE_SIDE}×{IMAGE_SIDE} = {view.size} pixels", IMAGE_BOX[1] - 0.2
+        notes.append({"x": x, "y": top, "text": _column_title(view, last), "showarrow": False, "yanchor": "bottom"})
+        if view.index == 0:  # on two lines: the image is narrower than "28×28 = 784 pixels" in a narrow figure
+            caption, y = f"{IMAGE_SIDE}×{IMAGE_SIDE} =<br>{view.size} pixels", IMAGE_BOX[1] - 0.2
         else:
             # Two lines, so neighbouring columns' captions never collide (6 columns are ~2 units apart).
             caption = f"showing<br>{view.shown.size} of {view.size}" if view.sampled else view.caption
@@ -386,17 +413,18 @@ def diagram_figure(
         ],
         layout={
             **base_layout(height, show_legend=True),
-            "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
+            "margin": {"l": SIDE_MARGIN, "r": SIDE_MARGIN, "t": TOP_MARGIN, "b": BOTTOM_MARGIN},
             # Room beyond the box for the "28×28 = 784 pixels" caption and the output labels, whose longest
-            # ("7   > 99.99%") must end before the colour bars start.
-            "xaxis": hidden_axis(range=[-0.4, CANVAS_WIDTH + LABEL_ROOM], constrain="domain"),
+            # ("7   > 99.99%") must end inside the figure.
+            "xaxis": hidden_axis(range=list(X_RANGE), constrain="domain"),
             "yaxis": hidden_axis(range=[-1.5, CANVAS_HEIGHT + 1.0], scaleanchor="x", scaleratio=1, constrain="domain"),
             "annotations": _annotations(layout),
             "images": [_image_overlay(layout)],
             "legend": {
                 "orientation": "h",
-                "x": 0.0,
-                "y": 0.0,
+                "x": 0.5,
+                "xanchor": "center",
+                "y": -0.04,  # clear of the columns' captions
                 "yanchor": "top",
                 "itemclick": False,
                 "itemdoubleclick": False,

@@ -27,11 +27,13 @@ import numpy as np
 from nnviz.model.forward import ForwardPass
 from nnviz.model.network import IMAGE_SIDE, Network
 
-CANVAS_WIDTH = 16.0
+# Narrow enough that the diagram stays readable beside the 280 px canvas on a 1024 px projector with the
+# sidebar open (about 340 px for the whole figure): its width in data units sets its pixels per unit there.
+CANVAS_WIDTH = 14.0
 CANVAS_HEIGHT = 10.0
 IMAGE_BOX = (0.2, 3.2, 3.2, 6.2)  # x0, y0, x1, y1 of the input image
-FIRST_COLUMN_X = 5.6  # first hidden layer (or the output when there is none)
-OUTPUT_COLUMN_X = 13.6  # room is left on the right for the "7  92%" labels
+FIRST_COLUMN_X = 5.0  # first hidden layer (or the output when there is none)
+OUTPUT_COLUMN_X = 11.8  # room is left on the right for the "7  92%" labels
 NODE_MARGIN = 0.35  # free space above the top node and below the bottom one
 MAX_NODE_SPACING = 1.0
 

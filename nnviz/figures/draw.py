@@ -20,6 +20,7 @@ from nnviz.figures.style import (
     axis,
     base_layout,
     image_axes,
+    percent_texts,
     trace,
     unvalidated_figure,
 )
@@ -134,7 +135,8 @@ def output_figure(
             textfont={"size": 15},
             constraintext="none",
             cliponaxis=False,
-            hovertemplate="digit %{x}: %{y:.1%}<extra></extra>",
+            hovertext=percent_texts(probabilities),
+            hovertemplate="digit %{x}: %{hovertext}<extra></extra>",
         ),
         layout={
             **base_layout(height, show_legend=False),

@@ -28,7 +28,10 @@ from nnviz.figures.style import (
 )
 from nnviz.model.network import IMAGE_SIDE, Network
 
-TILE_GAP = 7  # blank cells between tiles; the label of each tile sits in the gap above it
+# Blank cells between tiles; the label of each tile sits in the gap above it. In a narrow column (a 1024 px projector
+# with the sidebar open: 8 tiles across ~550 px, under 2 px per cell) 10 cells still hold a 14 px label.
+TILE_GAP = 10
+COLOUR_BAR_ROOM = 70  # px under the tiles: the colour bar and its two-line labels
 TILE_PERCENTILE = 99.0  # colour range: ±99th percentile of |w|, so a few extreme weights don't wash out the rest
 
 
@@ -56,7 +59,7 @@ def mosaic(tiles: np.ndarray, columns: int, gap: int = TILE_GAP) -> tuple[np.nda
 def _grid_height(rows: int, columns: int, width_px: int = 760) -> int:
     """Figure height that keeps the tiles square for a container about `width_px` wide."""
     cell = width_px / (columns * (IMAGE_SIDE + TILE_GAP))
-    return int(min(1400, max(260, rows * (IMAGE_SIDE + TILE_GAP) * cell + TILE_GAP * cell + 60)))
+    return int(min(1400, max(260, rows * (IMAGE_SIDE + TILE_GAP) * cell + TILE_GAP * cell + COLOUR_BAR_ROOM + 20)))
 
 
 def tile_columns(count: int) -> int:
@@ -103,11 +106,19 @@ def weight_tiles_figure(
                 # No per-cell neuron numbers: they would double the JSON (512 tiles: ~9 MB -> ~4.5 MB);
                 # the labels above the tiles and the click targets say which neuron a tile is.
                 hovertemplate="weight %{z:+.3f}<extra></extra>",
+                # Under the tiles, not beside them: in a narrow column every pixel of width goes to the tiles.
                 colorbar={
                     "tickvals": [-limit, 0, limit],
                     "ticktext": ["− ink here<br>pushes down", "0 no effect", "+ ink here<br>pushes up"],
                     "tickfont": {"size": SMALL_FONT_SIZE},
-                    "thickness": 16,
+                    "thickness": 14,
+                    "orientation": "h",
+                    "len": 0.6,
+                    "x": 0.5,
+                    "xanchor": "center",
+                    "y": 0.0,
+                    "yanchor": "top",
+                    "ypad": 6,
                 },
                 hoverongaps=False,
                 name="weights",
@@ -115,10 +126,10 @@ def weight_tiles_figure(
             trace(
                 "scatter",
                 x=anchors[:, 0],
-                y=anchors[:, 1] - 0.8,
+                y=anchors[:, 1] - 0.5 - TILE_GAP / 2,  # the middle of the gap above the tile
                 mode="text",
                 text=[str(k) for k in neurons.tolist()],
-                textposition="top center",
+                textposition="middle center",
                 textfont={"size": SMALL_FONT_SIZE - 2 if n > 32 else SMALL_FONT_SIZE, "color": MUTED_COLOR},
                 hoverinfo="skip",
                 name="labels",
@@ -136,7 +147,7 @@ def weight_tiles_figure(
         ],
         layout={
             **base_layout(height or _grid_height(rows, columns), show_legend=False),
-            "margin": {"l": 10, "r": 10, "t": 20, "b": 10},
+            "margin": {"l": 10, "r": 10, "t": 10, "b": COLOUR_BAR_ROOM},
             **image_axes(),
         },
     )
@@ -192,7 +203,7 @@ def top_examples_figure(
         ],
         layout={
             **base_layout(height, show_legend=False),
-            "margin": {"l": 10, "r": 10, "t": 20, "b": 10},
+            "margin": {"l": 10, "r": 10, "t": 10, "b": COLOUR_BAR_ROOM},
             **image_axes(),
         },
     )

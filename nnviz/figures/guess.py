@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.figures.style import MUTED_COLOR, POSITIVE, axis, base_layout
+from nnviz.figures.style import MUTED_COLOR, POSITIVE, axis, base_layout, percent_texts
 from nnviz.lesson.guess import CURVE_SHAPES, sketch
 
 CEILING = 2.0  # a blown-up curve is cut at twice its start, so the guess stays readable
@@ -42,7 +42,8 @@ def guess_figure(guess: str, epochs: Sequence[float], losses: Sequence[float], h
                 mode="lines",
                 name="the real loss",
                 line={"color": POSITIVE, "width": 3},
-                hovertemplate="epoch %{x:.2f}<br>%{y:.0%} of the starting loss<extra></extra>",
+                hovertext=percent_texts(scaled, 0),
+                hovertemplate="epoch %{x:.2f}<br>%{hovertext} of the starting loss<extra></extra>",
             ),
         ],
         layout={

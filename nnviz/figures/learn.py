@@ -26,6 +26,7 @@ from nnviz.figures.style import (
     base_layout,
     figure_title,
     image_axes,
+    percent_texts,
 )
 from nnviz.lesson.wording import percent
 from nnviz.model.network import IMAGE_SIDE
@@ -270,7 +271,8 @@ def before_after_figure(
             textposition="outside",
             textfont={"size": SMALL_FONT_SIZE},
             cliponaxis=False,
-            hovertemplate="digit %{x}: %{y:.1%}<extra>" + name + "</extra>",
+            hovertext=percent_texts(probs),
+            hovertemplate="digit %{x}: %{hovertext}<extra>" + name + "</extra>",
         )
         for probs, name, color, pattern in ((before, "before", BEFORE_COLOR, ""), (after, "after", AFTER_COLOR, "/"))
     ]
@@ -319,7 +321,8 @@ def curves_figure(
             mode="lines+markers",
             name=name,
             line={"color": SERIES_STYLES[i % len(SERIES_STYLES)][0], "dash": SERIES_STYLES[i % len(SERIES_STYLES)][1]},
-            hovertemplate=name + ": %{y:.3~f}<extra></extra>" if not percent_y else name + ": %{y:.1%}<extra></extra>",
+            hovertext=percent_texts(y) if percent_y else None,
+            hovertemplate=name + (": %{hovertext}" if percent_y else ": %{y:.3~f}") + "<extra></extra>",
         )
         for i, (name, (x, y)) in enumerate(curves.items())
     ]
@@ -335,6 +338,9 @@ def curves_figure(
     return go.Figure(traces, layout=layout)
 
 
+HISTOGRAM_BINS = 40
+
+
 def activation_histogram_figure(values: Mapping[str, np.ndarray], activation: str, height: int = 380) -> go.Figure:
     """Histograms of first-hidden-layer values at the start, one panel per starting-weight choice.
 
@@ -344,14 +350,20 @@ def activation_histogram_figure(values: Mapping[str, np.ndarray], activation: st
     names = list(values)
     fig = make_subplots(rows=len(names), cols=1, subplot_titles=names, vertical_spacing=0.22)
     for i, name in enumerate(names):
+        # Binned here, not by plotly: each bar's hover text then says its share the way `percent` writes it.
+        shown = np.asarray(values[name], dtype=np.float64).ravel()
+        counts, edges = np.histogram(shown[np.isfinite(shown)], bins=HISTOGRAM_BINS)
+        shares = counts / max(int(counts.sum()), 1)
         fig.add_trace(
-            go.Histogram(
-                x=np.asarray(values[name], dtype=np.float64),
+            go.Bar(
+                x=(edges[:-1] + edges[1:]) / 2,
+                y=100 * shares,
+                width=np.diff(edges),
                 name=name,
-                nbinsx=40,
-                histnorm="percent",
-                marker={"color": SERIES_STYLES[i % len(SERIES_STYLES)][0]},
-                hovertemplate="%{x}: %{y:.0f} %<extra></extra>",
+                marker={"color": SERIES_STYLES[i % len(SERIES_STYLES)][0], "line": {"width": 0}},
+                customdata=np.column_stack([edges[:-1], edges[1:]]),
+                hovertext=percent_texts(shares, 0),
+                hovertemplate="%{customdata[0]:.3g} to %{customdata[1]:.3g}: %{hovertext}<extra></extra>",
             ),
             row=i + 1,
             col=1,

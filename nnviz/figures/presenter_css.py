@@ -21,3 +21,9 @@ PRESENTER_CSS = """
 .stApp .block-container { padding-left: 1.5rem; padding-right: 1.5rem; max-width: 100%; }
 </style>
 """
+
+# A window narrower than 1200 px (a 1024 px projector, sidebar open, leaves the page 705 px): the page's side
+# margins shrink from Streamlit's 5rem to 1rem (its own on a phone): the Network page's diagram fits beside the canvas.
+NARROW_WINDOW_CSS = (
+    "<style>@media (max-width: 1200px) { .stApp .block-container { padding-left: 1rem; padding-right: 1rem; } }</style>"
+)

@@ -30,6 +30,8 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from nnviz.lesson.wording import percent
+
 # How every page shows a figure (st.plotly_chart's config): no floating zoom/pan toolbar, which
 # covers the figure on a projector and means nothing to a student.
 PLOT_CONFIG = {"displayModeBar": False}
@@ -110,6 +112,14 @@ def axis(title: str, **extra: object) -> dict:
         "zerolinecolor": "#bbbbbb",
         **extra,
     }
+
+
+def percent_texts(shares: object, decimals: int = 1) -> list[str]:
+    """Each share (0..1) as `nnviz.lesson.wording.percent` writes it, for a trace's hovertext or customdata.
+
+    Plotly's own ".1%" would write 0.9997 as "100.0%": a hover box shows these texts instead.
+    """
+    return [percent(float(share), decimals) for share in np.ravel(np.asarray(shares, dtype=np.float64))]
 
 
 def hidden_axis(**extra: object) -> dict:

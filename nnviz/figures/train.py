@@ -6,7 +6,18 @@ import math
 
 import plotly.graph_objects as go
 
-from nnviz.figures.style import ACCENT, BAR, NEGATIVE, POSITIVE, SMALL_FONT_SIZE, axis, base_layout, hidden_axis
+from nnviz.figures.style import (
+    ACCENT,
+    BAR,
+    NEGATIVE,
+    POSITIVE,
+    SMALL_FONT_SIZE,
+    axis,
+    base_layout,
+    hidden_axis,
+    percent_texts,
+)
+from nnviz.lesson.wording import percent
 from nnviz.model.network import NetworkConfig
 from nnviz.training.history import TrainingHistory
 
@@ -80,7 +91,7 @@ def accuracy_figure(history: TrainingHistory, height: int = 340) -> go.Figure:
     accuracies = history.val_accuracies
     labels = [""] * len(accuracies)
     if accuracies:
-        labels[-1] = f"{accuracies[-1]:.1%}"
+        labels[-1] = percent(accuracies[-1], 1)
     bottom = min(0.9, math.floor(min(accuracies, default=0.0) * 10) / 10)
     return go.Figure(
         go.Scatter(
@@ -92,7 +103,8 @@ def accuracy_figure(history: TrainingHistory, height: int = 340) -> go.Figure:
             line={"color": NEGATIVE if history.finished and history.finished.status == "diverged" else ACCENT},
             marker={"size": 10},
             name="validation accuracy",
-            hovertemplate="after epoch %{x}<br>%{percent(y, 1)} correct<extra></extra>",
+            hovertext=percent_texts(accuracies),
+            hovertemplate="after epoch %{x}<br>%{hovertext} correct<extra></extra>",
         ),
         layout={
             **base_layout(height, show_legend=False),

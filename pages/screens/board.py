@@ -125,7 +125,7 @@ def _results(room: Room) -> None:
     st.caption("Every run of the class: more weights (right) does not always mean more correct (up).")
     st.subheader("Who tried what")
     st.dataframe(pd.DataFrame(tried_table(tried_what(room.entries))), hide_index=True, key="board_tried")
-    st.caption("Each mix of activation and starting weights the class tried, and how well it did.")
+    st.caption("Each mix of activation and starting weights the class tried on each task, and how well it did.")
 
 
 def _board(code: str) -> None:

@@ -14,11 +14,12 @@ import streamlit as st
 from nnviz.explain.features import known_latent_map, top_examples, weight_tiles
 from nnviz.explain.loss_landscape import WeightRef, weight_sentence
 from nnviz.explain.neuron_words import in_words
-from nnviz.figures.diagram import diagram_figure
+from nnviz.figures.diagram import MIN_WIDTH, diagram_figure
 from nnviz.figures.diagram_layout import build_diagram, layer_title, most_active
 from nnviz.figures.features import latent_figure, neuron_tiles_figure, top_examples_figure, weight_tiles_figure
 from nnviz.figures.history import epoch_probability_figure
 from nnviz.figures.neuron import activation_figure, breakdown_figure
+from nnviz.figures.presenter_css import NARROW_WINDOW_CSS
 from nnviz.figures.style import PLOT_CONFIG, frozen
 from nnviz.lesson import captions
 from nnviz.lesson.glossary import explain
@@ -46,7 +47,6 @@ TILES_SHOWN = 32  # weight tiles drawn by default: 32 stay readable on a project
 TERMS_IN_CHART = 8  # the waterfall: 8 terms, the rest, the bias and z
 EXAMPLES_HEIGHT = 440
 MAIN_BLOCK_KEY = "network_main"
-MAIN_BLOCK_MIN_WIDTH = 440  # narrower, the diagram's labels collide: it then goes below the canvas
 PLOT = {"config": PLOT_CONFIG, "theme": None}
 HELP_EPOCH = f"{explain('epoch')} {explain('time_travel')}"
 HELP_Z = f"{explain('weighted_sum')} {explain('bias')}"
@@ -226,11 +226,12 @@ def follow_the_signal() -> None:
     base = training.active_network()
     model_badge()  # after active_network() has collected a finished run, so it names the model in use
     base_id = model_fingerprint(base)
-    # The canvas keeps its 280 px; the diagram takes the rest of the row, or wraps below the
-    # canvas when the row is too narrow for both (a 1024 px projector with the sidebar open).
-    row = st.container(horizontal=True, gap="medium")
+    # The canvas keeps its 280 px; the diagram takes the rest of the row (with narrow margins on a 1024 px
+    # projector with the sidebar open, where ~340 px are left), or wraps below the canvas when even that is too narrow.
+    st.html(NARROW_WINDOW_CSS)
+    row = st.container(horizontal=True, gap="small")
     canvas_col, main_col = row.container(width=CANVAS_BLOCK_WIDTH), row.container(width="stretch", key=MAIN_BLOCK_KEY)
-    wrap_below_when_narrower(MAIN_BLOCK_KEY, MAIN_BLOCK_MIN_WIDTH)
+    wrap_below_when_narrower(MAIN_BLOCK_KEY, MIN_WIDTH)
     with canvas_col:
         current = drawing_canvas("network")
         prediction_slot = st.container()

@@ -142,3 +142,54 @@ def test_click_a_weight_tile_to_see_what_that_neuron_looks_for(page: Any, app_ur
     page.locator(".st-key-network_top_examples .js-plotly-plot").wait_for(state="visible", timeout=30_000)
     assert page.locator(".st-key-network_neuron_tile .js-plotly-plot").is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+# JS: the window boxes [left, top, right, bottom] of the diagram's output labels ("7  > 99.99%") and of its
+# texts above the columns (the titles and the "Hidden layers" heading).
+_DIAGRAM_TEXTS_JS = """
+(selector) => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const plot = document.querySelector(selector);
+  return {
+    labels: [...plot.querySelectorAll('.textpoint text')].map(box),
+    titles: [...plot.querySelectorAll('.annotation-text')]
+      .filter(e => e.textContent.match(/^(Input|Output|\\d|Hidden layers?)$/)).map(box),
+  };
+}
+"""
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_at_1024_with_the_sidebar_open_the_diagram_sits_beside_the_canvas(chromium: Any, app_url: str) -> None:
+    size = {"width": 1024, "height": 768}
+    context = chromium.new_context(viewport=size)
+    try:
+        page = context.new_page()
+        open_app_page(page, app_url.rstrip("/") + "/network")
+        sidebar = page.locator('[data-testid="stSidebar"]').bounding_box()
+        assert sidebar["x"] >= 0 and sidebar["width"] > 250, "the sidebar is open"
+        canvas = canvas_surface(page, "network_canvas")
+        canvas.wait_for(state="visible", timeout=30_000)
+        wait_idle(page)
+        draw_digit(page, canvas, "7")
+        assert wait_for_metric(page, "Prediction") == "7"
+        page.locator(DIAGRAM).wait_for(state="visible", timeout=30_000)
+        wait_idle(page)
+        page.evaluate("() => window.scrollTo(0, 0)")
+        diagram, pad = page.locator(DIAGRAM).bounding_box(), canvas.bounding_box()
+        assert diagram["x"] >= pad["x"] + pad["width"], "the diagram is right of the canvas, not below it"
+        assert diagram["y"] < pad["y"] + pad["height"], "its top is above the canvas's bottom"
+        assert diagram["y"] + diagram["height"] <= size["height"], "all of it is above the fold"
+        assert diagram["x"] + diagram["width"] <= size["width"]
+        texts = page.evaluate(_DIAGRAM_TEXTS_JS, DIAGRAM)
+        labels, titles = texts["labels"], texts["titles"]
+        assert len(labels) == 10 and len(titles) == 5  # Input, Hidden layers, 1, 2, Output
+        for group in (labels, titles):
+            assert not [(a, b) for i, a in enumerate(group) for b in group[i + 1 :] if _overlap(a, b)], "texts collide"
+        right = diagram["x"] + diagram["width"]
+        assert all(label[2] <= right for label in labels), "an output label is cut off at the diagram's edge"
+    finally:
+        context.close()
