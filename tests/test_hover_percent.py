@@ -69,3 +69,14 @@ def test_the_oracle_reads_a_plotly_percent_format_as_plotly_does() -> None:
 
     trace = go.Bar(x=["7"], y=[ALMOST_ALL], hovertemplate="digit %{x}: %{y:.1%}<extra></extra>")
     assert hover_texts(trace) == ["digit 7: 100.0%<extra></extra>"]
+
+
+def test_a_probability_float32_rounded_to_1_is_never_shown_as_100_on_the_bars() -> None:
+    certain = np.zeros(10, np.float32)
+    certain[7] = 1.0  # what float32's softmax gives a bold 7
+    for figure in (
+        output_figure(certain, tuple(range(10))),
+        before_after_figure(certain, certain, tuple(range(10)), 7),
+    ):
+        shown = [str(t) for trace in figure.data for t in [*(trace.text or ()), *hover_texts(trace)]]
+        assert [t for t in shown if "> 99.99%" in t] and not [t for t in shown if "100" in t]

@@ -49,7 +49,7 @@ def test_a_probability_is_never_certain_or_impossible_even_when_float32_rounds_i
     logits = np.array([40.0, 0.0, -3.0], dtype=np.float32)  # a bold 7: float32's softmax gives exactly 1 and 0
     probabilities = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
     assert probabilities[0] == 1.0 and probabilities[2] < 1e-17  # what the pages would have called 100 % and 0 %
-    assert sure(float(probabilities[0])) == "> 99.99% sure"
+    assert sure(float(probabilities[0])) == "> 99.99% sure" and sure(probabilities[0]) == "> 99.99% sure"
     assert probability(float(probabilities[1])) == "< 0.01%" and probability(0.0) == "< 0.01%"
     assert probability(0.5) == "50%" and probability(0.9998, 1) == "99.98%"  # inside (0, 1) as percent() says it
     assert percent(1.0) == "100%"  # a share that is all (3 of 3 right) is still all

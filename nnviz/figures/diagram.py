@@ -41,7 +41,7 @@ from nnviz.figures.style import (
     trace,
     unvalidated_figure,
 )
-from nnviz.lesson.wording import percent
+from nnviz.lesson.wording import probability
 from nnviz.model.network import BOUNDED_ACTIVATION_RANGES, IMAGE_SIDE
 from nnviz.model.neuron import source_label
 
@@ -229,7 +229,7 @@ def _output_trace(layout: DiagramLayout) -> dict:
     view = layout.output
     x, y, values, _, custom, sizes = _node_arrays([view])
     labels = [
-        f"  <b>{digit}  {percent(p)}</b>" if slot == layout.winner else f"  {digit}  {percent(p)}"
+        f"  <b>{digit}  {probability(p)}</b>" if slot == layout.winner else f"  {digit}  {probability(p)}"
         for slot, (digit, p) in enumerate(zip(layout.digits, values.tolist()))
     ]
     return trace(
@@ -252,7 +252,7 @@ def _output_trace(layout: DiagramLayout) -> dict:
             "line": {"color": "#444444", "width": 1},
             "colorbar": _colour_bar("probability", left=False, tickformat=".0%"),
         },
-        hovertext=[f"digit {d}: probability {percent(p, 1)}" for d, p in zip(layout.digits, values.tolist())],
+        hovertext=[f"digit {d}: probability {probability(p, 1)}" for d, p in zip(layout.digits, values.tolist())],
         hovertemplate="%{hovertext}<extra>click for details</extra>",
         unselected=UNSELECTED_NODES,
         showlegend=False,

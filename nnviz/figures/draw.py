@@ -20,11 +20,11 @@ from nnviz.figures.style import (
     axis,
     base_layout,
     image_axes,
-    percent_texts,
+    probability_texts,
     trace,
     unvalidated_figure,
 )
-from nnviz.lesson.wording import percent
+from nnviz.lesson.wording import probability
 from nnviz.model.network import BOUNDED_ACTIVATION_RANGES, IMAGE_SIDE
 
 # Activations whose values are bounded, so the colour scale can be fixed.
@@ -130,12 +130,12 @@ def output_figure(
             x=labels,
             y=probabilities,
             marker={"color": [ACCENT if i == winner else BAR for i in range(len(labels))]},
-            text=[percent(p) if p >= 0.005 else "" for p in probabilities],
+            text=[probability(p) if p >= 0.005 else "" for p in probabilities],
             textposition="outside",
             textfont={"size": 15},
             constraintext="none",
             cliponaxis=False,
-            hovertext=percent_texts(probabilities),
+            hovertext=probability_texts(probabilities),
             hovertemplate="digit %{x}: %{hovertext}<extra></extra>",
         ),
         layout={

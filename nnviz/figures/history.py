@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from nnviz.figures.style import ACCENT, POSITIVE, axis, base_layout
-from nnviz.lesson.wording import percent
+from nnviz.lesson.wording import probability
 from nnviz.model.snapshots import EpochProbabilities
 
 
@@ -20,7 +20,7 @@ def epoch_probability_figure(
     epochs = history.epochs.tolist()
     probabilities = history.probabilities.tolist()
     hover = [
-        f"after epoch {e}: {percent(p, 1)} sure it is a {history.digit}<br>its guess then: {g}"
+        f"after epoch {e}: {probability(p, 1)} sure it is a {history.digit}<br>its guess then: {g}"
         for e, p, g in zip(epochs, probabilities, history.guesses.tolist())
     ]
     marked = [current_epoch] if current_epoch in epochs else []

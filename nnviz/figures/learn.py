@@ -27,8 +27,9 @@ from nnviz.figures.style import (
     figure_title,
     image_axes,
     percent_texts,
+    probability_texts,
 )
-from nnviz.lesson.wording import percent
+from nnviz.lesson.wording import probability
 from nnviz.model.network import IMAGE_SIDE
 
 BEFORE_COLOR = POSITIVE  # blue
@@ -267,11 +268,11 @@ def before_after_figure(
             y=np.asarray(probs, dtype=np.float64),
             name=name,
             marker={"color": color, "pattern": {"shape": pattern}},
-            text=[percent(p) if p >= 0.01 else "" for p in probs],
+            text=[probability(p) if p >= 0.01 else "" for p in probs],
             textposition="outside",
             textfont={"size": SMALL_FONT_SIZE},
             cliponaxis=False,
-            hovertext=percent_texts(probs),
+            hovertext=probability_texts(probs),
             hovertemplate="digit %{x}: %{hovertext}<extra>" + name + "</extra>",
         )
         for probs, name, color, pattern in ((before, "before", BEFORE_COLOR, ""), (after, "after", AFTER_COLOR, "/"))

@@ -23,7 +23,7 @@ from nnviz.figures.style import (
     trace,
     unvalidated_figure,
 )
-from nnviz.lesson.wording import percent
+from nnviz.lesson.wording import probability
 from nnviz.model.neuron import NeuronBreakdown, activation_curve
 
 
@@ -97,7 +97,7 @@ def activation_figure(breakdown: NeuronBreakdown, height: int = 360) -> go.Figur
     if breakdown.is_output:
         y_title = f"probability of digit {breakdown.digit}"
         name = "softmax (others fixed)"
-        point_text = f"z = {breakdown.z:.2f} → {percent(breakdown.value, 1)}"
+        point_text = f"z = {breakdown.z:.2f} → {probability(breakdown.value, 1)}"
     else:
         y_title = f"{breakdown.function_label}(z): value passed on"
         name = breakdown.function_label

@@ -30,7 +30,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.lesson.wording import percent
+from nnviz.lesson.wording import percent, probability
 
 # How every page shows a figure (st.plotly_chart's config): no floating zoom/pan toolbar, which
 # covers the figure on a projector and means nothing to a student.
@@ -120,6 +120,11 @@ def percent_texts(shares: object, decimals: int = 1) -> list[str]:
     Plotly's own ".1%" would write 0.9997 as "100.0%": a hover box shows these texts instead.
     """
     return [percent(float(share), decimals) for share in np.ravel(np.asarray(shares, dtype=np.float64))]
+
+
+def probability_texts(probabilities: object, decimals: int = 1) -> list[str]:
+    """Each of a network's probabilities as `nnviz.lesson.wording.probability` writes it: never 100% or 0%."""
+    return [probability(float(p), decimals) for p in np.ravel(np.asarray(probabilities, dtype=np.float64))]
 
 
 def hidden_axis(**extra: object) -> dict:

@@ -36,6 +36,7 @@ _OPEN = 1e-12
 
 def probability(share: float, decimals: int = 0) -> str:
     """A network's probability `share` as percent() writes it, read as never exactly 0 or 1: "> 99.99%" for 1.0."""
+    share = float(share)  # a numpy float32 would compare (and round) 1 - 1e-12 back to 1.0
     if math.isfinite(share):
         share = min(max(share, _OPEN), 1 - _OPEN)
     return percent(share, decimals)
