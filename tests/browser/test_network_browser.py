@@ -132,13 +132,25 @@ def test_click_a_weight_tile_to_see_what_that_neuron_looks_for(page: Any, app_ur
 
     tiles = page.locator(TILES)
     tiles.scroll_into_view_if_needed()
+    # Plotly lays the tiles out after they are on the page: click once they stand still in the window.
+    page.wait_for_function(
+        f"""(args) => {{
+              const at = JSON.stringify(({_CLICK_TARGETS_JS})(args));
+              const same = window.__nnvizTilesAt === at;
+              window.__nnvizTilesAt = at;
+              return same && document.querySelector('{IDLE_SELECTOR}') !== null;
+            }}""",
+        arg=[TILES, "tiles"],
+        polling=200,
+        timeout=60_000,
+    )
     targets = page.evaluate(_CLICK_TARGETS_JS, [TILES, "tiles"])
     assert [t["neuron"] for t in targets] == list(range(32)), "the first 32 neurons' weights by default"
     target = targets[9]
     page.mouse.click(target["x"], target["y"])
 
-    wait_for_panel(page, "Inside hidden layer 1, neuron 9")
-    wait_for_panel(page, "What hidden layer 1, neuron 9 looks for")
+    wait_for_panel(page, "Inside hidden layer 1, neuron 9", 60_000)
+    wait_for_panel(page, "What hidden layer 1, neuron 9 looks for", 60_000)
     page.locator(".st-key-network_top_examples .js-plotly-plot").wait_for(state="visible", timeout=30_000)
     assert page.locator(".st-key-network_neuron_tile .js-plotly-plot").is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
