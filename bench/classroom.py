@@ -55,6 +55,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -565,6 +566,24 @@ async def probe_strokes(
     return latencies
 
 
+def timed_live_stroke(page: Any, pad: Any, rng: np.random.Generator) -> list[float]:
+    """Draw one long stroke on the Draw page's live view; the ms of work of each animation frame while the
+    pen was down (preparation + forward pass + redraw, the view's own `performance.now()` timings)."""
+    from devkit.live_strokes import stroke_moves
+
+    box = pad.bounding_box()
+    seen = page.evaluate("() => nnvizLive.timings().length")
+    moves = stroke_moves(rng)
+    page.mouse.move(box["x"] + moves[0][0], box["y"] + moves[0][1])
+    page.mouse.down()
+    for x, y in moves[1:]:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
+    page.wait_for_timeout(50)  # a bench, not a test: let the last frame run
+    during = page.evaluate("(n) => nnvizLive.timings().slice(n)", seen)
+    page.mouse.up()
+    return during
+
+
 class BrowserProbe(threading.Thread):
     """A student drawing on the Draw page in Chromium: ms of the live view's work per animation frame
     (preparation + forward pass + redraw, what the student waits for under the pen), by phase."""
@@ -581,7 +600,6 @@ class BrowserProbe(threading.Thread):
         from playwright.sync_api import sync_playwright
 
         from devkit.browser import CHROMIUM_ARGS, VIEWPORT, chromium_executable, open_draw_page
-        from devkit.live_strokes import stroke_moves
 
         try:
             with sync_playwright() as playwright:
@@ -591,16 +609,8 @@ class BrowserProbe(threading.Thread):
                 rng = np.random.default_rng(1)
                 self.ready.set()
                 while not self.done.is_set():
-                    phase, box = self.phase, pad.bounding_box()
-                    seen = page.evaluate("() => nnvizLive.timings().length")
-                    moves = stroke_moves(rng)
-                    page.mouse.move(box["x"] + moves[0][0], box["y"] + moves[0][1])
-                    page.mouse.down()
-                    for x, y in moves[1:]:
-                        page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
-                    page.wait_for_timeout(50)  # a bench, not a test: let the last frame run
-                    self.timings[phase] += page.evaluate("(n) => nnvizLive.timings().slice(n)", seen)
-                    page.mouse.up()
+                    phase = self.phase
+                    self.timings[phase] += timed_live_stroke(page, pad, rng)
                 browser.close()
         except Exception as exc:  # a bench part that fails says so and lets the others print
             self.error = repr(exc)[:200]

@@ -41,7 +41,7 @@ import itertools
 
 import numpy as np
 
-from bench.classroom import Session, cpu_seconds, machine_load, part_cpu
+from bench.classroom import Session, cpu_seconds, machine_load, part_cpu, timed_live_stroke
 from devkit.browser import (
     CHROMIUM_ARGS,
     VIEWPORT,
@@ -51,7 +51,6 @@ from devkit.browser import (
     wait_idle,
 )
 from devkit.data_dir import real_data_dir
-from devkit.live_strokes import stroke_moves
 from nnviz.live.payload import model_payload
 from nnviz.model.network import Network, NetworkConfig
 
@@ -87,16 +86,7 @@ def browser_part(url: str, strokes: int) -> dict[str, list[float]]:
             name = "784-512-512-10" if i % 2 else "784-128-64-10"
             if name != "784-128-64-10":
                 page.evaluate("payload => nnvizLive.use(payload)", big)
-            box = pad.bounding_box()
-            seen = page.evaluate("() => nnvizLive.timings().length")
-            moves = stroke_moves(rng)
-            page.mouse.move(box["x"] + moves[0][0], box["y"] + moves[0][1])
-            page.mouse.down()
-            for x, y in moves[1:]:
-                page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
-            page.wait_for_timeout(50)  # let the last frame run
-            during = page.evaluate("(n) => nnvizLive.timings().slice(n)", seen)
-            page.mouse.up()
+            during = timed_live_stroke(page, pad, rng)
             page.wait_for_function("() => nnvizLive.view().root.dataset.synced === 'true'", timeout=30_000)
             wait_idle(page)
             if i >= 2:  # the first stroke of each model warms the JIT up
