@@ -694,3 +694,13 @@ def wait_for_answer(page: Any, answer: tuple[str, str], timeout_ms: float = 30_0
 def wait_for_no_input(page: Any, timeout_ms: float = 30_000) -> None:
     """Wait until the script is idle and the page prompts to draw, with no Prediction: the server has no input."""
     page.wait_for_function(NO_INPUT_JS, timeout=timeout_ms)
+
+
+@contextlib.contextmanager
+def page_in_viewport(chromium: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    """A page of its own browser context (its own session) with the window size `viewport`; closed after."""
+    context = chromium.new_context(viewport=viewport)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

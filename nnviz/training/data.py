@@ -46,6 +46,11 @@ def digits_to_indices(labels: np.ndarray, digits: tuple[int, ...]) -> np.ndarray
     return lookup[np.asarray(labels, dtype=np.int64)]
 
 
+def validation_size(kept: int) -> int:
+    """Images held out for validation from `kept` training images of the run's digits (10%, 1 to 5,000)."""
+    return min(MAX_VALIDATION, max(1, round(VALIDATION_FRACTION * kept)))
+
+
 def split_data(data: Dataset, digits: tuple[int, ...], train_size: int | None, seed: int) -> SplitData:
     """Keep only `digits`, then split the training images into validation and training sets.
 
@@ -61,7 +66,7 @@ def split_data(data: Dataset, digits: tuple[int, ...], train_size: int | None, s
         raise ValueError(f"There are only {len(keep)} training images of the digits {list(digits)}: too few to train.")
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 1]))
     keep = rng.permutation(keep)
-    n_val = min(MAX_VALIDATION, max(1, round(VALIDATION_FRACTION * len(keep))))
+    n_val = validation_size(len(keep))
     val, rest = keep[:n_val], keep[n_val:]
     if train_size is not None:
         rest = rest[: int(train_size)]

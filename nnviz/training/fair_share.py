@@ -35,7 +35,7 @@ import numpy as np
 
 from nnviz.model.network import NetworkConfig
 from nnviz.training.config import TrainingConfig
-from nnviz.training.data import MAX_VALIDATION, VALIDATION_FRACTION
+from nnviz.training.data import validation_size
 
 MNIST_TRAINING_IMAGES = 60_000
 FULL_TRAINING_IMAGES = 55_000  # MNIST's 60,000 training images less the 5,000 held out for validation
@@ -74,7 +74,7 @@ class TrainingSet:
     def trained_on(self, digits: tuple[int, ...], train_size: int | None) -> int:
         """Images one epoch trains on, as split_data splits them: the digits' images less validation, cut to size."""
         kept = sum(self.per_digit[d] for d in digits)
-        held_out = min(MAX_VALIDATION, max(1, round(VALIDATION_FRACTION * kept))) if kept else 0
+        held_out = validation_size(kept) if kept else 0
         left = max(0, kept - held_out)
         return left if train_size is None else min(left, int(train_size))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from devkit.browser import open_app_page
+from devkit.browser import open_app_page, page_in_viewport
 
 pytestmark = pytest.mark.browser
 
@@ -19,11 +19,8 @@ STYLE_JS = """
 
 @pytest.fixture
 def presenter_page(chromium: Any) -> Any:
-    context = chromium.new_context(viewport=PRESENTER)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with page_in_viewport(chromium, PRESENTER) as page:
+        yield page
 
 
 def test_inputs_are_big_and_a_disabled_stop_looks_disabled(presenter_page: Any, app_url: str) -> None:

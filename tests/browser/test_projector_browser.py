@@ -14,6 +14,7 @@ from devkit.browser import (
     draw_digit,
     nav_link,
     open_app_page,
+    page_in_viewport,
     wait_for_metric,
     wait_idle,
 )
@@ -41,11 +42,8 @@ def live_input(page: Any) -> list[list[float]]:
 
 @pytest.fixture
 def projector_page(chromium: Any, app_url: str) -> Any:
-    context = chromium.new_context(viewport=PROJECTOR)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with page_in_viewport(chromium, PROJECTOR) as page:
+        yield page
 
 
 def test_at_1024_the_whole_canvas_can_be_drawn_on(projector_page: Any, app_url: str) -> None:
