@@ -228,7 +228,6 @@ def follow_the_signal() -> None:
     base_id = model_fingerprint(base)
     # The canvas keeps its 280 px; the diagram takes the rest of the row (with narrow margins on a 1024 px
     # projector with the sidebar open, where ~340 px are left), or wraps below the canvas when even that is too narrow.
-    st.html(NARROW_WINDOW_CSS)
     row = st.container(horizontal=True, gap="small")
     canvas_col, main_col = row.container(width=CANVAS_BLOCK_WIDTH), row.container(width="stretch", key=MAIN_BLOCK_KEY)
     wrap_below_when_narrower(MAIN_BLOCK_KEY, MIN_WIDTH)
@@ -270,4 +269,5 @@ def follow_the_signal() -> None:
 
 
 st.title("Inside the network")
+st.html(NARROW_WINDOW_CSS)  # once per page run, not in the fragment every stroke reruns
 follow_the_signal()
