@@ -153,7 +153,8 @@ def test_open_it_on_a_shared_experiment_opens_it_for_the_student(chromium: Any, 
         code = urlsplit(teacher.url).query.split("room=")[1][:4]
         # The student scans the join link: Train, with the room code filled in.
         join_link = teacher.locator('[data-testid="stCode"]').first.inner_text().strip()
-        assert join_link.endswith(f"/train?room={code}") and teacher.locator('[data-testid="stImage"] img').count()
+        assert join_link.endswith(f"/train?room={code}")
+        teacher.locator('[data-testid="stImage"] img').first.wait_for(timeout=LOAD_MS)  # its QR code, to scan
         open_app_page(student, app_url + urlsplit(join_link).path + "?" + urlsplit(join_link).query, LOAD_MS)
         # The field is filled in by the page's first run; the browser may show it a frame later.
         expect(student.locator(".st-key-board_join_code input")).to_have_value(code, timeout=LOAD_MS)
